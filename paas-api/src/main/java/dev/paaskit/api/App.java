@@ -1,0 +1,32 @@
+package dev.paaskit.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An app as the controller stores it.
+ *
+ * @param id stable for the app's life, unlike its name
+ * @param version increases by one with every change the controller stores
+ * @param dropletSha256 the droplet instances run, once the app has been staged
+ * @param urls the host names routed to it
+ */
+public record App(String id, AppSpec spec, AppState state, PackageState packageState,
+    Optional<String> packageSha256, Optional<String> dropletSha256, List<String> urls,
+    long version, Instant createdAt, Instant updatedAt) {
+  public App {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(packageState, "packageState");
+    packageSha256 = packageSha256 == null ? Optional.empty() : packageSha256;
+    dropletSha256 = dropletSha256 == null ? Optional.empty() : dropletSha256;
+    urls = List.copyOf(urls == null ? List.of() : urls);
+  }
+
+  public String name() {
+    return spec.name();
+  }
+}

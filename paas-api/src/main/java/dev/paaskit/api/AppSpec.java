@@ -1,0 +1,201 @@
+package dev.paaskit.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a user wants of an app. Immutable; build one with {@link #builder(String)} and derive
+ * changed copies with {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * AppSpec spec = AppSpec.builder("hello").instances(3).memory("256M").build();
+ * }</pre>
+ *
+ * @param name a DNS label: lower-case letters, digits and '-', at most 63 characters; it is also
+ *     the first label of the app's default route
+ * @param command the start command; empty when the cartridge's own applies
+ * @param env plain environment variables, in the order given
+ * @param secretEnv environment variables whose values never appear in logs, events or toString
+ * @param routes host names routed to the app; empty means the default {@code name.<domain>}
+ * @param cartridge the cartridge to stage with; empty when detected from the files
+ */
+public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk,
+    Optional<String> command, Map<String, String> env, Map<String, Secret> secretEnv,
+    List<String> routes, HealthCheck healthCheck, Optional<String> cartridge) {
+
+  public static final ByteSize DEFAULT_MEMORY = ByteSize.ofMegabytes(256);
+  public static final ByteSize DEFAULT_DISK = ByteSize.ofMegabytes(1024);
+  /** The most instances one app may ask for. */
+  public static final int MAX_INSTANCES = 100_000;
+
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern HOST =
+      Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  public AppSpec {
+    checkName(name);
+    if (instances < 0 || instances > MAX_INSTANCES) {
+      throw new InvalidSpecException("instances", String.valueOf(instances),
+          "must be between 0 and " + MAX_INSTANCES);
+    }
+    Objects.requireNonNull(memory, "memory");
+    Objects.requireNonNull(disk, "disk");
+    command = command == null ? Optional.empty() : command.filter(c -> !c.isBlank());
+    env = Map.copyOf(env == null ? Map.of() : env);
+    secretEnv = Map.copyOf(secretEnv == null ? Map.of() : secretEnv);
+    env.keySet().forEach(AppSpec::checkEnvName);
+    for (String key : secretEnv.keySet()) {
+      checkEnvName(key);
+      if (env.containsKey(key)) {
+        throw new InvalidSpecException("env", key, "is both a plain and a secret variable");
+      }
+    }
+    routes = List.copyOf(routes == null ? List.of() : routes);
+    for (String route : routes) {
+      if (!HOST.matcher(route).matches()) {
+        throw new InvalidSpecException("routes", route, "not a host name");
+      }
+    }
+    healthCheck = healthCheck == null ? HealthCheck.port() : healthCheck;
+    cartridge = cartridge == null ? Optional.empty() : cartridge.filter(c -> !c.isBlank());
+  }
+
+  /**
+   * Checks that {@code name} can name an app.
+   *
+   * @throws InvalidSpecException naming the field {@code name} otherwise
+   */
+  public static void checkName(String name) {
+    if (name == null || !DNS_LABEL.matcher(name).matches()) {
+      throw new InvalidSpecException("name", name,
+          "must be a DNS label: 1 to 63 lower-case letters, digits or '-', not starting or ending with '-'");
+    }
+  }
+
+  private static void checkEnvName(String key) {
+    if (key == null || !ENV_NAME.matcher(key).matches()) {
+      throw new InvalidSpecException("env", key, "not a valid environment variable name");
+    }
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(name);
+    b.instances = instances;
+    b.memory = memory;
+    b.disk = disk;
+    b.command = command.orElse(null);
+    b.env.putAll(env);
+    b.secretEnv.putAll(secretEnv);
+    b.routes.addAll(routes);
+    b.healthCheck = healthCheck;
+    b.cartridge = cartridge.orElse(null);
+    return b;
+  }
+
+  /** Mutable; not thread-safe. Each setter replaces what was set before. */
+  public static final class Builder {
+    private String name;
+    private int instances = 1;
+    private ByteSize memory = DEFAULT_MEMORY;
+    private ByteSize disk = DEFAULT_DISK;
+    private String command;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, Secret> secretEnv = new LinkedHashMap<>();
+    private final List<String> routes = new ArrayList<>();
+    private HealthCheck healthCheck = HealthCheck.port();
+    private String cartridge;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder instances(int instances) {
+      this.instances = instances;
+      return this;
+    }
+
+    /** Parses {@code memory} as in {@link ByteSize#parse}; the error names the field memory. */
+    public Builder memory(String memory) {
+      this.memory = ByteSize.parse("memory", memory);
+      return this;
+    }
+
+    public Builder memory(ByteSize memory) {
+      this.memory = Objects.requireNonNull(memory, "memory");
+      return this;
+    }
+
+    /** Parses {@code disk} as in {@link ByteSize#parse}; the error names the field disk. */
+    public Builder disk(String disk) {
+      this.disk = ByteSize.parse("disk", disk);
+      return this;
+    }
+
+    public Builder disk(ByteSize disk) {
+      this.disk = Objects.requireNonNull(disk, "disk");
+      return this;
+    }
+
+    public Builder command(String command) {
+      this.command = command;
+      return this;
+    }
+
+    public Builder env(String key, String value) {
+      this.env.put(key, Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Builder env(Map<String, String> env) {
+      this.env.putAll(env);
+      return this;
+    }
+
+    public Builder secretEnv(String key, Secret value) {
+      this.secretEnv.put(key, Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Builder route(String host) {
+      this.routes.add(host);
+      return this;
+    }
+
+    public Builder routes(List<String> hosts) {
+      this.routes.clear();
+      this.routes.addAll(hosts);
+      return this;
+    }
+
+    public Builder healthCheck(HealthCheck healthCheck) {
+      this.healthCheck = Objects.requireNonNull(healthCheck, "healthCheck");
+      return this;
+    }
+
+    public Builder cartridge(String cartridge) {
+      this.cartridge = cartridge;
+      return this;
+    }
+
+    /** @throws InvalidSpecException naming the first field that cannot be used */
+    public AppSpec build() {
+      return new AppSpec(name, instances, memory, disk, Optional.ofNullable(command), env,
+          secretEnv, routes, healthCheck, Optional.ofNullable(cartridge));
+    }
+  }
+}

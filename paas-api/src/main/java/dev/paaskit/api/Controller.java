@@ -1,0 +1,78 @@
+package dev.paaskit.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The cloud's front door: desired state of apps, and what is known of their instances.
+ * Every change is validated first and stored whole, or not at all.
+ *
+ * <pre>{@code
+ * App app = controller.push(AppSpec.builder("hello").instances(2).build(), Path.of("hello"),
+ *     System.out::println).join();
+ * }</pre>
+ *
+ * <p>Thread-safe. Methods that name an app throw {@link NotFoundException} for an unknown name.
+ */
+public interface Controller {
+  /**
+   * Stores a new app, STOPPED and not yet staged.
+   *
+   * @throws ConflictException if an app of that name exists
+   */
+  App create(AppSpec spec);
+
+  /** Replaces the spec of the app of the same name; running instances follow the new spec. */
+  App update(AppSpec spec);
+
+  /** Deletes the app and stops its instances. */
+  void delete(String name);
+
+  Optional<App> find(String name);
+
+  /** @throws NotFoundException if there is no such app */
+  App get(String name);
+
+  /** All apps, sorted by name. */
+  List<App> apps();
+
+  /**
+   * Stores {@code bits} (a folder, or a zip, tar or tar.gz archive) as the app's next package.
+   * The bits are checked whole before anything is stored; the app's current package and
+   * droplet are kept until a new droplet is staged.
+   *
+   * @throws InvalidArchiveException naming the offending entry
+   */
+  AppPackage upload(String name, Path bits) throws IOException;
+
+  /**
+   * Stages the app's latest package into a droplet, streaming staging output to {@code log},
+   * and makes it the app's droplet. Completes exceptionally with {@link StagingException}.
+   */
+  CompletableFuture<Droplet> stage(String name, Consumer<String> log);
+
+  /** Creates or updates the app, uploads, stages and starts it. */
+  CompletableFuture<App> push(AppSpec spec, Path bits, Consumer<String> log);
+
+  App start(String name);
+
+  App stop(String name);
+
+  /** Stops every instance and starts new ones. */
+  App restart(String name);
+
+  App scale(String name, int instances);
+
+  /** The app's instances as last reported, sorted by index. */
+  List<InstanceStatus> instances(String name);
+
+  /** The app's recent events, oldest first. */
+  List<Event> events(String name);
+
+  /** Every node the cloud knows, sorted by id. */
+  List<NodeStatus> nodes();
+}

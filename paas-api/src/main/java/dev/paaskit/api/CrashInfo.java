@@ -1,0 +1,20 @@
+package dev.paaskit.api;
+
+import java.util.List;
+
+/**
+ * Why an instance ended when nobody asked it to.
+ *
+ * @param exitCode the process exit code, or -1 when it died of a signal
+ * @param signal the signal number that ended it, or 0
+ * @param memoryLimitExceeded true when the node killed it for exceeding its memory limit
+ * @param reason a short text such as {@code exited with code 3} or {@code health check timed out}
+ * @param lastOutput the last lines the instance wrote, oldest first
+ */
+public record CrashInfo(int exitCode, int signal, boolean memoryLimitExceeded, String reason,
+    List<String> lastOutput) {
+  public CrashInfo {
+    reason = reason == null ? "" : reason;
+    lastOutput = List.copyOf(lastOutput == null ? List.of() : lastOutput);
+  }
+}

@@ -1,0 +1,6 @@
+package dev.paaskit.api;
+
+/** Where an uploaded package is on its way to a droplet. */
+public enum PackageState {
+  PENDING, STAGED, FAILED
+}

@@ -1,0 +1,13 @@
+package dev.paaskit.api.spi;
+
+import java.io.IOException;
+
+/**
+ * A request found nobody subscribed to its subject, told apart from a responder that was too
+ * slow ({@link java.util.concurrent.TimeoutException}).
+ */
+public final class NoRespondersException extends IOException {
+  public NoRespondersException(String subject) {
+    super("no responders for " + subject);
+  }
+}
