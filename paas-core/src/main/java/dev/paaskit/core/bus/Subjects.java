@@ -1,0 +1,111 @@
+package dev.paaskit.core.bus;
+
+import java.util.Objects;
+
+/**
+ * The subject grammar of NATS core: tokens separated by {@code .}, none empty, no whitespace or
+ * control characters. In a subscription a token may be the wildcard {@code *} (exactly one token)
+ * and the last token may be {@code >} (one or more tokens). A wildcard character is only allowed
+ * as a whole token, so {@code a.b*} is rejected rather than read as a literal.
+ */
+final class Subjects {
+  static final String ONE = "*";
+  static final String REST = ">";
+
+  private Subjects() {}
+
+  /** Checks a subject that messages are published to and returns its tokens. */
+  static String[] checkPublish(String subject) {
+    String[] tokens = tokenize(subject);
+    for (String token : tokens) {
+      if (isWildcard(token)) {
+        throw new IllegalArgumentException("subject \"" + subject + "\" holds the wildcard '"
+            + token + "': messages go to concrete subjects, wildcards are for subscriptions");
+      }
+    }
+    return tokens;
+  }
+
+  /** Checks a subscription subject, which may hold wildcards, and returns its tokens. */
+  static String[] checkSubscribe(String subject) {
+    String[] tokens = tokenize(subject);
+    for (int i = 0; i < tokens.length - 1; i++) {
+      if (tokens[i].equals(REST)) {
+        throw new IllegalArgumentException("subject \"" + subject
+            + "\" holds '>' before its last token: '>' may only end a subscription subject");
+      }
+    }
+    return tokens;
+  }
+
+  /** Checks a queue group name: not empty, no whitespace or control characters. */
+  static String checkQueueGroup(String queueGroup) {
+    Objects.requireNonNull(queueGroup, "queueGroup");
+    if (queueGroup.isEmpty()) {
+      throw new IllegalArgumentException("queue group name is empty");
+    }
+    int bad = firstForbiddenChar(queueGroup);
+    if (bad >= 0) {
+      throw new IllegalArgumentException("queue group \"" + queueGroup
+          + "\" holds a whitespace or control character at index " + bad);
+    }
+    return queueGroup;
+  }
+
+  /**
+   * Whether the subscription subject {@code pattern} matches the concrete {@code subject}. Both
+   * must be valid; this is the plain definition that {@link SubjectTrie} computes faster.
+   */
+  static boolean matches(String pattern, String subject) {
+    String[] want = pattern.split("\\.", -1);
+    String[] have = subject.split("\\.", -1);
+    for (int i = 0; i < want.length; i++) {
+      if (want[i].equals(REST)) {
+        return have.length > i;
+      }
+      if (i >= have.length || !(want[i].equals(ONE) || want[i].equals(have[i]))) {
+        return false;
+      }
+    }
+    return want.length == have.length;
+  }
+
+  private static boolean isWildcard(String token) {
+    return token.equals(ONE) || token.equals(REST);
+  }
+
+  private static String[] tokenize(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    if (subject.isEmpty()) {
+      throw new IllegalArgumentException("subject is empty");
+    }
+    int bad = firstForbiddenChar(subject);
+    if (bad >= 0) {
+      throw new IllegalArgumentException("subject \"" + subject
+          + "\" holds a whitespace or control character at index " + bad);
+    }
+    String[] tokens = subject.split("\\.", -1);
+    for (int i = 0; i < tokens.length; i++) {
+      String token = tokens[i];
+      if (token.isEmpty()) {
+        throw new IllegalArgumentException("subject \"" + subject + "\" has an empty token at position "
+            + (i + 1) + ": tokens are separated by single dots, with none at either end");
+      }
+      if (!isWildcard(token) && (token.indexOf('*') >= 0 || token.indexOf('>') >= 0)) {
+        throw new IllegalArgumentException("subject \"" + subject + "\" has token \"" + token
+            + "\" mixing a wildcard with other characters: '*' and '>' must be whole tokens");
+      }
+    }
+    return tokens;
+  }
+
+  private static int firstForbiddenChar(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
