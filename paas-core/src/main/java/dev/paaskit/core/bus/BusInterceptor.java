@@ -1,0 +1,44 @@
+package dev.paaskit.core.bus;
+
+import dev.paaskit.api.spi.Message;
+
+/**
+ * Bus middleware: sees every message published on an {@link InProcessBus}, requests and replies
+ * included, before it is routed, and decides whether, when and in what form it goes on. Meant for
+ * fault injection in tests: dropping, delaying or rewriting messages.
+ *
+ * <p>Each interceptor calls {@link Chain#proceed} at most once: not at all drops the message, later
+ * delays it (from any thread, typically a {@link dev.paaskit.api.spi.Clock} timer), with another
+ * message rewrites it. Interceptors run on the publisher's thread, in the order they were added to
+ * the builder, and must not block; an exception one throws reaches the publisher. A message that
+ * proceeds after the bus closed is dropped.
+ *
+ * <pre>{@code
+ * BusInterceptor dropHeartbeats = chain -> {
+ *   if (!chain.message().subject().startsWith("heartbeat.")) {
+ *     chain.proceed(chain.message());
+ *   }
+ * };
+ * BusInterceptor lag = chain -> clock.schedule(Duration.ofMillis(50), () -> chain.proceed(chain.message()));
+ * MessageBus bus = InProcessBus.builder().executor(executor).clock(clock)
+ *     .addInterceptor(dropHeartbeats).addInterceptor(lag).build();
+ * }</pre>
+ */
+@FunctionalInterface
+public interface BusInterceptor {
+  void intercept(Chain chain);
+
+  /** One message on its way through the interceptors. Thread-safe. */
+  interface Chain {
+    /** The message as the previous link passed it on. */
+    Message message();
+
+    /**
+     * Hands {@code message} to the next interceptor, or routes it after the last one.
+     *
+     * @throws IllegalStateException if this chain already proceeded
+     * @throws IllegalArgumentException if a rewritten subject or reply subject is invalid
+     */
+    void proceed(Message message);
+  }
+}
