@@ -92,7 +92,7 @@ public final class InProcessBus implements MessageBus {
   @Override
   public void publish(String subject, String replyTo, byte[] data) {
     Subjects.checkPublish(subject);
-    Subjects.checkPublish(replyTo);
+    Subjects.checkPublish(Objects.requireNonNull(replyTo, "replyTo"));
     Objects.requireNonNull(data, "data");
     send(new Message(subject, Optional.of(replyTo), data.clone()));
   }
