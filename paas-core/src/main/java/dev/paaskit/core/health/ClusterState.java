@@ -1,0 +1,287 @@
+package dev.paaskit.core.health;
+
+import dev.paaskit.api.ByteSize;
+import dev.paaskit.api.InstanceState;
+import dev.paaskit.api.NodeCapacity;
+import dev.paaskit.api.NodeState;
+import dev.paaskit.api.NodeStatus;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.protocol.InstanceReport;
+import dev.paaskit.core.protocol.Json;
+import dev.paaskit.core.protocol.NodeAdvertisement;
+import dev.paaskit.core.protocol.NodeHeartbeat;
+import dev.paaskit.core.protocol.Subjects;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The actual state of the cloud as nodes report it over the bus: which nodes live, which
+ * instances run where. Starts requested but not yet reported are tracked as pending, so one
+ * index is not started twice. Thread-safe: every method holds the instance's lock briefly.
+ */
+public final class ClusterState implements AutoCloseable {
+  /** Hears changes, under the state's lock: implementations must be quick and not call back. */
+  interface Listener {
+    void instanceChanged(InstanceReport before, InstanceReport after);
+
+    void nodeChanged(NodeView node, NodeState before);
+  }
+
+  private final MessageBus bus;
+  private final Clock clock;
+  private final long heartbeatNanos;
+  private final int missedBeforeDead;
+  private final Listener listener;
+  private final Map<String, NodeView> nodes = new HashMap<>();
+  private final Map<String, InstanceReport> instances = new HashMap<>();
+  private final Map<String, Pending> pending = new HashMap<>();
+  private final Map<String, Set<String>> byApp = new HashMap<>();
+  private final List<Subscription> subscriptions = new ArrayList<>();
+  private long lastDiscoverNanos = Long.MIN_VALUE;
+
+  /** A start sent to a node and not yet reported back. */
+  record Pending(InstanceReport report, long deadlineNanos) {}
+
+  ClusterState(MessageBus bus, Clock clock, Duration heartbeatInterval, int missedBeforeDead,
+      Listener listener) {
+    this.bus = bus;
+    this.clock = clock;
+    this.heartbeatNanos = heartbeatInterval.toNanos();
+    this.missedBeforeDead = missedBeforeDead;
+    this.listener = listener;
+  }
+
+  void start() {
+    subscriptions.add(bus.subscribe(Subjects.NODE_ADVERTISE,
+        m -> onAdvertise(Json.read(m.data(), NodeAdvertisement.class))));
+    subscriptions.add(bus.subscribe(Subjects.NODE_HEARTBEAT,
+        m -> onHeartbeat(Json.read(m.data(), NodeHeartbeat.class))));
+    subscriptions.add(bus.subscribe(Subjects.INSTANCE_STATE,
+        m -> onInstanceReport(Json.read(m.data(), InstanceReport.class))));
+    bus.publish(Subjects.NODE_DISCOVER, new byte[0]);
+  }
+
+  synchronized void onAdvertise(NodeAdvertisement ad) {
+    NodeView view = nodes.get(ad.nodeId());
+    if (view != null && ad.epoch() < view.epoch()) {
+      return;
+    }
+    if (view == null || ad.epoch() != view.epoch()) {
+      if (view != null) {
+        dropInstancesOf(view.id());
+      }
+      NodeState before = view == null ? null : view.state;
+      view = new NodeView(ad, clock.nanoTime(), clock.now().toEpochMilli());
+      nodes.put(ad.nodeId(), view);
+      listener.nodeChanged(view, before);
+    } else {
+      view.advertisement = ad;
+      heard(view);
+    }
+  }
+
+  synchronized void onHeartbeat(NodeHeartbeat hb) {
+    NodeView view = nodes.get(hb.nodeId());
+    if (view == null || hb.epoch() != view.epoch()) {
+      if (view == null || hb.epoch() > view.epoch()) {
+        askNodesToAdvertise();
+      }
+      return;
+    }
+    heard(view);
+    view.seq = Math.max(view.seq, hb.seq());
+    Set<String> reported = new HashSet<>();
+    for (InstanceReport r : hb.instances()) {
+      reported.add(r.instanceId());
+      apply(r);
+    }
+    List<String> gone = new ArrayList<>();
+    for (InstanceReport known : instances.values()) {
+      if (known.nodeId().equals(hb.nodeId()) && !reported.contains(known.instanceId())
+          && known.seq() <= hb.seq()) {
+        gone.add(known.instanceId());
+      }
+    }
+    gone.forEach(this::remove);
+  }
+
+  synchronized void onInstanceReport(InstanceReport r) {
+    NodeView view = nodes.get(r.nodeId());
+    if (view == null || view.state == NodeState.DEAD) {
+      return;
+    }
+    apply(r);
+  }
+
+  private void heard(NodeView view) {
+    view.lastHeardNanos = clock.nanoTime();
+    view.lastHeardMillis = clock.now().toEpochMilli();
+    if (view.state == NodeState.SUSPECT || view.state == NodeState.DEAD) {
+      NodeState before = view.state;
+      view.state = NodeState.ALIVE;
+      listener.nodeChanged(view, before);
+    }
+  }
+
+  private void apply(InstanceReport r) {
+    InstanceReport known = instances.get(r.instanceId());
+    if (known != null && r.seq() < known.seq()) {
+      return;
+    }
+    pending.remove(r.instanceId());
+    instances.put(r.instanceId(), r);
+    byApp.computeIfAbsent(r.appId(), a -> new HashSet<>()).add(r.instanceId());
+    if (known == null || known.state() != r.state()) {
+      listener.instanceChanged(known, r);
+    }
+  }
+
+  private void remove(String instanceId) {
+    InstanceReport known = instances.remove(instanceId);
+    if (known != null) {
+      Set<String> ids = byApp.get(known.appId());
+      if (ids != null) {
+        ids.remove(instanceId);
+        if (ids.isEmpty()) {
+          byApp.remove(known.appId());
+        }
+      }
+      listener.instanceChanged(known, null);
+    }
+  }
+
+  private void dropInstancesOf(String nodeId) {
+    List<String> ids = new ArrayList<>();
+    for (InstanceReport r : instances.values()) {
+      if (r.nodeId().equals(nodeId)) {
+        ids.add(r.instanceId());
+      }
+    }
+    ids.forEach(this::remove);
+    pending.values().removeIf(p -> p.report().nodeId().equals(nodeId));
+  }
+
+  private void askNodesToAdvertise() {
+    long now = clock.nanoTime();
+    if (lastDiscoverNanos == Long.MIN_VALUE || now - lastDiscoverNanos > heartbeatNanos) {
+      lastDiscoverNanos = now;
+      bus.publish(Subjects.NODE_DISCOVER, new byte[0]);
+    }
+  }
+
+  /** Marks nodes SUSPECT after a missed heartbeat and DEAD after too many; drops expired starts. */
+  synchronized void checkLiveness() {
+    long now = clock.nanoTime();
+    for (NodeView view : nodes.values()) {
+      if (view.state == NodeState.DEAD || view.state == NodeState.DRAINING) {
+        continue;
+      }
+      long silent = now - view.lastHeardNanos;
+      NodeState before = view.state;
+      if (silent > heartbeatNanos * missedBeforeDead) {
+        view.state = NodeState.DEAD;
+        dropInstancesOf(view.id());
+      } else if (silent > heartbeatNanos * 3 / 2) {
+        view.state = NodeState.SUSPECT;
+      }
+      if (view.state != before) {
+        listener.nodeChanged(view, before);
+      }
+    }
+    pending.values().removeIf(p -> p.deadlineNanos() - now < 0);
+  }
+
+  synchronized void addPending(InstanceReport report, Duration timeout) {
+    pending.put(report.instanceId(), new Pending(report, clock.nanoTime() + timeout.toNanos()));
+  }
+
+  synchronized void removePending(String instanceId) {
+    pending.remove(instanceId);
+  }
+
+  /** The app's reported and pending instances. */
+  public synchronized List<InstanceReport> instancesOf(String appId) {
+    List<InstanceReport> out = new ArrayList<>();
+    for (String id : byApp.getOrDefault(appId, Set.of())) {
+      out.add(instances.get(id));
+    }
+    for (Pending p : pending.values()) {
+      if (p.report().appId().equals(appId)) {
+        out.add(p.report());
+      }
+    }
+    out.sort(Comparator.comparingInt(InstanceReport::index).thenComparing(InstanceReport::instanceId));
+    return out;
+  }
+
+  /** Ids of apps that have instances reported or pending. */
+  synchronized Set<String> appIds() {
+    Set<String> ids = new HashSet<>(byApp.keySet());
+    for (Pending p : pending.values()) {
+      ids.add(p.report().appId());
+    }
+    return ids;
+  }
+
+  synchronized List<NodeView> nodeViews() {
+    return new ArrayList<>(nodes.values());
+  }
+
+  /** Memory and disk reserved on each node by its active and pending instances. */
+  synchronized Map<String, long[]> usage() {
+    Map<String, long[]> used = new HashMap<>();
+    for (InstanceReport r : instances.values()) {
+      if (r.state().isActive()) {
+        add(used, r);
+      }
+    }
+    for (Pending p : pending.values()) {
+      add(used, p.report());
+    }
+    return used;
+  }
+
+  private static void add(Map<String, long[]> used, InstanceReport r) {
+    long[] u = used.computeIfAbsent(r.nodeId(), n -> new long[3]);
+    u[0] += r.memoryBytes();
+    u[1] += r.diskBytes();
+    u[2]++;
+  }
+
+  /** Every known node, sorted by id. */
+  public List<NodeStatus> nodes() {
+    Map<String, long[]> used = usage();
+    List<NodeStatus> out = new ArrayList<>();
+    for (NodeView v : nodeViews()) {
+      NodeAdvertisement ad = v.advertisement;
+      long[] u = used.getOrDefault(v.id(), new long[3]);
+      out.add(new NodeStatus(v.id(), v.state, ad.zone(), ad.stack(),
+          new NodeCapacity(ByteSize.ofBytes(ad.memoryBytes()), ByteSize.ofBytes(ad.diskBytes()),
+              ad.maxInstances()),
+          u[0], u[1], (int) u[2], Instant.ofEpochMilli(v.lastHeardMillis)));
+    }
+    out.sort(Comparator.comparing(NodeStatus::nodeId));
+    return out;
+  }
+
+  /** The state of {@code instanceId}, or null when unknown. */
+  synchronized InstanceState stateOf(String instanceId) {
+    InstanceReport r = instances.get(instanceId);
+    return r == null ? null : r.state();
+  }
+
+  @Override
+  public void close() {
+    subscriptions.forEach(Subscription::close);
+    subscriptions.clear();
+  }
+}

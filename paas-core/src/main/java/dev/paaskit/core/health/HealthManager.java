@@ -1,0 +1,434 @@
+package dev.paaskit.core.health;
+
+import dev.paaskit.api.EventType;
+import dev.paaskit.api.InstanceState;
+import dev.paaskit.api.NodeState;
+import dev.paaskit.api.spi.Cancellable;
+import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.NodeCandidate;
+import dev.paaskit.api.spi.Placement;
+import dev.paaskit.api.spi.PlacementRequest;
+import dev.paaskit.api.spi.PlacementStrategy;
+import dev.paaskit.api.spi.Role;
+import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.api.spi.StoreEntry;
+import dev.paaskit.api.spi.WatchEvent;
+import dev.paaskit.core.events.Events;
+import dev.paaskit.core.protocol.Ack;
+import dev.paaskit.core.protocol.AppRecord;
+import dev.paaskit.core.protocol.CrashReport;
+import dev.paaskit.core.protocol.InstanceReport;
+import dev.paaskit.core.protocol.Json;
+import dev.paaskit.core.protocol.NodeAdvertisement;
+import dev.paaskit.core.protocol.SpecRecord;
+import dev.paaskit.core.protocol.StartInstance;
+import dev.paaskit.core.protocol.StopInstance;
+import dev.paaskit.core.protocol.StoreKeys;
+import dev.paaskit.core.protocol.Subjects;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The level-based reconciler: compares what the store says should run with what nodes report,
+ * and sends the starts and stops that close the gap. A pass runs after every reported change and
+ * every {@link HealthOptions#sweepInterval()} as a backstop; passes never overlap.
+ *
+ * <p>For each started app and each index below its instance count, exactly one instance of the
+ * current generation should be active. A missing one is placed and started, subject to the
+ * {@link RestartPolicy} when it crashed; an instance of an older generation keeps serving until
+ * the new one of its index is RUNNING, then is stopped; an extra one is stopped.
+ */
+public final class HealthManager implements Role {
+  private static final Logger log = LoggerFactory.getLogger(HealthManager.class);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration STOP_RESEND = Duration.ofSeconds(10);
+
+  private final CloudContext context;
+  private final MessageBus bus;
+  private final StateStore store;
+  private final PlacementStrategy placement;
+  private final HealthOptions options;
+  private final Events events;
+  private final Executor executor;
+  private final ClusterState cluster;
+  private final Map<String, AppRecord> desired = new ConcurrentHashMap<>();
+  /** Crash history per app id and index; touched only inside a pass or under its own lock. */
+  private final Map<String, CrashHistory> crashes = new ConcurrentHashMap<>();
+  /** Stops sent and not yet confirmed: instance id to the nanoTime they may be resent. */
+  private final Map<String, Long> stopsSent = new ConcurrentHashMap<>();
+  private final Map<String, String> lastPlacementFailure = new ConcurrentHashMap<>();
+  private final AtomicBoolean passQueued = new AtomicBoolean();
+  private final Object passLock = new Object();
+  private volatile boolean running;
+  private StateStore.Watch watch;
+  private Cancellable sweep;
+
+  static final class CrashHistory {
+    long generation;
+    int count;
+    long nextAllowedNanos;
+    boolean failed;
+  }
+
+  public HealthManager(CloudContext context, PlacementStrategy placement, HealthOptions options) {
+    this.context = context;
+    this.bus = context.bus();
+    this.store = context.stateStore();
+    this.placement = placement;
+    this.options = options;
+    this.events = new Events(bus, context.clock());
+    this.executor = context.executor();
+    this.cluster = new ClusterState(bus, context.clock(), options.heartbeatInterval(),
+        options.missedHeartbeats(), new ClusterListener());
+  }
+
+  /** The actual state this manager sees; the controller answers instance queries from it. */
+  public ClusterState cluster() {
+    return cluster;
+  }
+
+  @Override
+  public String name() {
+    return "health-manager";
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    watch = store.watch(StoreKeys.APPS, this::onAppChange);
+    for (StoreEntry e : store.list(StoreKeys.APPS)) {
+      AppRecord r = Json.read(e.value(), AppRecord.class);
+      desired.put(r.id(), r);
+    }
+    cluster.start();
+    scheduleSweep();
+    requestPass();
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (sweep != null) {
+      sweep.cancel();
+    }
+    if (watch != null) {
+      watch.close();
+    }
+    cluster.close();
+  }
+
+  private void onAppChange(WatchEvent e) {
+    String id = e.key().substring(StoreKeys.APPS.length());
+    if (e.kind() == WatchEvent.Kind.DELETE) {
+      desired.remove(id);
+    } else {
+      desired.put(id, Json.read(e.value(), AppRecord.class));
+    }
+    requestPass();
+  }
+
+  private void scheduleSweep() {
+    if (!running) {
+      return;
+    }
+    sweep = context.clock().schedule(options.sweepInterval(), () -> {
+      cluster.checkLiveness();
+      requestPass();
+      scheduleSweep();
+    });
+  }
+
+  /** Queues one pass; requests made while one is queued share it. */
+  void requestPass() {
+    if (running && passQueued.compareAndSet(false, true)) {
+      executor.execute(() -> {
+        passQueued.set(false);
+        synchronized (passLock) {
+          if (!running) {
+            return;
+          }
+          try {
+            pass();
+          } catch (RuntimeException e) {
+            log.error("reconcile pass failed", e);
+          }
+        }
+      });
+    }
+  }
+
+  private void pass() {
+    long now = context.clock().nanoTime();
+    stopsSent.values().removeIf(until -> until - now < 0);
+    Candidates candidates = new Candidates(cluster);
+    for (AppRecord app : desired.values()) {
+      reconcile(app, candidates, now);
+    }
+    for (String appId : cluster.appIds()) {
+      if (!desired.containsKey(appId)) {
+        for (InstanceReport r : cluster.instancesOf(appId)) {
+          stopIfActive(r, "app deleted");
+        }
+        crashes.keySet().removeIf(k -> k.startsWith(appId + ":"));
+      }
+    }
+  }
+
+  private void reconcile(AppRecord app, Candidates candidates, long now) {
+    int want = app.desiredInstances();
+    Map<Integer, List<InstanceReport>> current = new HashMap<>();
+    Map<Integer, List<InstanceReport>> older = new HashMap<>();
+    for (InstanceReport r : cluster.instancesOf(app.id())) {
+      if (!r.state().isActive() || r.state() == InstanceState.STOPPING
+          || stopsSent.containsKey(r.instanceId())) {
+        continue;
+      }
+      if (r.index() >= want) {
+        stopIfActive(r, want == 0 ? "app stopped" : "scaled down");
+      } else if (r.generation() == app.generation()) {
+        current.computeIfAbsent(r.index(), i -> new ArrayList<>()).add(r);
+      } else if (r.generation() < app.generation()) {
+        older.computeIfAbsent(r.index(), i -> new ArrayList<>()).add(r);
+      } else {
+        stopIfActive(r, "from a newer generation than the store holds");
+      }
+    }
+    for (int index = 0; index < want; index++) {
+      List<InstanceReport> mine = current.getOrDefault(index, List.of());
+      if (mine.size() > 1) {
+        mine.sort(Comparator.comparing((InstanceReport r) -> r.state() != InstanceState.RUNNING)
+            .thenComparingLong(InstanceReport::sinceMillis));
+        mine.subList(1, mine.size()).forEach(r -> stopIfActive(r, "duplicate of index " + r.index()));
+      }
+      boolean newRunning = mine.stream().anyMatch(r -> r.state() == InstanceState.RUNNING);
+      List<InstanceReport> old = older.getOrDefault(index, List.of());
+      if (newRunning || (mine.isEmpty() && old.stream().noneMatch(r -> r.state() == InstanceState.RUNNING))) {
+        old.forEach(r -> stopIfActive(r, "replaced by generation " + app.generation()));
+      }
+      if (mine.isEmpty()) {
+        startIfAllowed(app, index, candidates, now);
+      }
+    }
+  }
+
+  private void startIfAllowed(AppRecord app, int index, Candidates candidates, long now) {
+    CrashHistory history = crashes.get(app.id() + ":" + index);
+    if (history != null && history.generation == app.generation()
+        && (history.failed || history.nextAllowedNanos - now > 0)) {
+      return;
+    }
+    SpecRecord spec = app.spec();
+    PlacementRequest request =
+        PlacementRequest.of(spec.name(), index, spec.memoryBytes(), spec.diskBytes());
+    Placement chosen = placement.place(request, candidates.forApp(app.id()));
+    if (!chosen.placed()) {
+      String why = chosen.explain();
+      if (!why.equals(lastPlacementFailure.put(app.id(), why))) {
+        events.publish(EventType.PLACEMENT_FAILED, spec.name(),
+            "cannot place instance " + index + ": " + why, Map.of("index", String.valueOf(index)));
+      }
+      return;
+    }
+    lastPlacementFailure.remove(app.id());
+    String nodeId = chosen.nodeId().get();
+    NodeAdvertisement node = candidates.advertisement(nodeId);
+    StartInstance cmd = startCommand(app, index);
+    InstanceReport placeholder = new InstanceReport(cmd.instanceId(), nodeId, app.id(),
+        spec.name(), app.generation(), index, app.droplet().sha256(), InstanceState.STARTING,
+        node.address(), 0, spec.memoryBytes(), spec.diskBytes(),
+        context.clock().now().toEpochMilli(), null, -1);
+    cluster.addPending(placeholder, options.startAckTimeout());
+    candidates.reserve(nodeId, app.id(), spec.memoryBytes(), spec.diskBytes());
+    bus.request(Subjects.nodeStart(nodeId), Json.write(cmd), COMMAND_TIMEOUT)
+        .whenComplete((reply, error) -> {
+          Ack ack = error == null ? Json.read(reply.data(), Ack.class) : null;
+          if (ack == null || !ack.ok()) {
+            log.warn("node {} did not start {}[{}]: {}", nodeId, spec.name(), index,
+                error != null ? error.toString() : ack.error());
+            cluster.removePending(cmd.instanceId());
+            requestPass();
+          }
+        });
+  }
+
+  private StartInstance startCommand(AppRecord app, int index) {
+    SpecRecord spec = app.spec();
+    Map<String, String> env = new LinkedHashMap<>(app.droplet().env());
+    env.putAll(spec.env());
+    env.putAll(spec.secretEnv());
+    String command = spec.command() != null ? spec.command() : app.droplet().command();
+    return new StartInstance(UUID.randomUUID().toString(), app.id(), spec.name(),
+        app.generation(), index, app.droplet().sha256(), command, env,
+        app.urls(context.domain()), spec.memoryBytes(), spec.diskBytes(),
+        spec.healthCheckType(), spec.healthCheckEndpoint(), spec.startTimeoutMillis());
+  }
+
+  private void stopIfActive(InstanceReport r, String reason) {
+    if (!r.state().isActive() || r.state() == InstanceState.STOPPING
+        || stopsSent.containsKey(r.instanceId())) {
+      return;
+    }
+    if (r.seq() < 0) {
+      return; // pending: stopped once the node reports it
+    }
+    stopsSent.put(r.instanceId(), context.clock().nanoTime() + STOP_RESEND.toNanos());
+    log.debug("stopping {}[{}] {} on {}: {}", r.appName(), r.index(), r.instanceId(), r.nodeId(), reason);
+    bus.request(Subjects.nodeStop(r.nodeId()), Json.write(new StopInstance(r.instanceId(), reason)),
+        COMMAND_TIMEOUT).whenComplete((reply, error) -> {
+          if (error != null) {
+            log.warn("stop of {} on {} failed: {}", r.instanceId(), r.nodeId(), error.toString());
+          }
+        });
+  }
+
+  private void onCrash(InstanceReport r) {
+    String key = r.appId() + ":" + r.index();
+    CrashHistory h = crashes.computeIfAbsent(key, k -> new CrashHistory());
+    synchronized (h) {
+      if (h.generation != r.generation()) {
+        h.generation = r.generation();
+        h.count = 0;
+        h.failed = false;
+      }
+      h.count++;
+      RestartPolicy policy = options.restartPolicy();
+      CrashReport crash = r.crash();
+      Map<String, String> attrs = new LinkedHashMap<>();
+      attrs.put("index", String.valueOf(r.index()));
+      attrs.put("node", r.nodeId());
+      attrs.put("crashes", String.valueOf(h.count));
+      String reason = "crashed";
+      if (crash != null) {
+        attrs.put("exitCode", String.valueOf(crash.exitCode()));
+        attrs.put("memoryLimitExceeded", String.valueOf(crash.memoryLimitExceeded()));
+        reason = crash.reason();
+      }
+      events.publish(EventType.INSTANCE_CRASHED, r.appName(),
+          "instance " + r.index() + " " + reason, attrs);
+      if (policy.givesUpAfter(h.count)) {
+        h.failed = true;
+        events.publish(EventType.INSTANCE_FAILED, r.appName(), "instance " + r.index()
+            + " failed after " + h.count + " crashes in a row", attrs);
+      } else {
+        h.nextAllowedNanos = context.clock().nanoTime() + policy.delayAfter(h.count).toNanos();
+      }
+    }
+  }
+
+  private void onRunning(InstanceReport r) {
+    events.publish(EventType.INSTANCE_RUNNING, r.appName(), "instance " + r.index()
+        + " running on " + r.nodeId(), Map.of("index", String.valueOf(r.index()), "node", r.nodeId()));
+    CrashHistory h = crashes.get(r.appId() + ":" + r.index());
+    if (h != null) {
+      Duration stable = options.restartPolicy().stableUptime();
+      String instanceId = r.instanceId();
+      context.clock().schedule(stable, () -> {
+        if (cluster.stateOf(instanceId) == InstanceState.RUNNING) {
+          synchronized (h) {
+            h.count = 0;
+          }
+        }
+      });
+    }
+  }
+
+  private final class ClusterListener implements ClusterState.Listener {
+    @Override
+    public void instanceChanged(InstanceReport before, InstanceReport after) {
+      if (after == null) {
+        stopsSent.remove(before.instanceId());
+      } else if (after.state() == InstanceState.CRASHED) {
+        onCrash(after);
+      } else if (after.state() == InstanceState.RUNNING) {
+        onRunning(after);
+      } else if (!after.state().isActive()) {
+        stopsSent.remove(after.instanceId());
+      }
+      requestPass();
+    }
+
+    @Override
+    public void nodeChanged(NodeView node, NodeState before) {
+      if (before == null) {
+        events.publish(EventType.NODE_JOINED, node.id(), "node " + node.id() + " joined");
+      } else if (node.state == NodeState.DEAD) {
+        events.publish(EventType.NODE_DEAD, node.id(), "node " + node.id()
+            + " missed " + options.missedHeartbeats() + " heartbeats; its instances move");
+      } else if (node.state == NodeState.SUSPECT) {
+        events.publish(EventType.NODE_SUSPECT, node.id(), "node " + node.id() + " missed a heartbeat");
+      }
+      requestPass();
+    }
+  }
+
+  /** Free resources per node for one pass, updated as the pass places instances. */
+  private static final class Candidates {
+    private final Map<String, NodeView> nodes = new HashMap<>();
+    private final Map<String, long[]> used;
+    private final Map<String, Map<String, Integer>> appCounts = new HashMap<>();
+    private final ClusterState cluster;
+
+    Candidates(ClusterState cluster) {
+      this.cluster = cluster;
+      for (NodeView v : cluster.nodeViews()) {
+        nodes.put(v.id(), v);
+      }
+      this.used = cluster.usage();
+    }
+
+    NodeAdvertisement advertisement(String nodeId) {
+      return nodes.get(nodeId).advertisement;
+    }
+
+    List<NodeCandidate> forApp(String appId) {
+      Map<String, Integer> counts = appCounts.computeIfAbsent(appId, id -> {
+        Map<String, Integer> c = new HashMap<>();
+        for (InstanceReport r : cluster.instancesOf(id)) {
+          if (r.state().isActive()) {
+            c.merge(r.nodeId(), 1, Integer::sum);
+          }
+        }
+        return c;
+      });
+      List<NodeCandidate> out = new ArrayList<>(nodes.size());
+      for (NodeView v : nodes.values()) {
+        NodeAdvertisement ad = v.advertisement;
+        long[] u = used.getOrDefault(v.id(), new long[3]);
+        out.add(new NodeCandidate(v.id(), v.state, ad.zone(), ad.stack(), ad.tags(),
+            ad.memoryBytes() - u[0], ad.diskBytes() - u[1], ad.maxInstances() - (int) u[2],
+            ad.memoryBytes(), counts.getOrDefault(v.id(), 0)));
+      }
+      return out;
+    }
+
+    void reserve(String nodeId, String appId, long memory, long disk) {
+      long[] u = used.computeIfAbsent(nodeId, n -> new long[3]);
+      u[0] += memory;
+      u[1] += disk;
+      u[2]++;
+      appCounts.get(appId).merge(nodeId, 1, Integer::sum);
+    }
+  }
+
+  /** For tests and the controller: the instances of an app id. */
+  public List<InstanceReport> instancesOf(String appId) {
+    return cluster.instancesOf(appId);
+  }
+
+  Optional<AppRecord> desired(String appId) {
+    return Optional.ofNullable(desired.get(appId));
+  }
+}

@@ -1,0 +1,35 @@
+package dev.paaskit.core.health;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Timings of the health manager.
+ *
+ * @param heartbeatInterval how often nodes heartbeat; must match the nodes' setting
+ * @param missedHeartbeats heartbeats missed in a row after which a node is DEAD
+ * @param sweepInterval how often a full comparison of desired and actual state runs, besides
+ *     the one every reported change triggers
+ * @param startAckTimeout how long a start may go unreported before the index is started again
+ */
+public record HealthOptions(Duration heartbeatInterval, int missedHeartbeats,
+    Duration sweepInterval, Duration startAckTimeout, RestartPolicy restartPolicy) {
+  public static final HealthOptions DEFAULTS = new HealthOptions(Duration.ofSeconds(1), 3,
+      Duration.ofSeconds(1), Duration.ofSeconds(30), RestartPolicy.CLOUD_FOUNDRY);
+
+  public HealthOptions {
+    Objects.requireNonNull(restartPolicy, "restartPolicy");
+    if (heartbeatInterval.isNegative() || heartbeatInterval.isZero() || missedHeartbeats < 1
+        || sweepInterval.isNegative() || sweepInterval.isZero()) {
+      throw new IllegalArgumentException("heartbeat and sweep intervals must be positive");
+    }
+  }
+
+  public HealthOptions withRestartPolicy(RestartPolicy policy) {
+    return new HealthOptions(heartbeatInterval, missedHeartbeats, sweepInterval, startAckTimeout, policy);
+  }
+
+  public HealthOptions withHeartbeat(Duration interval, int missed) {
+    return new HealthOptions(interval, missed, sweepInterval, startAckTimeout, restartPolicy);
+  }
+}

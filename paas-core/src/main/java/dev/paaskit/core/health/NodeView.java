@@ -1,0 +1,28 @@
+package dev.paaskit.core.health;
+
+import dev.paaskit.api.NodeState;
+import dev.paaskit.core.protocol.NodeAdvertisement;
+
+/** What the cluster state knows of one node. Mutable; guarded by the {@link ClusterState}. */
+final class NodeView {
+  NodeAdvertisement advertisement;
+  NodeState state = NodeState.ALIVE;
+  long lastHeardNanos;
+  long lastHeardMillis;
+  /** The highest heartbeat seq seen in the current epoch. */
+  long seq = -1;
+
+  NodeView(NodeAdvertisement advertisement, long nowNanos, long nowMillis) {
+    this.advertisement = advertisement;
+    this.lastHeardNanos = nowNanos;
+    this.lastHeardMillis = nowMillis;
+  }
+
+  String id() {
+    return advertisement.nodeId();
+  }
+
+  long epoch() {
+    return advertisement.epoch();
+  }
+}

@@ -1,0 +1,87 @@
+package dev.paaskit.core.protocol;
+
+import dev.paaskit.api.App;
+import dev.paaskit.api.AppState;
+import dev.paaskit.api.PackageState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An app as stored under {@link StoreKeys#app(String)}: the desired state the health manager
+ * converges to.
+ *
+ * @param generation increases whenever running instances must be replaced: a new droplet, a
+ *     spec change that instances see, a restart
+ */
+public record AppRecord(String id, SpecRecord spec, AppState state, PackageState packageState,
+    String packageSha256, long packageSizeBytes, long packageUploadedMillis, String failure,
+    DropletRecord droplet, long generation, long createdMillis, long updatedMillis) {
+
+  /** How many instances should run now. */
+  public int desiredInstances() {
+    return state == AppState.STARTED && droplet != null ? spec.instances() : 0;
+  }
+
+  /** The host names routed to the app under {@code domain}. */
+  public List<String> urls(String domain) {
+    return spec.routes().isEmpty() ? List.of(spec.name() + "." + domain) : spec.routes();
+  }
+
+  public App toApp(String domain, long version) {
+    return new App(id, spec.toSpec(), state, packageState, Optional.ofNullable(packageSha256),
+        Optional.ofNullable(droplet).map(DropletRecord::sha256), urls(domain), version,
+        Instant.ofEpochMilli(createdMillis), Instant.ofEpochMilli(updatedMillis));
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Derives a changed copy. */
+  public static final class Builder {
+    private String id;
+    private SpecRecord spec;
+    private AppState state;
+    private PackageState packageState;
+    private String packageSha256;
+    private long packageSizeBytes;
+    private long packageUploadedMillis;
+    private String failure;
+    private DropletRecord droplet;
+    private long generation;
+    private long createdMillis;
+    private long updatedMillis;
+
+    private Builder(AppRecord r) {
+      id = r.id;
+      spec = r.spec;
+      state = r.state;
+      packageState = r.packageState;
+      packageSha256 = r.packageSha256;
+      packageSizeBytes = r.packageSizeBytes;
+      packageUploadedMillis = r.packageUploadedMillis;
+      failure = r.failure;
+      droplet = r.droplet;
+      generation = r.generation;
+      createdMillis = r.createdMillis;
+      updatedMillis = r.updatedMillis;
+    }
+
+    public Builder spec(SpecRecord v) { spec = v; return this; }
+    public Builder state(AppState v) { state = v; return this; }
+    public Builder packageState(PackageState v) { packageState = v; return this; }
+    public Builder packageSha256(String v) { packageSha256 = v; return this; }
+    public Builder packageSizeBytes(long v) { packageSizeBytes = v; return this; }
+    public Builder packageUploadedMillis(long v) { packageUploadedMillis = v; return this; }
+    public Builder failure(String v) { failure = v; return this; }
+    public Builder droplet(DropletRecord v) { droplet = v; return this; }
+    public Builder nextGeneration() { generation++; return this; }
+    public Builder updatedMillis(long v) { updatedMillis = v; return this; }
+
+    public AppRecord build() {
+      return new AppRecord(id, spec, state, packageState, packageSha256, packageSizeBytes,
+          packageUploadedMillis, failure, droplet, generation, createdMillis, updatedMillis);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.paaskit.core.protocol;
+
+import dev.paaskit.api.AppSpec;
+import dev.paaskit.api.ByteSize;
+import dev.paaskit.api.HealthCheck;
+import dev.paaskit.api.Secret;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The stored form of {@link AppSpec}. Holds secret values: its toString shows their names only. */
+public record SpecRecord(String name, int instances, long memoryBytes, long diskBytes,
+    String command, Map<String, String> env, Map<String, String> secretEnv, List<String> routes,
+    String healthCheckType, String healthCheckEndpoint, long startTimeoutMillis,
+    String cartridge) {
+  public SpecRecord {
+    env = env == null ? Map.of() : Map.copyOf(env);
+    secretEnv = secretEnv == null ? Map.of() : Map.copyOf(secretEnv);
+    routes = routes == null ? List.of() : List.copyOf(routes);
+  }
+
+  public static SpecRecord of(AppSpec s) {
+    Map<String, String> secrets = new LinkedHashMap<>();
+    s.secretEnv().forEach((k, v) -> secrets.put(k, v.reveal()));
+    return new SpecRecord(s.name(), s.instances(), s.memory().bytes(), s.disk().bytes(),
+        s.command().orElse(null), s.env(), secrets, s.routes(), s.healthCheck().type().name(),
+        s.healthCheck().endpoint(), s.healthCheck().startTimeout().toMillis(),
+        s.cartridge().orElse(null));
+  }
+
+  public AppSpec toSpec() {
+    Map<String, Secret> secrets = new LinkedHashMap<>();
+    secretEnv.forEach((k, v) -> secrets.put(k, Secret.of(v)));
+    return new AppSpec(name, instances, ByteSize.ofBytes(memoryBytes), ByteSize.ofBytes(diskBytes),
+        Optional.ofNullable(command), env, secrets, routes,
+        new HealthCheck(HealthCheck.Type.valueOf(healthCheckType), healthCheckEndpoint,
+            Duration.ofMillis(startTimeoutMillis)),
+        Optional.ofNullable(cartridge));
+  }
+
+  /** Whether running instances must be replaced to follow {@code next}. */
+  public boolean instancesDifferFrom(SpecRecord next) {
+    return memoryBytes != next.memoryBytes || diskBytes != next.diskBytes
+        || !java.util.Objects.equals(command, next.command) || !env.equals(next.env)
+        || !secretEnv.equals(next.secretEnv) || !routes.equals(next.routes)
+        || !healthCheckType.equals(next.healthCheckType)
+        || !healthCheckEndpoint.equals(next.healthCheckEndpoint)
+        || startTimeoutMillis != next.startTimeoutMillis;
+  }
+
+  @Override
+  public String toString() {
+    return "SpecRecord{" + name + ", instances=" + instances + ", memory=" + memoryBytes
+        + ", env=" + env.keySet() + ", secretEnv=" + secretEnv.keySet() + "}";
+  }
+}

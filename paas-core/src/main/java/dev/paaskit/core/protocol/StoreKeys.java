@@ -1,0 +1,25 @@
+package dev.paaskit.core.protocol;
+
+/** The keys roles keep in the {@link dev.paaskit.api.spi.StateStore}. */
+public final class StoreKeys {
+  /** Prefix of {@link AppRecord}s, one per app id. */
+  public static final String APPS = "apps.";
+  /** Prefix of app-name claims, whose value is the app id: makes names unique through CAS. */
+  public static final String NAMES = "names.";
+  /** Prefix of {@link DropletRecord}s by staging cache key. */
+  public static final String DROPLETS = "droplets.";
+
+  private StoreKeys() {}
+
+  public static String app(String id) {
+    return APPS + id;
+  }
+
+  public static String name(String name) {
+    return NAMES + name;
+  }
+
+  public static String droplet(String cacheKey) {
+    return DROPLETS + cacheKey;
+  }
+}
