@@ -4,6 +4,7 @@ import com.google.common.io.CountingInputStream;
 import com.google.common.io.MoreFiles;
 import dev.paaskit.api.InvalidArchiveException;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ public final class ArchiveExtractor {
   public Path extractTarGz(InputStream in, Path parentDir) throws IOException {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(parentDir, "parentDir");
-    CountingInputStream counted = new CountingInputStream(in);
+    CountingInputStream counted = new CountingInputStream(new KeepOpen(in));
     InputStream buffered = new BufferedInputStream(counted);
     buffered.mark(2);
     byte[] magic = buffered.readNBytes(2);
@@ -104,6 +105,18 @@ public final class ArchiveExtractor {
     }
     return into(parentDir, counted::getCount,
         extraction -> untar(ArchiveFormat.GZIP, buffered, extraction));
+  }
+
+  /** Ignores close, so that unpacking a caller's stream leaves it open. */
+  private static final class KeepOpen extends FilterInputStream {
+    KeepOpen(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {
+      // The caller opened the stream and closes it.
+    }
   }
 
   private interface Unpacker {
@@ -129,23 +142,35 @@ public final class ArchiveExtractor {
 
   private static void untar(ArchiveFormat format, InputStream in, Extraction extraction)
       throws IOException {
-    InputStream tarBytes = in;
-    if (format == ArchiveFormat.GZIP) {
-      try {
-        tarBytes = new BufferedInputStream(new GzipCompressorInputStream(in, true));
-        tarBytes.mark(ArchiveFormat.PROBE_BYTES);
-        byte[] head = tarBytes.readNBytes(ArchiveFormat.PROBE_BYTES);
-        tarBytes.reset();
-        if (!ArchiveFormat.isTarHeader(head)) {
-          throw new InvalidArchiveException(null,
-              "not a readable archive: the gzip data does not hold a tar archive");
-        }
-      } catch (IOException | RuntimeException e) {
-        throw e instanceof InvalidArchiveException invalid ? invalid : UnreadableArchive.because(e);
-      }
+    try (InputStream tarBytes = format == ArchiveFormat.GZIP ? gunzip(in) : in;
+        TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes,
+            StandardCharsets.UTF_8.name())) {
+      untar(tar, extraction);
     }
-    TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes,
-        StandardCharsets.UTF_8.name());
+  }
+
+  /** The decompressed content of {@code in}, once its start is seen to be a tar archive. */
+  private static InputStream gunzip(InputStream in) throws IOException {
+    InputStream tarBytes;
+    byte[] head;
+    try {
+      tarBytes = new BufferedInputStream(new GzipCompressorInputStream(in, true));
+      tarBytes.mark(ArchiveFormat.PROBE_BYTES);
+      head = tarBytes.readNBytes(ArchiveFormat.PROBE_BYTES);
+      tarBytes.reset();
+    } catch (IOException | RuntimeException e) {
+      throw UnreadableArchive.because(e);
+    }
+    if (!ArchiveFormat.isTarHeader(head)) {
+      tarBytes.close();
+      throw new InvalidArchiveException(null,
+          "not a readable archive: the gzip data does not hold a tar archive");
+    }
+    return tarBytes;
+  }
+
+  private static void untar(TarArchiveInputStream tar, Extraction extraction)
+      throws IOException {
     InputStream content = new UnreadableArchive(tar);
     while (true) {
       TarArchiveEntry entry;

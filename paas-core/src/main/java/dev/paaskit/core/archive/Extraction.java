@@ -72,10 +72,7 @@ final class Extraction {
       throw totalExceeded(name);
     }
     Path target = create(name, segments);
-    try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-      copy(name, content, out);
-    }
+    write(name, target, content);
     Files.setPosixFilePermissions(target, executable ? EXECUTABLE : REGULAR);
   }
 
@@ -106,10 +103,6 @@ final class Extraction {
   void hardLink(String name, String target) throws IOException {
     List<String> segments = begin(name);
     requireNotRoot(name, segments);
-    if (target.isEmpty() || target.startsWith("/")) {
-      throw new InvalidArchiveException(name,
-          "hard link to '" + target + "' leads outside the folder");
-    }
     List<String> targetSegments;
     try {
       targetSegments = EntryPaths.normalise(target);
@@ -123,10 +116,8 @@ final class Extraction {
           "hard link to '" + target + "', which is not an earlier file of the archive");
     }
     Path copy = create(name, segments);
-    try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
-        OutputStream out = Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-      copy(name, in, out);
+    try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS)) {
+      write(name, copy, in);
     }
     Files.setPosixFilePermissions(copy, Files.getPosixFilePermissions(source));
   }
@@ -217,6 +208,14 @@ final class Extraction {
       }
     }
     return true;
+  }
+
+  /** Writes {@code in} to the new file {@code target}, counting its bytes against the limits. */
+  private void write(String name, Path target, InputStream in) throws IOException {
+    try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+      copy(name, in, out);
+    }
   }
 
   private void copy(String name, InputStream in, OutputStream out) throws IOException {
