@@ -1,0 +1,172 @@
+package dev.paaskit.cartridges;
+
+import com.google.common.io.MoreFiles;
+import dev.paaskit.api.StagingException;
+import dev.paaskit.api.spi.StagingContext;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one build command of a staging (pip, npm) in the build folder: output streamed line by
+ * line to the staging log, bounded by the staging's deadline, and a failure reported as a
+ * {@link StagingException} that carries the last lines of output.
+ *
+ * <p>Caches and temporary files go under the staging's cache folder, so the command writes
+ * nothing outside the build and cache folders that it does not clean up.
+ */
+final class BuildProcess {
+  static final int LAST_LINES = 50;
+
+  private static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
+
+  private BuildProcess() {
+  }
+
+  /** The {@link System#nanoTime()} by which a staging that starts now must end. */
+  static long deadline(StagingContext context) {
+    long timeout;
+    try {
+      timeout = context.timeout().toNanos();
+    } catch (ArithmeticException e) {
+      timeout = Long.MAX_VALUE / 2;
+    }
+    return System.nanoTime() + Math.min(Math.max(0, timeout), Long.MAX_VALUE / 2);
+  }
+
+  /**
+   * Runs {@code command} in {@code context.buildDir()} with the app's environment plus
+   * {@code env}, and returns once it exits with status 0.
+   *
+   * @param deadline the {@link System#nanoTime()} by which the whole staging must end
+   * @throws StagingException when the command cannot start, fails or outlives the deadline
+   */
+  static void run(StagingContext context, long deadline, List<String> command,
+      Map<String, String> env) throws IOException {
+    String description = String.join(" ", command);
+    Path tmp = Files.createDirectories(context.cacheDir().resolve("tmp"));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(context.buildDir().toFile())
+        .redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().putAll(context.env());
+    builder.environment().putAll(env);
+    builder.environment().put("TMPDIR", tmp.toString());
+    builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+    context.log().accept("-----> " + description);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new StagingException("'" + description + "' could not start: " + e.getMessage(),
+          List.of(), e);
+    }
+    OutputPump pump = new OutputPump(process, context);
+    Thread reader = new Thread(pump, "paaskit-staging-" + command.get(0));
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      long remaining = deadline - System.nanoTime();
+      if (!process.waitFor(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
+        kill(process);
+        reader.join(DRAIN_WAIT.toMillis());
+        throw new StagingException("'" + description + "' did not finish within the staging "
+            + "timeout of " + context.timeout(), pump.lastLines());
+      }
+      reader.join(DRAIN_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      InterruptedIOException interrupted = new InterruptedIOException(
+          "interrupted while running '" + description + "'");
+      interrupted.initCause(e);
+      throw interrupted;
+    } finally {
+      clean(context, tmp);
+    }
+    if (process.exitValue() != 0) {
+      throw new StagingException("'" + description + "' failed with exit status "
+          + process.exitValue(), pump.lastLines());
+    }
+    pump.rethrowLogFailure();
+  }
+
+  /** Kills the process and its children and waits a little for them to be gone. */
+  private static void kill(Process process) throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    process.waitFor(DRAIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static void clean(StagingContext context, Path tmp) {
+    try {
+      MoreFiles.deleteRecursively(tmp);
+    } catch (IOException e) {
+      context.log().accept("warning: could not remove " + tmp + ": " + e.getMessage());
+    }
+  }
+
+  /** Copies the process's output to the staging log, keeping the last lines for errors. */
+  private static final class OutputPump implements Runnable {
+    private final Process process;
+    private final StagingContext context;
+    private final Deque<String> last = new ArrayDeque<>();
+    private RuntimeException logFailure;
+
+    OutputPump(Process process, StagingContext context) {
+      this.process = process;
+      this.context = context;
+    }
+
+    @Override
+    public void run() {
+      try (BufferedReader reader = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          keep(line);
+        }
+      } catch (IOException e) {
+        keep("[output unreadable: " + e.getMessage() + "]");
+      }
+    }
+
+    private synchronized void keep(String line) {
+      if (last.size() == LAST_LINES) {
+        last.removeFirst();
+      }
+      last.addLast(line);
+      if (logFailure == null) {
+        try {
+          context.log().accept(line);
+        } catch (RuntimeException e) {
+          logFailure = e;
+        }
+      }
+    }
+
+    synchronized List<String> lastLines() {
+      return new ArrayList<>(last);
+    }
+
+    /** A log consumer that threw stops receiving lines; its exception fails the staging. */
+    synchronized void rethrowLogFailure() {
+      if (logFailure != null) {
+        throw logFailure;
+      }
+    }
+  }
+}
