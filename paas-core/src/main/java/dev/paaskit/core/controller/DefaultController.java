@@ -1,0 +1,380 @@
+package dev.paaskit.core.controller;
+
+import dev.paaskit.api.App;
+import dev.paaskit.api.AppPackage;
+import dev.paaskit.api.AppSpec;
+import dev.paaskit.api.AppState;
+import dev.paaskit.api.ConflictException;
+import dev.paaskit.api.Controller;
+import dev.paaskit.api.Droplet;
+import dev.paaskit.api.Event;
+import dev.paaskit.api.EventType;
+import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.api.NodeStatus;
+import dev.paaskit.api.NotFoundException;
+import dev.paaskit.api.PackageState;
+import dev.paaskit.api.StagingException;
+import dev.paaskit.api.spi.BlobInfo;
+import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.api.spi.StoreEntry;
+import dev.paaskit.core.events.EventLog;
+import dev.paaskit.core.events.Events;
+import dev.paaskit.core.health.ClusterState;
+import dev.paaskit.core.protocol.AppRecord;
+import dev.paaskit.core.protocol.DropletRecord;
+import dev.paaskit.core.protocol.InstanceReport;
+import dev.paaskit.core.protocol.Json;
+import dev.paaskit.core.protocol.SpecRecord;
+import dev.paaskit.core.protocol.StoreKeys;
+import dev.paaskit.core.stager.StagingService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The controller: validates and stores desired state in the {@link StateStore}, where the
+ * health manager picks it up. Every change is a compare-and-set of the app's record, retried on
+ * conflict, so concurrent callers never lose each other's changes.
+ */
+public final class DefaultController implements Controller {
+  private final StateStore store;
+  private final BlobStore blobs;
+  private final Clock clock;
+  private final Executor executor;
+  private final String domain;
+  private final StagingService stager;
+  private final ClusterState cluster;
+  private final EventLog eventLog;
+  private final Events events;
+  private final PackageMaker packages;
+
+  public DefaultController(StateStore store, BlobStore blobs, Clock clock, Executor executor,
+      String domain, StagingService stager, ClusterState cluster, EventLog eventLog,
+      Events events, PackageMaker packages) {
+    this.store = store;
+    this.blobs = blobs;
+    this.clock = clock;
+    this.executor = executor;
+    this.domain = domain;
+    this.stager = stager;
+    this.cluster = cluster;
+    this.eventLog = eventLog;
+    this.events = events;
+    this.packages = packages;
+  }
+
+  @Override
+  public App create(AppSpec spec) {
+    String id = UUID.randomUUID().toString();
+    if (store.compareAndSet(StoreKeys.name(spec.name()), 0, id.getBytes()).isEmpty()) {
+      throw new ConflictException("an app named '" + spec.name() + "' already exists");
+    }
+    long now = clock.now().toEpochMilli();
+    AppRecord record = new AppRecord(id, SpecRecord.of(spec), AppState.STOPPED,
+        PackageState.PENDING, null, 0, 0, null, null, 1, now, now);
+    long revision;
+    try {
+      revision = store.compareAndSet(StoreKeys.app(id), 0, Json.write(record)).orElseThrow();
+    } catch (RuntimeException e) {
+      store.delete(StoreKeys.name(spec.name()));
+      throw e;
+    }
+    events.publish(EventType.APP_CREATED, spec.name(), "created with " + spec.instances()
+        + " instance(s) of " + spec.memory());
+    return record.toApp(domain, revision);
+  }
+
+  @Override
+  public App update(AppSpec spec) {
+    SpecRecord next = SpecRecord.of(spec);
+    App app = change(spec.name(), r -> {
+      AppRecord.Builder b = r.toBuilder().spec(next);
+      if (r.spec().instancesDifferFrom(next)) {
+        b.nextGeneration();
+      }
+      return b.build();
+    });
+    events.publish(EventType.APP_UPDATED, spec.name(), "spec updated");
+    return app;
+  }
+
+  @Override
+  public void delete(String name) {
+    Loaded loaded = load(name);
+    store.delete(StoreKeys.app(loaded.record.id()));
+    store.compareAndDelete(StoreKeys.name(name), loaded.nameRevision);
+    events.publish(EventType.APP_DELETED, name, "deleted");
+  }
+
+  @Override
+  public Optional<App> find(String name) {
+    return tryLoad(name).map(l -> l.record.toApp(domain, l.revision));
+  }
+
+  @Override
+  public App get(String name) {
+    Loaded l = load(name);
+    return l.record.toApp(domain, l.revision);
+  }
+
+  @Override
+  public List<App> apps() {
+    List<App> out = new ArrayList<>();
+    for (StoreEntry e : store.list(StoreKeys.APPS)) {
+      out.add(Json.read(e.value(), AppRecord.class).toApp(domain, e.revision()));
+    }
+    out.sort(Comparator.comparing(App::name));
+    return out;
+  }
+
+  @Override
+  public AppPackage upload(String name, Path bits) throws IOException {
+    load(name);
+    BlobInfo blob = packages.store(bits, blobs);
+    long now = clock.now().toEpochMilli();
+    change(name, r -> r.toBuilder().packageSha256(blob.sha256()).packageSizeBytes(blob.sizeBytes())
+        .packageUploadedMillis(now).packageState(PackageState.PENDING).failure(null).build());
+    events.publish(EventType.PACKAGE_UPLOADED, name, "package " + blob.sha256().substring(0, 12)
+        + " (" + blob.sizeBytes() + " bytes) uploaded");
+    return new AppPackage(name, blob.sha256(), blob.sizeBytes(), PackageState.PENDING,
+        Optional.empty(), Instant.ofEpochMilli(now));
+  }
+
+  @Override
+  public CompletableFuture<Droplet> stage(String name, Consumer<String> log) {
+    AppRecord app = load(name).record;
+    if (app.packageSha256() == null) {
+      return CompletableFuture.failedFuture(
+          new ConflictException("app '" + name + "' has no package: upload one first"));
+    }
+    String packageSha = app.packageSha256();
+    events.publish(EventType.STAGING_STARTED, name, "staging package " + packageSha.substring(0, 12));
+    return stager.stage(name, packageSha, Optional.ofNullable(app.spec().cartridge()),
+            app.spec().env(), log)
+        .handle((droplet, error) -> {
+          Throwable cause = error instanceof CompletionException && error.getCause() != null
+              ? error.getCause() : error;
+          if (cause != null) {
+            String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            change(name, r -> packageSha.equals(r.packageSha256())
+                ? r.toBuilder().packageState(PackageState.FAILED).failure(why).build() : r);
+            events.publish(EventType.STAGING_FAILED, name, why);
+            throw cause instanceof RuntimeException re ? re
+                : new StagingException(why, List.of(), cause);
+          }
+          change(name, r -> {
+            AppRecord.Builder b = r.toBuilder();
+            if (packageSha.equals(r.packageSha256())) {
+              b.packageState(PackageState.STAGED).failure(null);
+            }
+            if (r.droplet() == null || !r.droplet().sha256().equals(droplet.sha256())) {
+              b.droplet(DropletRecord.of(droplet)).nextGeneration();
+            }
+            return b.build();
+          });
+          events.publish(EventType.STAGED, name, "staged with " + droplet.cartridge()
+              + (droplet.cacheHit() ? " (cached)" : "") + ": droplet "
+              + droplet.sha256().substring(0, 12), Map.of("cartridge", droplet.cartridge()));
+          return droplet;
+        });
+  }
+
+  /**
+   * Stores the bits, stages them, and only then creates or updates the app, started, in one
+   * write: a push that fails (bad archive, no cartridge, failed build) leaves the store as it
+   * was, and removes the package blob again unless another app uses it.
+   */
+  @Override
+  public CompletableFuture<App> push(AppSpec spec, Path bits, Consumer<String> log) {
+    AppSpec.checkName(spec.name());
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return packages.store(bits, blobs);
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    }, executor).thenCompose(pkg -> {
+      events.publish(EventType.STAGING_STARTED, spec.name(),
+          "staging package " + pkg.sha256().substring(0, 12));
+      return stager.stage(spec.name(), pkg.sha256(), spec.cartridge(), spec.env(), log)
+          .handle((droplet, error) -> {
+            if (error != null) {
+              Throwable cause = error instanceof CompletionException && error.getCause() != null
+                  ? error.getCause() : error;
+              events.publish(EventType.STAGING_FAILED, spec.name(), String.valueOf(cause.getMessage()));
+              forgetUnusedPackage(pkg.sha256());
+              throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            }
+            events.publish(EventType.STAGED, spec.name(), "staged with " + droplet.cartridge()
+                + (droplet.cacheHit() ? " (cached)" : "") + ": droplet "
+                + droplet.sha256().substring(0, 12), Map.of("cartridge", droplet.cartridge()));
+            return storePushed(spec, pkg, droplet);
+          });
+    });
+  }
+
+  private App storePushed(AppSpec spec, BlobInfo pkg, Droplet droplet) {
+    long now = clock.now().toEpochMilli();
+    SpecRecord next = SpecRecord.of(spec);
+    DropletRecord dropletRecord = DropletRecord.of(droplet);
+    if (tryLoad(spec.name()).isEmpty()) {
+      String id = UUID.randomUUID().toString();
+      if (store.compareAndSet(StoreKeys.name(spec.name()), 0, id.getBytes()).isPresent()) {
+        AppRecord record = new AppRecord(id, next, AppState.STARTED, PackageState.STAGED,
+            pkg.sha256(), pkg.sizeBytes(), now, null, dropletRecord, 1, now, now);
+        long revision = store.compareAndSet(StoreKeys.app(id), 0, Json.write(record)).orElseThrow();
+        events.publish(EventType.APP_CREATED, spec.name(), "created with " + spec.instances()
+            + " instance(s) of " + spec.memory());
+        events.publish(EventType.APP_STARTED, spec.name(), "started with " + spec.instances()
+            + " instance(s)");
+        return record.toApp(domain, revision);
+      }
+    }
+    App app = change(spec.name(), r -> {
+      AppRecord.Builder b = r.toBuilder().spec(next).state(AppState.STARTED)
+          .packageSha256(pkg.sha256()).packageSizeBytes(pkg.sizeBytes()).packageUploadedMillis(now)
+          .packageState(PackageState.STAGED).failure(null);
+      boolean newDroplet = r.droplet() == null || !r.droplet().sha256().equals(droplet.sha256());
+      if (newDroplet) {
+        b.droplet(dropletRecord);
+      }
+      if (newDroplet || r.spec().instancesDifferFrom(next)) {
+        b.nextGeneration();
+      }
+      return b.build();
+    });
+    events.publish(EventType.APP_STARTED, spec.name(), "pushed and started with "
+        + spec.instances() + " instance(s)");
+    return app;
+  }
+
+  /** Deletes a package blob no app refers to, so a refused push leaves nothing behind. */
+  private void forgetUnusedPackage(String sha256) {
+    for (StoreEntry e : store.list(StoreKeys.APPS)) {
+      if (sha256.equals(Json.read(e.value(), AppRecord.class).packageSha256())) {
+        return;
+      }
+    }
+    try {
+      blobs.delete(sha256);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the refused package " + sha256, e);
+    }
+  }
+
+  @Override
+  public App start(String name) {
+    App app = change(name, r -> {
+      if (r.droplet() == null) {
+        throw new ConflictException("app '" + name + "' has not been staged: push or stage it first");
+      }
+      return r.state() == AppState.STARTED ? r : r.toBuilder().state(AppState.STARTED).build();
+    });
+    events.publish(EventType.APP_STARTED, name, "started with " + app.spec().instances()
+        + " instance(s)");
+    return app;
+  }
+
+  @Override
+  public App stop(String name) {
+    App app = change(name, r -> r.state() == AppState.STOPPED ? r
+        : r.toBuilder().state(AppState.STOPPED).build());
+    events.publish(EventType.APP_STOPPED, name, "stopped");
+    return app;
+  }
+
+  @Override
+  public App restart(String name) {
+    App app = change(name, r -> {
+      if (r.droplet() == null) {
+        throw new ConflictException("app '" + name + "' has not been staged: push or stage it first");
+      }
+      return r.toBuilder().state(AppState.STARTED).nextGeneration().build();
+    });
+    events.publish(EventType.APP_STARTED, name, "restarted");
+    return app;
+  }
+
+  @Override
+  public App scale(String name, int instances) {
+    int[] before = new int[1];
+    App app = change(name, r -> {
+      before[0] = r.spec().instances();
+      AppSpec next = r.spec().toSpec().toBuilder().instances(instances).build();
+      return r.toBuilder().spec(SpecRecord.of(next)).build();
+    });
+    events.publish(EventType.APP_SCALED, name, "scaled from " + before[0] + " to " + instances
+        + " instance(s)", Map.of("from", String.valueOf(before[0]), "to", String.valueOf(instances)));
+    return app;
+  }
+
+  @Override
+  public List<InstanceStatus> instances(String name) {
+    AppRecord app = load(name).record;
+    List<InstanceStatus> out = new ArrayList<>();
+    for (InstanceReport r : cluster.instancesOf(app.id())) {
+      out.add(r.toStatus());
+    }
+    return out;
+  }
+
+  @Override
+  public List<Event> events(String name) {
+    return eventLog.events(name);
+  }
+
+  @Override
+  public List<NodeStatus> nodes() {
+    return cluster.nodes();
+  }
+
+  private record Loaded(AppRecord record, long revision, long nameRevision) {}
+
+  private Optional<Loaded> tryLoad(String name) {
+    AppSpec.checkName(name);
+    Optional<StoreEntry> claim = store.get(StoreKeys.name(name));
+    if (claim.isEmpty()) {
+      return Optional.empty();
+    }
+    String id = new String(claim.get().value());
+    return store.get(StoreKeys.app(id)).map(e ->
+        new Loaded(Json.read(e.value(), AppRecord.class), e.revision(), claim.get().revision()));
+  }
+
+  private Loaded load(String name) {
+    return tryLoad(name).orElseThrow(() -> new NotFoundException("app", name));
+  }
+
+  /** Applies {@code change} to the app's record with compare-and-set, retrying on conflict. */
+  private App change(String name, UnaryOperator<AppRecord> change) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      Loaded current = load(name);
+      AppRecord next = change.apply(current.record);
+      if (next.equals(current.record)) {
+        return next.toApp(domain, current.revision);
+      }
+      next = next.toBuilder().updatedMillis(clock.now().toEpochMilli()).build();
+      OptionalLong revision = store.compareAndSet(StoreKeys.app(next.id()), current.revision,
+          Json.write(next));
+      if (revision.isPresent()) {
+        return next.toApp(domain, revision.getAsLong());
+      }
+    }
+    throw new ConflictException("app '" + name + "' is changing too often to update; try again");
+  }
+}

@@ -1,0 +1,212 @@
+package dev.paaskit.core.stager;
+
+import com.google.common.hash.Hashing;
+import dev.paaskit.api.Droplet;
+import dev.paaskit.api.StagingException;
+import dev.paaskit.api.spi.BlobInfo;
+import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.Cartridge;
+import dev.paaskit.api.spi.CartridgeSource;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.Detection;
+import dev.paaskit.api.spi.Role;
+import dev.paaskit.api.spi.StagingContext;
+import dev.paaskit.api.spi.StagingResult;
+import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.core.archive.ArchiveExtractor;
+import dev.paaskit.core.archive.ArchiveLimits;
+import dev.paaskit.core.archive.TarGzWriter;
+import dev.paaskit.core.archive.WrittenArchive;
+import dev.paaskit.core.protocol.DropletRecord;
+import dev.paaskit.core.protocol.Json;
+import dev.paaskit.core.protocol.StoreKeys;
+import dev.paaskit.core.util.Trees;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Stages packages in-process: unpacks the package into a fresh folder, picks the cartridge
+ * (named, or the first whose detection matches), runs it, and stores the folder as a
+ * reproducible droplet. A droplet is cached under the sha256 of (package, cartridge, cartridge
+ * version), so restaging unchanged bits is a cache hit. Stagings of one app run one at a time,
+ * since they share the app's cache folder.
+ */
+public final class Stager implements StagingService, Role {
+  private static final int KEPT_OUTPUT_LINES = 40;
+
+  private final CartridgeSource cartridges;
+  private final BlobStore blobs;
+  private final StateStore store;
+  private final Clock clock;
+  private final Executor executor;
+  private final Path workDir;
+  private final Duration timeout;
+  private final ArchiveExtractor extractor;
+  private final Map<String, Object> appLocks = new ConcurrentHashMap<>();
+
+  public Stager(CartridgeSource cartridges, BlobStore blobs, StateStore store, Clock clock,
+      Executor executor, Path workDir, Duration timeout) {
+    this.cartridges = cartridges;
+    this.blobs = blobs;
+    this.store = store;
+    this.clock = clock;
+    this.executor = executor;
+    this.workDir = workDir;
+    this.timeout = timeout;
+    this.extractor = ArchiveExtractor.create(ArchiveLimits.defaults());
+  }
+
+  @Override
+  public String name() {
+    return "stager";
+  }
+
+  @Override
+  public void start() throws IOException {
+    Files.createDirectories(workDir.resolve("staging"));
+    Files.createDirectories(workDir.resolve("cache"));
+  }
+
+  @Override
+  public void stop() {}
+
+  @Override
+  public CompletableFuture<Droplet> stage(String appName, String packageSha256,
+      Optional<String> cartridge, Map<String, String> env, Consumer<String> log) {
+    return CompletableFuture.supplyAsync(() -> {
+      synchronized (appLocks.computeIfAbsent(appName, a -> new Object())) {
+        try {
+          return stageNow(appName, packageSha256, cartridge, env, log);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }, executor).handle((d, e) -> {
+      if (e == null) {
+        return d;
+      }
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof StagingException se) {
+        throw se;
+      }
+      throw new StagingException("staging failed: " + cause.getMessage(), List.of(), cause);
+    });
+  }
+
+  private Droplet stageNow(String appName, String packageSha, Optional<String> wanted,
+      Map<String, String> env, Consumer<String> log) throws IOException {
+    Path work = Files.createTempDirectory(workDir.resolve("staging"), appName + "-");
+    Deque<String> output = new ArrayDeque<>();
+    Consumer<String> sink = line -> {
+      synchronized (output) {
+        output.addLast(line);
+        if (output.size() > KEPT_OUTPUT_LINES) {
+          output.removeFirst();
+        }
+      }
+      log.accept(line);
+    };
+    try {
+      Path appDir;
+      try (InputStream in = blobs.open(packageSha).orElseThrow(
+          () -> new NoSuchFileException("package " + packageSha + " is not in the blob store"))) {
+        appDir = extractor.extractTarGz(in, work);
+      }
+      Cartridge cartridge = choose(appDir, wanted, sink);
+      String key = Hashing.sha256().hashString(packageSha + "\n" + cartridge.name() + "\n"
+          + cartridge.version(), StandardCharsets.UTF_8).toString();
+      Optional<Droplet> cached = store.get(StoreKeys.droplet(key))
+          .map(e -> Json.read(e.value(), DropletRecord.class).toDroplet(true));
+      if (cached.isPresent() && blobs.stat(cached.get().sha256()).isPresent()) {
+        sink.accept("-----> Unchanged bits: reusing droplet " + cached.get().sha256().substring(0, 12));
+        return cached.get();
+      }
+      Path cacheDir = Files.createDirectories(workDir.resolve("cache").resolve(appName));
+      StagingResult result;
+      try {
+        result = cartridge.stage(new StagingContext(appName, appDir, cacheDir, env, sink, timeout));
+      } catch (StagingException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw new StagingException(cartridge.name() + " failed: " + e.getMessage(),
+            snapshot(output), e);
+      }
+      Path tarball = work.resolve("droplet.tgz");
+      WrittenArchive written;
+      try (OutputStream out = Files.newOutputStream(tarball)) {
+        written = TarGzWriter.create().write(appDir, out);
+      }
+      BlobInfo blob = blobs.put(tarball);
+      Droplet droplet = new Droplet(blob.sha256(), packageSha, cartridge.name(), result.command(),
+          result.env(), written.bytes(), clock.now(), false);
+      store.put(StoreKeys.droplet(key), Json.write(DropletRecord.of(droplet)));
+      sink.accept("-----> Droplet " + blob.sha256().substring(0, 12) + " (" + written.bytes()
+          + " bytes), start command: " + result.command());
+      return droplet;
+    } finally {
+      Trees.deleteQuietly(work);
+    }
+  }
+
+  private static List<String> snapshot(Deque<String> output) {
+    synchronized (output) {
+      return new ArrayList<>(output);
+    }
+  }
+
+  private Cartridge choose(Path appDir, Optional<String> wanted, Consumer<String> log)
+      throws IOException {
+    List<Cartridge> all = cartridges.cartridges();
+    if (wanted.isPresent()) {
+      Cartridge c = cartridges.find(wanted.get()).orElseThrow(() -> new StagingException(
+          "no cartridge named '" + wanted.get() + "'; installed: "
+              + all.stream().map(Cartridge::name).collect(Collectors.joining(", ")), List.of()));
+      log.accept("-----> Using cartridge " + c.name() + " " + c.version());
+      return c;
+    }
+    List<String> looksFor = new ArrayList<>();
+    for (Cartridge c : all) {
+      Detection d = c.detect(appDir);
+      if (d.detected()) {
+        log.accept("-----> Detected " + c.name() + " " + c.version() + " (" + d.explanation() + ")");
+        return c;
+      }
+      looksFor.add(c.name() + ": " + d.explanation());
+    }
+    throw new StagingException("no cartridge recognised the app's files. The app holds: "
+        + listing(appDir) + ". Cartridges look for: " + String.join("; ", looksFor)
+        + ". Name one with the cartridge option, or add a Procfile with a web: command.", List.of());
+  }
+
+  private static String listing(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<String> names = files.map(p -> p.getFileName() + (Files.isDirectory(p) ? "/" : ""))
+          .sorted().collect(Collectors.toList());
+      if (names.isEmpty()) {
+        return "no files";
+      }
+      return names.size() > 20 ? String.join(", ", names.subList(0, 20)) + ", ... ("
+          + names.size() + " in all)" : String.join(", ", names);
+    }
+  }
+}
