@@ -62,6 +62,13 @@ import org.slf4j.LoggerFactory;
  * <p>Connections to clients are kept alive; connections to instances are pooled. WebSocket and
  * other Upgrade requests are not supported: the Upgrade header is hop-by-hop and is dropped.
  *
+ * <p>The front is the JDK's {@code com.sun.net.httpserver} server, which leaves Nagle's algorithm
+ * on unless the JVM-wide property {@code sun.net.httpserver.nodelay} is true; without it each
+ * small response waits about 40 ms for the client's delayed ACK. {@link #start()} sets the
+ * property when it is unset, which takes effect only if no JDK HTTP server ran in this JVM
+ * before; an application that starts one earlier should pass
+ * {@code -Dsun.net.httpserver.nodelay=true}.
+ *
  * <p>Lifecycle: {@link #start()} once, then {@link #stop()}, which may be called any number of
  * times, from any state. A router cannot be restarted. Thread-safe.
  */
@@ -73,6 +80,7 @@ public final class Router implements AutoCloseable {
   public static final int DEFAULT_THREADS = 256;
 
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+  private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
   private static final int BACKLOG = 1024;
   private static final int MAX_IDLE_BACKEND_CONNECTIONS = 256;
   /** How long an idle connection to an instance is kept. */
@@ -141,6 +149,7 @@ public final class Router implements AutoCloseable {
     if (state != State.NEW) {
       throw new IllegalStateException("router " + name + " cannot start: it is " + state);
     }
+    preferNoDelay();
     try {
       HttpServer created = HttpServer.create(
           new InetSocketAddress(bindAddress, requestedPort), BACKLOG);
@@ -202,6 +211,18 @@ public final class Router implements AutoCloseable {
   @Override
   public String toString() {
     return "Router[" + name + ", " + state + "]";
+  }
+
+  /**
+   * The JDK server writes a response's headers and body in separate writes, so with Nagle's
+   * algorithm on, a small body waits for the client's delayed ACK: about 40 ms per response. The
+   * JDK offers no per-server switch, only this JVM-wide property, read once when the first JDK
+   * HTTP server of the JVM starts. An explicit setting, even {@code false}, is left alone.
+   */
+  private static void preferNoDelay() {
+    if (System.getProperty(NO_DELAY_PROPERTY) == null) {
+      System.setProperty(NO_DELAY_PROPERTY, "true");
+    }
   }
 
   private void releaseBackendSide() {
