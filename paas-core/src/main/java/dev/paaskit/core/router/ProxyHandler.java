@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-request path: pick a backend for the Host, forward the request, relay the answer.
  *
+ * <p>Small bodies are read whole first (see {@link #REPLAYABLE_BODY}); larger ones stream.
+ *
  * <p>To abort a response whose headers are already sent (the backend failed mid-body), this
  * handler throws instead of closing the exchange: the JDK server then drops the connection, so
  * the client sees a truncated response rather than a chunked body that ends as if complete.
@@ -28,6 +30,12 @@ import org.slf4j.LoggerFactory;
 final class ProxyHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
   private static final int COPY_BUFFER = 16 * 1024;
+  /**
+   * Bodies up to this size are read before they are sent, so OkHttp can send them again on a
+   * fresh connection when a pooled one turns out closed by the instance, as app servers with a
+   * short keep-alive do. Larger and chunked bodies stream through and cannot be replayed.
+   */
+  private static final int REPLAYABLE_BODY = 64 * 1024;
 
   private final RouteTable table;
   private final OkHttpClient client;
@@ -92,8 +100,12 @@ final class ProxyHandler implements HttpHandler {
         RouterError.BAD_REQUEST.send(exchange, method + " request with a body");
         return;
       }
-      streaming = new StreamingBody(exchange.getRequestBody(), length);
-      body = streaming;
+      if (length >= 0 && length <= REPLAYABLE_BODY) {
+        body = RequestBody.create(readBody(exchange, (int) length), null);
+      } else {
+        streaming = new StreamingBody(exchange.getRequestBody(), length);
+        body = streaming;
+      }
     }
     okhttp3.Headers headers;
     try {
@@ -210,6 +222,15 @@ final class ProxyHandler implements HttpHandler {
     }
     String query = uri.getRawQuery();
     return query == null ? path : path + '?' + query;
+  }
+
+  /** A small body, read whole before it is sent; a client that goes away aborts the exchange. */
+  private static byte[] readBody(HttpExchange exchange, int length) throws IOException {
+    byte[] body = exchange.getRequestBody().readNBytes(length);
+    if (body.length != length) {
+      throw new IOException("the client sent " + body.length + " of " + length + " bytes");
+    }
+    return body;
   }
 
   /** -1 for a chunked body, else its length; the JDK server has already checked both. */

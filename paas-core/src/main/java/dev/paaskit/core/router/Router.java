@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *       lower-cased, without its port;
  *   <li>an unknown host is answered 404, a host declared with no backend 503;
  *   <li>otherwise the next backend in round-robin order gets the request: method, path, query,
- *       end-to-end headers and body, streamed both ways and never held whole. The Host header is
+ *       end-to-end headers and body. Bodies stream both ways and are never held whole, except
+ *       request bodies of at most 64 KiB with a Content-Length, which are read first so that
+ *       they can be resent on a fresh connection when a pooled one turns out to have been
+ *       closed by the instance (as app servers with a short keep-alive do). The Host header is
  *       kept; X-Forwarded-For gets the client's address appended; X-Forwarded-Proto
  *       ({@code http}) and X-Forwarded-Host are set unless a load balancer in front already set
  *       them. Hop-by-hop headers (Connection and the headers it names, Keep-Alive, Proxy-*, TE,
@@ -47,9 +50,9 @@ import org.slf4j.LoggerFactory;
  *       backend gets the request, once: nothing reached the first. Any other failure before the
  *       backend's answer, or a second failed connect, is answered 502; a timeout waiting for
  *       the answer is never retried elsewhere. The one resend besides: when a pooled connection
- *       fails before any answer, OkHttp sends a request without a body again on a fresh
- *       connection to the same backend, since an instance closing an idle connection looks just
- *       like that;
+ *       fails before any answer, OkHttp sends a request without a body, or with a body read
+ *       first, again on a fresh connection to the same backend, since an instance closing an
+ *       idle connection looks just like that;
  *   <li>a failure after the answer started drops the client's connection, so a truncated body
  *       never looks complete.
  * </ul>
@@ -83,7 +86,10 @@ public final class Router implements AutoCloseable {
   private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
   private static final int BACKLOG = 1024;
   private static final int MAX_IDLE_BACKEND_CONNECTIONS = 256;
-  /** How long an idle connection to an instance is kept. */
+  /**
+   * How long an idle connection to an instance is kept. Instances that close theirs sooner are
+   * covered by OkHttp's resend on a fresh connection (see the class comment).
+   */
   private static final Duration BACKEND_KEEP_ALIVE = Duration.ofSeconds(20);
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 

@@ -153,6 +153,25 @@ class RouterTest extends RouterTestSupport {
   }
 
   @Test
+  void aPooledConnectionTheInstanceClosedIsReplacedNotAnError() throws Exception {
+    startRouter(null);
+    try (ClosingBackend closing = new ClosingBackend()) {
+      table.register(HOST, new Backend("closing", "web", TestBackend.LOOPBACK, closing.port()));
+      for (int i = 0; i < 3; i++) {
+        Reply post = send(request(HOST, "/").post(okhttp3.RequestBody.create(
+            ("small " + i).getBytes(StandardCharsets.UTF_8), null)).build());
+        assertEquals(200, post.status(), post.body());
+        assertEquals("small " + i, post.body());
+        assertTrue(closing.closed.tryAcquire(10, TimeUnit.SECONDS));
+        Reply get = get(HOST, "/");
+        assertEquals(200, get.status(), get.body());
+        assertTrue(closing.closed.tryAcquire(10, TimeUnit.SECONDS));
+      }
+      assertEquals(6, closing.requests.get(), "a request was sent twice, or lost");
+    }
+  }
+
+  @Test
   void unregisterStopsTrafficAtOnce() throws Exception {
     startRouter(null);
     TestBackend alpha = backend("alpha");
