@@ -29,7 +29,8 @@ final class LogFormat {
   static final byte PUT = 2;
   static final byte DELETE = 3;
   static final int MIN_PAYLOAD_BYTES = 1 + 8;
-  static final int MAX_PAYLOAD_BYTES = 1 + 8 + 1 + Keys.MAX_KEY_LENGTH + StateStore.MAX_VALUE_BYTES;
+  static final int MAX_PAYLOAD_BYTES =
+      MIN_PAYLOAD_BYTES + 1 + Keys.MAX_KEY_LENGTH + StateStore.MAX_VALUE_BYTES;
 
   private LogFormat() {}
 

@@ -46,8 +46,8 @@ final class LogReplay {
   static Result replay(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
-      DataInputStream in =
-          new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), BUFFER_BYTES));
+      DataInputStream in = new DataInputStream(
+          new BufferedInputStream(Channels.newInputStream(channel), BUFFER_BYTES));
       byte[] magic = new byte[LogFormat.MAGIC.length];
       if (size < magic.length) {
         throw new CorruptStateLogException(file, 0,

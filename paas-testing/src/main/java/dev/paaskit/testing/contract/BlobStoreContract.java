@@ -285,7 +285,8 @@ public abstract class BlobStoreContract {
       return results;
     } finally {
       executor.shutdownNow();
-      assertTrue(executor.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS), "threads still running");
+      assertTrue(executor.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS),
+          "threads still running");
     }
   }
 

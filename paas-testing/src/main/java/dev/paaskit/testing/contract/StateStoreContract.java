@@ -526,7 +526,8 @@ public abstract class StateStoreContract {
       }
     } finally {
       executor.shutdownNow();
-      assertTrue(executor.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS), "threads still running");
+      assertTrue(executor.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS),
+          "threads still running");
     }
   }
 
@@ -547,7 +548,8 @@ public abstract class StateStoreContract {
   private static void assertRejected(String key, Executable call) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
     if (!key.isEmpty() && key.length() < 20 && key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-      assertTrue(e.getMessage().contains(key), "the message should name the key: " + e.getMessage());
+      assertTrue(e.getMessage().contains(key),
+          "the message should name the key: " + e.getMessage());
     }
   }
 
