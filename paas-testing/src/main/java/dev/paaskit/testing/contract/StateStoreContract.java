@@ -358,6 +358,9 @@ public abstract class StateStoreContract {
         overlaps.incrementAndGet();
       }
       seen.add(event.revision());
+      for (int i = 0; i < 20; i++) {
+        Thread.yield(); // stays in the call a little, for an overlapping call to show
+      }
       inListener.decrementAndGet();
       allSeen.countDown();
     });
