@@ -1,0 +1,279 @@
+package dev.paaskit.core;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.CartridgeSource;
+import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.PlacementStrategy;
+import dev.paaskit.api.spi.Role;
+import dev.paaskit.api.spi.RoleFactory;
+import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.core.archive.ArchiveLimits;
+import dev.paaskit.core.blob.InMemoryBlobStore;
+import dev.paaskit.core.bus.InProcessBus;
+import dev.paaskit.core.controller.DefaultController;
+import dev.paaskit.core.controller.DefaultPackageMaker;
+import dev.paaskit.core.events.EventLog;
+import dev.paaskit.core.events.Events;
+import dev.paaskit.core.health.HealthManager;
+import dev.paaskit.core.health.HealthOptions;
+import dev.paaskit.core.router.RouterRole;
+import dev.paaskit.core.scheduler.DefaultPlacementStrategy;
+import dev.paaskit.core.stager.Stager;
+import dev.paaskit.core.store.InMemoryStateStore;
+import dev.paaskit.core.time.SystemClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * Builds a cloud: a controller, a stager, a health manager and a router, plus the roles you add
+ * (nodes, above all), sharing one bus, store, blob store, clock and executor.
+ *
+ * <pre>{@code
+ * try (PaasCloud cloud = PaasKit.builder()
+ *     .cartridges(BuiltinCartridges.create())
+ *     .addRole(NodeAgent.builder().id("n1").capacity(NodeCapacity.of("2G", "10G"))
+ *         .backend(ProcessBackend.builder().build()).ports(ports).workDir(dir))
+ *     .build()
+ *     .start()) {
+ *   cloud.controller().push(AppSpec.builder("hello").build(), appDir, System.out::println).join();
+ * }
+ * }</pre>
+ *
+ * <p>Every part has a default that keeps the cloud in-process: an in-process bus, in-memory
+ * stores, the system clock, a cached thread pool, a temporary work folder. What the builder makes
+ * the cloud closes; what you pass in stays yours. Setting an option twice is an error.
+ */
+public final class PaasKit {
+  private PaasKit() {}
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Not thread-safe; build once. */
+  public static final class Builder {
+    private final Set<String> set = new HashSet<>();
+    private String name = "paaskit";
+    private String domain = "localhost";
+    private Clock clock;
+    private Executor executor;
+    private MessageBus bus;
+    private StateStore stateStore;
+    private BlobStore blobStore;
+    private CartridgeSource cartridges;
+    private PlacementStrategy placement;
+    private HealthOptions healthOptions = HealthOptions.DEFAULTS;
+    private String routerAddress = "127.0.0.1";
+    private int routerPort = 0;
+    private boolean router = true;
+    private Path workDir;
+    private Duration stagingTimeout = Duration.ofMinutes(15);
+    private ArchiveLimits uploadLimits = ArchiveLimits.defaults();
+    private final List<RoleFactory> roles = new ArrayList<>();
+
+    private Builder() {}
+
+    private void once(String option) {
+      if (!set.add(option)) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    /** A name for logs and threads; default {@code paaskit}. */
+    public Builder name(String name) {
+      once("name");
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** The domain default routes live under; default {@code localhost} ({@code app.localhost}). */
+    public Builder domain(String domain) {
+      once("domain");
+      this.domain = Objects.requireNonNull(domain, "domain");
+      return this;
+    }
+
+    /** Default: the system clock with its own timer thread. */
+    public Builder clock(Clock clock) {
+      once("clock");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** For all work that may block. Default: a cached pool of daemon threads the cloud owns. */
+    public Builder executor(Executor executor) {
+      once("executor");
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Default: an in-process bus. */
+    public Builder bus(MessageBus bus) {
+      once("bus");
+      this.bus = Objects.requireNonNull(bus, "bus");
+      return this;
+    }
+
+    /** Default: an in-memory store. Pass a FileStateStore to survive restarts. */
+    public Builder stateStore(StateStore store) {
+      once("stateStore");
+      this.stateStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Default: an in-memory blob store. */
+    public Builder blobStore(BlobStore blobStore) {
+      once("blobStore");
+      this.blobStore = Objects.requireNonNull(blobStore, "blobStore");
+      return this;
+    }
+
+    /** Where the stager finds cartridges. Without one, staging fails and says so. */
+    public Builder cartridges(CartridgeSource cartridges) {
+      once("cartridges");
+      this.cartridges = Objects.requireNonNull(cartridges, "cartridges");
+      return this;
+    }
+
+    /** Default: {@link DefaultPlacementStrategy}. */
+    public Builder placement(PlacementStrategy placement) {
+      once("placement");
+      this.placement = Objects.requireNonNull(placement, "placement");
+      return this;
+    }
+
+    public Builder healthOptions(HealthOptions options) {
+      once("healthOptions");
+      this.healthOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** The router's address and port; default 127.0.0.1 and any free port. */
+    public Builder router(String address, int port) {
+      once("router");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("router port out of range: " + port);
+      }
+      this.routerAddress = Objects.requireNonNull(address, "address");
+      this.routerPort = port;
+      return this;
+    }
+
+    /** Builds the cloud without a router. */
+    public Builder noRouter() {
+      once("router");
+      this.router = false;
+      return this;
+    }
+
+    /** Where the stager works and caches; default a temporary folder deleted on close. */
+    public Builder workDir(Path workDir) {
+      once("workDir");
+      this.workDir = Objects.requireNonNull(workDir, "workDir");
+      return this;
+    }
+
+    /** How long one staging may take; default 15 minutes. */
+    public Builder stagingTimeout(Duration timeout) {
+      once("stagingTimeout");
+      this.stagingTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Limits on uploaded archives; default {@link ArchiveLimits#defaults()}. */
+    public Builder uploadLimits(ArchiveLimits limits) {
+      once("uploadLimits");
+      this.uploadLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** Adds a role, such as a node; roles start in the order added, after the built-in ones. */
+    public Builder addRole(RoleFactory role) {
+      roles.add(Objects.requireNonNull(role, "role"));
+      return this;
+    }
+
+    public PaasCloud build() {
+      List<AutoCloseable> owned = new ArrayList<>();
+      Clock clock = this.clock;
+      if (clock == null) {
+        SystemClock sc = SystemClock.create(name);
+        owned.add(sc);
+        clock = sc;
+      }
+      Executor executor = this.executor;
+      if (executor == null) {
+        ExecutorService pool = Executors.newCachedThreadPool(
+            new ThreadFactoryBuilder().setDaemon(true).setNameFormat(name + "-worker-%d").build());
+        owned.add(0, pool::shutdownNow);
+        executor = pool;
+      }
+      MessageBus bus = this.bus;
+      if (bus == null) {
+        bus = InProcessBus.create(executor, clock);
+        owned.add(bus);
+      }
+      StateStore store = this.stateStore == null ? new InMemoryStateStore() : this.stateStore;
+      if (this.stateStore == null) {
+        owned.add(store);
+      }
+      BlobStore blobs = this.blobStore == null ? new InMemoryBlobStore() : this.blobStore;
+      Path work = workDir;
+      Path ownedWork = null;
+      try {
+        if (work == null) {
+          work = Files.createTempDirectory(name + "-");
+          ownedWork = work;
+        } else {
+          Files.createDirectories(work);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the cloud's work folder", e);
+      }
+      CloudContext context = new Context(name, domain, bus, store, blobs, clock, executor);
+
+      List<Role> all = new ArrayList<>();
+      RouterRole routerRole = router ? new RouterRole(context, routerAddress, routerPort) : null;
+      if (routerRole != null) {
+        all.add(routerRole);
+      }
+      EventLog eventLog = new EventLog(bus, 500);
+      HealthManager health = new HealthManager(context,
+          placement == null ? DefaultPlacementStrategy.create() : placement, healthOptions);
+      all.add(health);
+      Stager stager = new Stager(cartridges == null ? List::of : cartridges, blobs, store, clock,
+          executor, work.resolve("stager"), stagingTimeout);
+      all.add(stager);
+      DefaultController controller = new DefaultController(store, blobs, clock, executor, domain,
+          stager, health.cluster(), eventLog, new Events(bus, clock),
+          new DefaultPackageMaker(work.resolve("uploads"), uploadLimits));
+      for (RoleFactory factory : roles) {
+        all.add(factory.create(context));
+      }
+      Set<String> names = new HashSet<>();
+      for (Role r : all) {
+        if (!names.add(r.name())) {
+          throw new IllegalStateException("two roles are named " + r.name());
+        }
+      }
+      return new PaasCloud(context, controller, eventLog, routerRole, all, owned, ownedWork);
+    }
+  }
+
+  private record Context(String cloudName, String domain, MessageBus bus, StateStore stateStore,
+      BlobStore blobStore, Clock clock, Executor executor) implements CloudContext {}
+}
