@@ -69,7 +69,8 @@ final class LineReader implements Closeable {
       return;
     }
     if (lineLength + count > line.length) {
-      line = Arrays.copyOf(line, Math.min(maxLineBytes, Math.max(line.length * 2, lineLength + count)));
+      int grown = Math.max(line.length * 2, lineLength + count);
+      line = Arrays.copyOf(line, Math.min(maxLineBytes, grown));
     }
     System.arraycopy(buffer, from, line, lineLength, count);
     lineLength += count;

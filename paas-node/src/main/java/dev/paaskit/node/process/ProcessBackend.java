@@ -139,7 +139,8 @@ public final class ProcessBackend implements ContainerBackend {
     Objects.requireNonNull(spec, "spec");
     synchronized (pollLock) {
       checkOpen();
-      ProcessContainer previous = containers.putIfAbsent(spec.id(), new ProcessContainer(spec, host));
+      ProcessContainer previous =
+          containers.putIfAbsent(spec.id(), new ProcessContainer(spec, host));
       if (previous != null) {
         throw new IllegalStateException("container " + spec.id() + " exists");
       }

@@ -134,7 +134,8 @@ final class ProcessContainer {
   }
 
   /** Runs on a thread of its own until the main process has ended. */
-  private void awaitExit(Process p, CompletableFuture<Void> stdout, CompletableFuture<Void> stderr) {
+  private void awaitExit(Process p, CompletableFuture<Void> stdout,
+      CompletableFuture<Void> stderr) {
     try {
       int code = p.waitFor();
       afterExit(p.pid(), code, stdout, stderr);
@@ -221,7 +222,8 @@ final class ProcessContainer {
             state = ContainerState.STOPPING;
             host.execute(() -> signalTree(Signal.TERM));
           }
-          timers.add(host.clock().schedule(grace, () -> host.execute(() -> signalTree(Signal.KILL))));
+          timers.add(host.clock().schedule(grace,
+              () -> host.execute(() -> signalTree(Signal.KILL))));
         }
         case EXITED -> {
           // Already over: the future is complete.

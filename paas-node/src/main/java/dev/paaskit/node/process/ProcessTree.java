@@ -33,7 +33,8 @@ final class ProcessTree {
   }
 
   private static final Logger log = LoggerFactory.getLogger(ProcessTree.class);
-  private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
+  private static final List<Path> SETSID =
+      List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
   private static final List<Path> KILL = List.of(Path.of("/bin/kill"), Path.of("/usr/bin/kill"));
   private static final long KILL_TIMEOUT_SECONDS = 5;
 
