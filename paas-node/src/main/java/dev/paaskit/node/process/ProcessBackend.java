@@ -1,0 +1,405 @@
+package dev.paaskit.node.process;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.paaskit.api.NotFoundException;
+import dev.paaskit.api.spi.Cancellable;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.ContainerBackend;
+import dev.paaskit.api.spi.ContainerInfo;
+import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ExitStatus;
+import dev.paaskit.core.time.SystemClock;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each container as a plain child process on Linux: {@code /bin/sh -c command} in the
+ * container's {@code workDir}, with exactly the spec's environment (nothing is inherited, though
+ * the shell itself sets {@code PWD}).
+ *
+ * <pre>{@code
+ * try (ProcessBackend backend = ProcessBackend.builder().build()) {
+ *   backend.create(new ContainerSpec("web-0", dir, "exec python3 -m http.server $PORT",
+ *       Map.of("PORT", "20001", "PATH", "/usr/bin:/bin"), limits, listener));
+ *   backend.start("web-0");
+ *   ExitStatus exit = backend.stop("web-0", Duration.ofSeconds(10)).join();
+ * }
+ * }</pre>
+ *
+ * <p><b>Process trees.</b> The shell is started through {@code setsid(1)}, so it leads a session
+ * and process group of its own. {@link #stop} sends SIGTERM to that whole group and to every other
+ * process found in the tree (descendants by parent link, members of the session, and processes
+ * seen in the tree earlier), then SIGKILL to all of them if any is alive when the grace period,
+ * timed by the {@link Clock}, runs out. When the main process ends on its own, whatever it left
+ * running is killed at once, as a container runtime does when a container's init ends. A process
+ * that both leaves the session ({@code setsid}) and is never seen in the tree before its parent
+ * dies escapes; only a cgroup-based backend closes that gap. Where {@code setsid} is missing, the
+ * backend logs a warning and finds the tree by parent links and earlier sightings only.
+ *
+ * <p>The backend reaps each container's main process. Processes of a tree that outlive their
+ * parent are reparented to init (or the nearest subreaper), which reaps them once they are
+ * killed; until it does they show as zombies. A node should run under an init that reaps
+ * ({@code docker --init}, {@code tini}) rather than as pid 1 itself.
+ *
+ * <p><b>Exit.</b> An exit code from 129 to 192 is read as death by signal {@code code - 128}, as a
+ * shell reports it: the JDK does not tell a process killed by SIGTERM from one that exited with
+ * 143. {@link ExitStatus#requested()} is true when {@link #stop} was called before the process
+ * ended; {@link ExitStatus#memoryLimitExceeded()} when this backend killed it for its memory.
+ *
+ * <p><b>Output.</b> Lines of stdout and stderr are read on two threads per container and passed
+ * to the listener one at a time; a line longer than 16 KiB is cut to its first 16 KiB. The
+ * listener's {@code onExit} comes exactly once, after the main process ended and both streams
+ * reached their end (or, if a process that escaped the tree still holds them, after a drain
+ * timeout of a few seconds, with later output dropped).
+ *
+ * <p><b>Memory.</b> Every poll interval the resident memory (VmRSS) of all live processes of each
+ * tree is summed; a tree above {@link dev.paaskit.api.spi.ResourceLimits#memoryBytes()} is
+ * killed with SIGKILL. This watches rather than enforces: a tree may exceed its limit between two
+ * polls, and shared pages count once per process. Disk and CPU limits are not enforced.
+ *
+ * <p><b>Threads.</b> Each running container uses three threads of the executor (two readers and
+ * one waiter, all blocking) plus short tasks for signals and memory polls, so an executor given to
+ * the builder must not cap its threads below that; a cached pool fits. Thread-safe.
+ *
+ * <p>{@link #remove} forgets a container but never deletes its {@code workDir}: the node
+ * prepared that folder and owns it.
+ */
+public final class ProcessBackend implements ContainerBackend {
+  /** Output lines are cut to this many bytes. */
+  public static final int MAX_LINE_BYTES = 16 * 1024;
+  public static final Duration DEFAULT_MEMORY_POLL_INTERVAL = Duration.ofMillis(500);
+  public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(2);
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration CLOSE_MARGIN = Duration.ofSeconds(2);
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessBackend.class);
+
+  private final Host host;
+  private final Duration memoryPollInterval;
+  private final Duration closeGrace;
+  private final ExecutorService ownedExecutor;
+  private final SystemClock ownedClock;
+  private final Map<String, ProcessContainer> containers = new ConcurrentHashMap<>();
+  private final Object pollLock = new Object();
+
+  // Guarded by pollLock.
+  private Cancellable pollTimer;
+  private boolean closed;
+
+  private ProcessBackend(Builder b, ProcessTree tree) {
+    Executor executor = b.executor;
+    ExecutorService owned = null;
+    if (executor == null) {
+      ThreadFactory factory = b.threadFactory != null ? b.threadFactory
+          : new ThreadFactoryBuilder().setDaemon(true).setNameFormat("process-backend-%d").build();
+      owned = Executors.newCachedThreadPool(factory);
+      executor = owned;
+    }
+    this.ownedExecutor = owned;
+    this.ownedClock = b.clock == null ? SystemClock.create("process-backend") : null;
+    Clock clock = b.clock != null ? b.clock : ownedClock;
+    this.host = new Host(executor, clock, tree, DRAIN_TIMEOUT, MAX_LINE_BYTES);
+    this.memoryPollInterval =
+        b.memoryPollInterval != null ? b.memoryPollInterval : DEFAULT_MEMORY_POLL_INTERVAL;
+    this.closeGrace = b.closeGrace != null ? b.closeGrace : DEFAULT_CLOSE_GRACE;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "process";
+  }
+
+  /**
+   * Registers {@code spec}; nothing runs until {@link #start}.
+   *
+   * @throws IllegalStateException if a container with the same id exists or the backend is closed
+   */
+  @Override
+  public void create(ContainerSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    synchronized (pollLock) {
+      checkOpen();
+      ProcessContainer previous =
+          containers.putIfAbsent(spec.id(), new ProcessContainer(spec, host));
+      if (previous != null) {
+        throw new IllegalStateException("container " + spec.id() + " exists");
+      }
+    }
+  }
+
+  /**
+   * Starts a created container's command.
+   *
+   * @throws NotFoundException if no container has this id
+   * @throws IllegalStateException if the container is not CREATED or the backend is closed
+   * @throws java.nio.file.NoSuchFileException if its workDir is not a directory
+   * @throws IOException if the process cannot be started
+   */
+  @Override
+  public void start(String id) throws IOException {
+    ProcessContainer container = get(id);
+    synchronized (pollLock) {
+      checkOpen();
+    }
+    container.start();
+    schedulePoll();
+  }
+
+  /**
+   * Sends SIGTERM to the container's whole tree and SIGKILL once {@code grace} has passed on the
+   * clock with any of it alive. A container created but never started ends at once with exit
+   * code 0, requested, and its listener hears {@code onExit}. Calling it again while the
+   * container stops adds another deadline; the earliest wins.
+   *
+   * @return completes after the listener's {@code onExit}, with the same status; never fails
+   * @throws NotFoundException if no container has this id
+   * @throws IllegalArgumentException if {@code grace} is negative
+   */
+  @Override
+  public CompletableFuture<ExitStatus> stop(String id, Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must not be negative: " + grace);
+    }
+    return get(id).stop(grace);
+  }
+
+  @Override
+  public Optional<ContainerInfo> inspect(String id) {
+    return Optional.ofNullable(containers.get(id)).map(ProcessContainer::info);
+  }
+
+  /** The ids of all containers not yet removed, sorted. */
+  @Override
+  public List<String> list() {
+    return containers.keySet().stream().sorted().toList();
+  }
+
+  /**
+   * Forgets a container that ended or never started. Its {@code workDir} is left as it is: the
+   * node made it and deletes it.
+   *
+   * @throws NotFoundException if no container has this id
+   * @throws IllegalStateException if it is running or stopping
+   */
+  @Override
+  public void remove(String id) {
+    ProcessContainer container = get(id);
+    container.markRemoved();
+    containers.remove(id, container);
+  }
+
+  /**
+   * Stops every container with a grace period of {@code closeGrace}, kills what is left, waits a
+   * bounded time for their ends to be reported, and releases the threads and clock the backend
+   * made itself. Returns within {@code closeGrace} plus about ten seconds however the processes
+   * behave; idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (pollLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (pollTimer != null) {
+        pollTimer.cancel();
+        pollTimer = null;
+      }
+    }
+    List<ProcessContainer> all = new ArrayList<>(containers.values());
+    List<CompletableFuture<ExitStatus>> exits = new ArrayList<>();
+    for (ProcessContainer c : all) {
+      exits.add(c.stop(closeGrace));
+    }
+    boolean interrupted = !await(exits, closeGrace.plus(CLOSE_MARGIN));
+    // Not left to the clock's timers: an injected virtual clock may never fire them.
+    all.stream().filter(c -> !c.ended()).forEach(ProcessContainer::kill);
+    if (!interrupted) {
+      interrupted = !await(exits, DRAIN_TIMEOUT.plus(CLOSE_MARGIN));
+    }
+    all.forEach(ProcessContainer::finishIfEnded);
+    all.stream().filter(c -> !c.ended()).forEach(c ->
+        log.warn("container {} was still running when the backend closed", c.id()));
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+    if (ownedClock != null) {
+      ownedClock.close();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for all of {@code exits}; returns false only when interrupted. */
+  private static boolean await(List<CompletableFuture<ExitStatus>> exits, Duration timeout) {
+    try {
+      CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new))
+          .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      log.debug("not every container ended within {}", timeout);
+      return true;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a container's exit failed; exits never fail", e);
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
+  private ProcessContainer get(String id) {
+    Objects.requireNonNull(id, "id");
+    ProcessContainer container = containers.get(id);
+    if (container == null) {
+      throw new NotFoundException("container", id);
+    }
+    return container;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the process backend is closed");
+    }
+  }
+
+  private void schedulePoll() {
+    synchronized (pollLock) {
+      if (pollTimer != null || closed) {
+        return;
+      }
+      pollTimer = host.clock().schedule(memoryPollInterval, () -> host.execute(this::poll));
+    }
+  }
+
+  private void poll() {
+    synchronized (pollLock) {
+      pollTimer = null;
+    }
+    List<ProcessContainer> active = containers.values().stream()
+        .filter(ProcessContainer::active).toList();
+    if (active.isEmpty()) {
+      return;
+    }
+    try {
+      ProcTable table = host.tree().scan();
+      for (ProcessContainer c : active) {
+        c.checkMemory(table);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("memory poll failed; trying again in {}", memoryPollInterval, e);
+    }
+    schedulePoll();
+  }
+
+  /**
+   * Options of a {@link ProcessBackend}. Not thread-safe; each option may be set once.
+   */
+  public static final class Builder {
+    private Executor executor;
+    private ThreadFactory threadFactory;
+    private Clock clock;
+    private Duration memoryPollInterval;
+    private Duration closeGrace;
+    private Boolean useSetsid;
+
+    private Builder() {}
+
+    /**
+     * Runs readers, waiters and short tasks on {@code executor}, which the caller keeps and
+     * shuts down after {@link ProcessBackend#close()}; it must grant at least three threads per
+     * running container. Without it the backend makes a cached pool and shuts it down on close.
+     */
+    public Builder executor(Executor executor) {
+      checkUnset(this.executor, "executor");
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Makes the threads of the backend's own cached pool; not with {@link #executor}. */
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      checkUnset(this.threadFactory, "threadFactory");
+      this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+      return this;
+    }
+
+    /**
+     * Times stop grace periods, memory polls and the output drain. The caller keeps and closes
+     * it. Without it the backend uses a {@link SystemClock} of its own and closes it on close.
+     */
+    public Builder clock(Clock clock) {
+      checkUnset(this.clock, "clock");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How often the memory of every tree is read; default 500 ms. */
+    public Builder memoryPollInterval(Duration interval) {
+      checkUnset(this.memoryPollInterval, "memoryPollInterval");
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("memoryPollInterval must be positive: " + interval);
+      }
+      this.memoryPollInterval = interval;
+      return this;
+    }
+
+    /** The grace period {@link ProcessBackend#close()} gives each container; default 2 s. */
+    public Builder closeGrace(Duration grace) {
+      checkUnset(this.closeGrace, "closeGrace");
+      Objects.requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("closeGrace must not be negative: " + grace);
+      }
+      this.closeGrace = grace;
+      return this;
+    }
+
+    /** For tests of the fallback: runs without setsid even where it exists. */
+    Builder withoutSetsid() {
+      checkUnset(this.useSetsid, "useSetsid");
+      this.useSetsid = false;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if both an executor and a thread factory were given, or
+     *     this is not Linux with a readable {@code /proc}
+     */
+    public ProcessBackend build() {
+      if (executor != null && threadFactory != null) {
+        throw new IllegalStateException(
+            "give either an executor or a threadFactory, not both: the factory only makes the "
+                + "threads of the backend's own pool");
+      }
+      ProcessTree tree = ProcessTree.detect(useSetsid == null || useSetsid);
+      return new ProcessBackend(this, tree);
+    }
+
+    private static void checkUnset(Object current, String option) {
+      if (current != null) {
+        throw new IllegalStateException(option + " is already set");
+      }
+    }
+  }
+}

@@ -1,0 +1,400 @@
+package dev.paaskit.node.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paaskit.api.NotFoundException;
+import dev.paaskit.api.spi.ContainerInfo;
+import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ContainerState;
+import dev.paaskit.api.spi.ExitStatus;
+import dev.paaskit.api.spi.ResourceLimits;
+import dev.paaskit.node.ManualClock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Runs real shells, sleeps and a python3 process through the backend. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ProcessBackendTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String PATH = "/usr/local/bin:/usr/bin:/bin";
+  private static final ResourceLimits LIMITS =
+      new ResourceLimits(512L * 1024 * 1024, 1024L * 1024 * 1024, 1024);
+
+  @TempDir Path dir;
+
+  private final List<ProcessBackend> backends = new ArrayList<>();
+  /** Every pid a test learnt of; none may be alive when it ends. */
+  private final Set<Long> pids = new TreeSet<>();
+
+  private ProcessBackend backend(ProcessBackend.Builder builder) {
+    ProcessBackend backend = builder.build();
+    backends.add(backend);
+    return backend;
+  }
+
+  private ProcessBackend backend(boolean setsid) {
+    ProcessBackend.Builder b = ProcessBackend.builder();
+    return backend(setsid ? b : b.withoutSetsid());
+  }
+
+  private ContainerSpec spec(String id, String command, RecordingListener listener) {
+    return new ContainerSpec(id, dir, command, Map.of("PATH", PATH), LIMITS, listener);
+  }
+
+  private long pidOf(ProcessBackend backend, String id) {
+    long pid = backend.inspect(id).orElseThrow().pid().orElseThrow();
+    pids.add(pid);
+    return pid;
+  }
+
+  private static long number(String line) {
+    return Long.parseLong(line.substring(line.indexOf('=') + 1));
+  }
+
+  @AfterEach
+  void nothingLeftBehind() {
+    backends.forEach(ProcessBackend::close);
+    Procs.awaitGone(pids, WAIT);
+    Procs.awaitTrue(() -> ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive),
+        WAIT, () -> "children of this JVM: " + ProcessHandle.current().children()
+            .map(ProcessHandle::pid).toList());
+  }
+
+  @ParameterizedTest(name = "setsid={0}")
+  @ValueSource(booleans = {true, false})
+  void runsWithExactlyTheGivenEnvironmentAndReportsTheExitCode(boolean setsid) throws Exception {
+    ProcessBackend backend = backend(setsid);
+    RecordingListener listener = new RecordingListener();
+    Map<String, String> env = Map.of("PORT", "23456", "APP_NAME", "demo app", "PATH", PATH);
+    backend.create(new ContainerSpec("env", dir, "env; pwd; echo to-out; echo to-err >&2; exit 3",
+        env, LIMITS, listener));
+    assertEquals(ContainerState.CREATED, backend.inspect("env").orElseThrow().state());
+
+    backend.start("env");
+    pidOf(backend, "env");
+    ExitStatus exit = listener.awaitExit(WAIT);
+
+    assertEquals(new ExitStatus(3, 0, false, false), exit);
+    Set<String> names = listener.stdout().stream().filter(l -> l.contains("="))
+        .map(l -> l.substring(0, l.indexOf('='))).collect(Collectors.toSet());
+    // The shell sets PWD itself; nothing else may come from the node.
+    names.remove("PWD");
+    assertEquals(env.keySet(), names);
+    assertTrue(System.getenv().containsKey("HOME"), "the test needs HOME in the JVM's environment");
+    assertTrue(listener.stdout().contains("PORT=23456"), listener.stdout().toString());
+    assertTrue(listener.stdout().contains("APP_NAME=demo app"), listener.stdout().toString());
+    assertTrue(listener.stdout().contains(dir.toRealPath().toString()), listener.stdout().toString());
+    assertEquals("to-out", listener.stdout().get(listener.stdout().size() - 1));
+    assertEquals(List.of("to-err"), listener.stderr());
+    assertEquals(1, listener.exits());
+    assertFalse(listener.outputAfterExit());
+
+    ContainerInfo info = backend.inspect("env").orElseThrow();
+    assertEquals(ContainerState.EXITED, info.state());
+    assertEquals(exit, info.exit().orElseThrow());
+    assertEquals(exit, backend.stop("env", Duration.ZERO).get(1, TimeUnit.SECONDS),
+        "stopping an ended container completes at once with its exit");
+  }
+
+  @ParameterizedTest(name = "setsid={0}")
+  @ValueSource(booleans = {true, false})
+  void stopTerminatesTheWholeTree(boolean setsid) throws Exception {
+    ProcessBackend backend = backend(setsid);
+    RecordingListener listener = new RecordingListener();
+    backend.create(spec("tree", String.join("\n",
+        "sleep 1000 & echo child=$!",
+        "sh -c 'sleep 1000 & echo grandchild=$!; wait' & echo child=$!",
+        "echo main=$$",
+        "wait"), listener));
+    backend.start("tree");
+    long main = pidOf(backend, "tree");
+
+    List<String> lines = listener.awaitLines(l -> l.contains("="), 4, WAIT);
+    List<Long> tree = lines.stream().map(ProcessBackendTest::number).toList();
+    pids.addAll(tree);
+    assertEquals(main, number(listener.awaitLine(l -> l.startsWith("main="), WAIT)),
+        "the shell keeps the pid the backend started");
+    for (long pid : tree) {
+      assertTrue(Procs.live(pid), Procs.describe(pid));
+      if (setsid) {
+        assertEquals(main, Procs.entry(pid).orElseThrow().session(),
+            "the container leads its own session: " + Procs.describe(pid));
+      }
+    }
+
+    CompletableFuture<ExitStatus> stopped = backend.stop("tree", Duration.ofSeconds(20));
+    ExitStatus exit = stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    assertEquals(new ExitStatus(128 + 15, 15, false, true), exit);
+    Procs.awaitGone(tree, WAIT);
+    assertEquals(1, listener.exits());
+    assertEquals(ContainerState.EXITED, backend.inspect("tree").orElseThrow().state());
+  }
+
+  @Test
+  void aProcessIgnoringTermIsKilledOnlyWhenTheGraceRunsOutOnTheClock() throws Exception {
+    ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+    ProcessBackend backend = backend(ProcessBackend.builder().clock(clock)
+        .memoryPollInterval(Duration.ofHours(1)));
+    RecordingListener listener = new RecordingListener();
+    backend.create(spec("stubborn", String.join("\n",
+        "trap 'echo got-term' TERM",
+        "echo ready",
+        "while :; do sleep 0.05; done"), listener));
+    backend.start("stubborn");
+    long main = pidOf(backend, "stubborn");
+    listener.awaitLine("ready"::equals, WAIT);
+
+    CompletableFuture<ExitStatus> stopped = backend.stop("stubborn", Duration.ofSeconds(30));
+    listener.awaitLine("got-term"::equals, WAIT);
+    clock.advance(Duration.ofSeconds(29));
+
+    assertFalse(stopped.isDone(), "killed before the grace period ran out");
+    assertTrue(Procs.live(main), Procs.describe(main));
+    assertEquals(ContainerState.STOPPING, backend.inspect("stubborn").orElseThrow().state());
+
+    clock.advance(Duration.ofSeconds(1));
+    ExitStatus exit = stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(new ExitStatus(128 + 9, 9, false, true), exit);
+    assertEquals(exit, listener.awaitExit(WAIT));
+  }
+
+  @Test
+  void aProcessIgnoringTermIsKilledAfterTheGracePeriodInRealTime() throws Exception {
+    ProcessBackend backend = backend(true);
+    RecordingListener listener = new RecordingListener();
+    backend.create(spec("deaf", "trap '' TERM; echo ready; sleep 1000; echo never", listener));
+    backend.start("deaf");
+    pidOf(backend, "deaf");
+    listener.awaitLine("ready"::equals, WAIT);
+    Duration grace = Duration.ofMillis(800);
+
+    long before = System.nanoTime();
+    ExitStatus exit = backend.stop("deaf", grace).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    Duration took = Duration.ofNanos(System.nanoTime() - before);
+
+    assertEquals(new ExitStatus(128 + 9, 9, false, true), exit);
+    assertTrue(took.compareTo(grace) >= 0, "killed after " + took + ", before the grace " + grace);
+    assertFalse(listener.stdout().contains("never"));
+  }
+
+  @Test
+  void aTreeAboveItsMemoryLimitIsKilled() throws Exception {
+    ProcessBackend backend = backend(ProcessBackend.builder()
+        .memoryPollInterval(Duration.ofMillis(100)));
+    RecordingListener listener = new RecordingListener();
+    String python = String.join("\n",
+        "import time",
+        "chunks = []",
+        "print('allocating', flush=True)",
+        "for i in range(200):",
+        "    chunks.append(b'x' * (1 << 20))",
+        "    time.sleep(0.01)",
+        "print('survived', flush=True)",
+        "time.sleep(60)");
+    backend.create(new ContainerSpec("hungry", dir, "python3 -c \"" + python + "\"",
+        Map.of("PATH", PATH), new ResourceLimits(64L * 1024 * 1024, 1L << 30, 1024), listener));
+    backend.start("hungry");
+    pidOf(backend, "hungry");
+
+    ExitStatus exit = listener.awaitExit(Duration.ofSeconds(20));
+
+    assertEquals(new ExitStatus(128 + 9, 9, true, false), exit);
+    assertTrue(listener.stdout().contains("allocating"), listener.stdout().toString());
+    assertFalse(listener.stdout().contains("survived"), listener.stdout().toString());
+  }
+
+  @Test
+  void whatTheMainProcessLeavesRunningIsKilledWhenItExits() throws Exception {
+    ProcessBackend backend = backend(true);
+    RecordingListener listener = new RecordingListener();
+    backend.create(spec("leaver", "sleep 1000 & echo bg=$!; echo bye", listener));
+    long before = System.nanoTime();
+    backend.start("leaver");
+    pidOf(backend, "leaver");
+
+    ExitStatus exit = listener.awaitExit(WAIT);
+    Duration took = Duration.ofNanos(System.nanoTime() - before);
+
+    assertEquals(ExitStatus.exited(0), exit);
+    assertTrue(took.compareTo(ProcessBackend.DRAIN_TIMEOUT) < 0,
+        "the exit waited " + took + " for the output of a leftover");
+    long bg = number(listener.stdout().get(0));
+    pids.add(bg);
+    Procs.awaitGone(List.of(bg), WAIT);
+    assertEquals(List.of("bg=" + bg, "bye"), listener.stdout());
+  }
+
+  @Test
+  void everyLineArrivesOnItsStreamBeforeTheExitAndLongLinesAreCut() throws Exception {
+    ProcessBackend backend = backend(true);
+    RecordingListener listener = new RecordingListener();
+    backend.create(spec("chatty", String.join("\n",
+        "seq 1 3000",
+        "seq 1 3000 >&2",
+        "head -c 40000 /dev/zero | tr '\\0' a; echo",
+        "printf 'no newline at the end'"), listener));
+    backend.start("chatty");
+    pidOf(backend, "chatty");
+
+    assertEquals(ExitStatus.exited(0), listener.awaitExit(WAIT));
+
+    List<String> out = listener.stdout();
+    assertEquals(3002, listener.stdoutAtExit());
+    assertEquals(3000, listener.stderrAtExit());
+    assertEquals(3002, out.size());
+    for (int i = 0; i < 3000; i++) {
+      assertEquals(Integer.toString(i + 1), out.get(i));
+      assertEquals(Integer.toString(i + 1), listener.stderr().get(i));
+    }
+    assertEquals("a".repeat(ProcessBackend.MAX_LINE_BYTES), out.get(3000));
+    assertEquals("no newline at the end", out.get(3001));
+    assertFalse(listener.outputAfterExit());
+  }
+
+  @Test
+  void closeStopsEveryContainerWithinItsBound() throws Exception {
+    ProcessBackend backend = backend(ProcessBackend.builder().closeGrace(Duration.ofMillis(300)));
+    RecordingListener polite = new RecordingListener();
+    RecordingListener deaf = new RecordingListener();
+    RecordingListener idle = new RecordingListener();
+    backend.create(spec("polite", "echo ready; sleep 1000", polite));
+    backend.create(spec("deaf", "trap '' TERM; echo ready; sleep 1000", deaf));
+    backend.create(spec("idle", "echo never started", idle));
+    backend.start("polite");
+    backend.start("deaf");
+    pidOf(backend, "polite");
+    pidOf(backend, "deaf");
+    polite.awaitLine("ready"::equals, WAIT);
+    deaf.awaitLine("ready"::equals, WAIT);
+
+    long before = System.nanoTime();
+    backend.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - before);
+
+    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "close took " + took);
+    assertEquals(15, polite.awaitExit(Duration.ofMillis(1)).signal());
+    assertEquals(new ExitStatus(128 + 9, 9, false, true), deaf.awaitExit(Duration.ofMillis(1)));
+    assertEquals(new ExitStatus(0, 0, false, true), idle.awaitExit(Duration.ofMillis(1)));
+    assertTrue(idle.stdout().isEmpty());
+    assertThrows(IllegalStateException.class, () -> backend.create(spec("late", "true", idle)));
+    backend.close();
+  }
+
+  @Test
+  void lifecycleMisuseIsRefusedWithTheId() throws Exception {
+    ProcessBackend backend = backend(true);
+    RecordingListener listener = new RecordingListener();
+    backend.create(spec("a", "echo hi", listener));
+
+    IllegalStateException duplicate =
+        assertThrows(IllegalStateException.class, () -> backend.create(spec("a", "true", null)));
+    assertTrue(duplicate.getMessage().contains("a"), duplicate.getMessage());
+    assertThrows(NotFoundException.class, () -> backend.start("nope"));
+    assertThrows(NotFoundException.class, () -> backend.stop("nope", Duration.ZERO));
+    assertThrows(NotFoundException.class, () -> backend.remove("nope"));
+    assertTrue(backend.inspect("nope").isEmpty());
+    assertThrows(IllegalArgumentException.class, () -> backend.stop("a", Duration.ofSeconds(-1)));
+
+    backend.create(new ContainerSpec("nodir", dir.resolve("missing"), "true", Map.of(), LIMITS, null));
+    assertThrows(NoSuchFileException.class, () -> backend.start("nodir"));
+    assertEquals(ContainerState.CREATED, backend.inspect("nodir").orElseThrow().state());
+
+    backend.create(spec("long", "sleep 1000", new RecordingListener()));
+    backend.start("long");
+    pidOf(backend, "long");
+    assertThrows(IllegalStateException.class, () -> backend.start("long"));
+    IllegalStateException running =
+        assertThrows(IllegalStateException.class, () -> backend.remove("long"));
+    assertTrue(running.getMessage().contains("long"), running.getMessage());
+    assertEquals(List.of("a", "long", "nodir"), backend.list());
+
+    backend.start("a");
+    pidOf(backend, "a");
+    assertEquals(ExitStatus.exited(0), listener.awaitExit(WAIT));
+    Files.writeString(dir.resolve("kept"), "the node's");
+    backend.remove("a");
+    backend.remove("nodir");
+    assertEquals(List.of("long"), backend.list());
+    assertTrue(Files.exists(dir.resolve("kept")), "remove must not touch the workDir");
+    assertThrows(NotFoundException.class, () -> backend.start("a"));
+
+    backend.stop("long", Duration.ofSeconds(5)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    backend.remove("long");
+    assertEquals(List.of(), backend.list());
+  }
+
+  @Test
+  void ownsTheThreadsItMadeAndLeavesAGivenExecutorAlone() throws Exception {
+    List<Thread> made = new ArrayList<>();
+    ProcessBackend owning = backend(ProcessBackend.builder().threadFactory(r -> {
+      Thread t = new Thread(r, "test-owned-" + made.size());
+      t.setDaemon(true);
+      synchronized (made) {
+        made.add(t);
+      }
+      return t;
+    }));
+    RecordingListener first = new RecordingListener();
+    owning.create(spec("one", "echo one", first));
+    owning.start("one");
+    pidOf(owning, "one");
+    assertEquals(ExitStatus.exited(0), first.awaitExit(WAIT));
+    owning.close();
+    List<Thread> threads;
+    synchronized (made) {
+      threads = List.copyOf(made);
+    }
+    assertFalse(threads.isEmpty(), "the backend ran nothing on threads of the given factory");
+    for (Thread t : threads) {
+      t.join(WAIT.toMillis());
+      assertFalse(t.isAlive(), t + " outlived close()");
+    }
+
+    ExecutorService mine = Executors.newCachedThreadPool();
+    try {
+      ProcessBackend borrowing = backend(ProcessBackend.builder().executor(mine));
+      RecordingListener second = new RecordingListener();
+      borrowing.create(spec("two", "echo two", second));
+      borrowing.start("two");
+      pidOf(borrowing, "two");
+      assertEquals(ExitStatus.exited(0), second.awaitExit(WAIT));
+      borrowing.close();
+      assertFalse(mine.isShutdown(), "close() shut down an executor it was given");
+    } finally {
+      mine.shutdownNow();
+    }
+  }
+
+  @Test
+  void builderOptionsAreSetOnceAndChecked() {
+    ProcessBackend.Builder b = ProcessBackend.builder().memoryPollInterval(Duration.ofSeconds(1));
+    assertThrows(IllegalStateException.class, () -> b.memoryPollInterval(Duration.ofSeconds(2)));
+    assertThrows(IllegalArgumentException.class,
+        () -> ProcessBackend.builder().memoryPollInterval(Duration.ZERO));
+    assertThrows(IllegalStateException.class, () -> ProcessBackend.builder()
+        .executor(Runnable::run).threadFactory(Thread::new).build());
+  }
+}
