@@ -9,7 +9,7 @@ import java.util.Optional;
  * An app as the controller stores it.
  *
  * @param id stable for the app's life, unlike its name
- * @param version increases by one with every change the controller stores
+ * @param version the store revision of this state of the app: it grows with every change
  * @param dropletSha256 the droplet instances run, once the app has been staged
  * @param urls the host names routed to it
  */

@@ -1,0 +1,716 @@
+package dev.paaskit.node;
+
+import dev.paaskit.api.InstanceState;
+import dev.paaskit.api.NodeCapacity;
+import dev.paaskit.api.spi.Cancellable;
+import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.ContainerBackend;
+import dev.paaskit.api.spi.ContainerListener;
+import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ExitStatus;
+import dev.paaskit.api.spi.Message;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.ResourceLimits;
+import dev.paaskit.api.spi.Role;
+import dev.paaskit.api.spi.RoleFactory;
+import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.protocol.Ack;
+import dev.paaskit.core.protocol.CrashReport;
+import dev.paaskit.core.protocol.InstanceReport;
+import dev.paaskit.core.protocol.Json;
+import dev.paaskit.core.protocol.NodeAdvertisement;
+import dev.paaskit.core.protocol.NodeHeartbeat;
+import dev.paaskit.core.protocol.RouteRegistration;
+import dev.paaskit.core.protocol.StartInstance;
+import dev.paaskit.core.protocol.StopInstance;
+import dev.paaskit.core.protocol.Subjects;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The droplet execution agent of one node: advertises its capacity, runs instances through a
+ * {@link ContainerBackend} on the health manager's command, health-checks them, registers the
+ * healthy ones with routers, heartbeats its actual state, and keeps each instance's output.
+ *
+ * <pre>{@code
+ * PaasKit.builder()
+ *     .addRole(NodeAgent.builder().id("n1").capacity(NodeCapacity.of("4G", "20G"))
+ *         .backend(ProcessBackend.builder().build()).ports(ports))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Commands are idempotent: a start for an instance the node already has, or a stop for one it
+ * does not, is acknowledged and changes nothing.
+ */
+public final class NodeAgent implements Role {
+  private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+  private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
+  private static final int PROBE_TIMEOUT_MILLIS = 250;
+  private static final int CRASH_OUTPUT_LINES = 20;
+
+  private final Options options;
+  private final MessageBus bus;
+  private final Clock clock;
+  private final Executor executor;
+  private final String domain;
+  private final DropletCache droplets;
+  private final DropletUnpacker unpacker;
+  private final long epoch;
+  private final AtomicLong changeSeq = new AtomicLong();
+  private final AtomicLong heartbeatSeq = new AtomicLong();
+  private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+  private final List<Subscription> subscriptions = new ArrayList<>();
+  private volatile boolean running;
+  private volatile Cancellable heartbeat;
+
+  /** One instance on this node. Its report changes only under the instance's lock. */
+  private final class Instance {
+    final StartInstance command;
+    final Path dir;
+    final InstanceLog output;
+    volatile InstanceReport report;
+    volatile boolean stopRequested;
+    volatile boolean containerCreated;
+    volatile boolean routed;
+    volatile Cancellable probe;
+    final java.util.concurrent.atomic.AtomicBoolean cleanedUp = new java.util.concurrent.atomic.AtomicBoolean();
+
+    Instance(StartInstance command, Path dir, InstanceReport report) {
+      this.command = command;
+      this.dir = dir;
+      this.report = report;
+      this.output = InstanceLog.builder().maxLines(options.logLines).maxBytes(options.logBytes)
+          .clock(clock).build();
+    }
+
+    String id() {
+      return command.instanceId();
+    }
+  }
+
+  private NodeAgent(Options options, CloudContext context) {
+    this.options = options;
+    this.bus = context.bus();
+    this.clock = context.clock();
+    this.executor = context.executor();
+    this.domain = context.domain();
+    this.epoch = clock.now().toEpochMilli() * 1000 + (System.nanoTime() & 0x3ff);
+    try {
+      this.droplets = new DropletCache(options.workDir.resolve("droplets"), context.blobStore(), executor);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create the droplet cache in " + options.workDir, e);
+    }
+    this.unpacker = options.unpacker;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "node-" + options.id;
+  }
+
+  public String id() {
+    return options.id;
+  }
+
+  /** The last lines an instance on this node wrote, oldest first; empty for an unknown id. */
+  public List<LogLine> output(String instanceId, int lines) {
+    Instance inst = instances.get(instanceId);
+    return inst == null ? List.of() : inst.output.tail(lines);
+  }
+
+  /** The instances this node has now, terminal ones it still remembers included. */
+  public List<InstanceReport> reports() {
+    List<InstanceReport> out = new ArrayList<>();
+    instances.values().forEach(i -> out.add(i.report));
+    out.sort(Comparator.comparing(InstanceReport::appName).thenComparingInt(InstanceReport::index));
+    return out;
+  }
+
+  @Override
+  public void start() throws IOException {
+    Files.createDirectories(options.workDir.resolve("instances"));
+    running = true;
+    subscriptions.add(bus.subscribe(Subjects.nodeStart(options.id), this::onStart));
+    subscriptions.add(bus.subscribe(Subjects.nodeStop(options.id), this::onStop));
+    subscriptions.add(bus.subscribe(Subjects.NODE_DISCOVER, m -> advertise()));
+    subscriptions.add(bus.subscribe(Subjects.ROUTER_START, m -> registerAllRoutes()));
+    advertise();
+    sendHeartbeat();
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    Cancellable hb = heartbeat;
+    if (hb != null) {
+      hb.cancel();
+    }
+    subscriptions.forEach(Subscription::close);
+    subscriptions.clear();
+    List<CompletableFuture<?>> stopping = new ArrayList<>();
+    for (Instance inst : instances.values()) {
+      stopping.add(stopInstance(inst, "node stopping"));
+    }
+    try {
+      CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new))
+          .get(options.stopGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("node {}: not every instance stopped in time: {}", options.id, e.toString());
+    }
+    instances.clear();
+    options.backend.close();
+  }
+
+  private void advertise() {
+    NodeCapacity c = options.capacity;
+    bus.publish(Subjects.NODE_ADVERTISE, Json.write(new NodeAdvertisement(options.id, epoch,
+        options.zone, options.stack, options.tags, c.memory().bytes(), c.disk().bytes(),
+        c.maxInstances(), options.backend.name(), options.address)));
+  }
+
+  private void sendHeartbeat() {
+    if (!running) {
+      return;
+    }
+    long seq = changeSeq.get();
+    List<InstanceReport> reports = new ArrayList<>(instances.size());
+    instances.values().forEach(i -> reports.add(i.report));
+    heartbeatSeq.incrementAndGet();
+    bus.publish(Subjects.NODE_HEARTBEAT, Json.write(new NodeHeartbeat(options.id, epoch, seq, reports)));
+    heartbeat = clock.schedule(options.heartbeatInterval, this::sendHeartbeat);
+  }
+
+  private void onStart(Message m) {
+    StartInstance cmd = Json.read(m.data(), StartInstance.class);
+    Ack ack;
+    synchronized (instances) {
+      ack = admit(cmd);
+    }
+    bus.reply(m, Json.write(ack));
+  }
+
+  /** Checks room for {@code cmd} and records it STARTING; called under the instances lock. */
+  private Ack admit(StartInstance cmd) {
+    if (!running) {
+      return Ack.refused("node " + options.id + " is stopping");
+    }
+    if (instances.containsKey(cmd.instanceId())) {
+      return Ack.accepted();
+    }
+    long memory = 0;
+    long disk = 0;
+    int count = 0;
+    for (Instance i : instances.values()) {
+      if (i.report.state().isActive()) {
+        memory += i.command.memoryBytes();
+        disk += i.command.diskBytes();
+        count++;
+      }
+    }
+    NodeCapacity c = options.capacity;
+    if (memory + cmd.memoryBytes() > c.memory().bytes()) {
+      return Ack.refused("node " + options.id + " is short of memory: " + (c.memory().bytes() - memory)
+          + " bytes free, " + cmd.memoryBytes() + " asked");
+    }
+    if (disk + cmd.diskBytes() > c.disk().bytes()) {
+      return Ack.refused("node " + options.id + " is short of disk");
+    }
+    if (count >= c.maxInstances()) {
+      return Ack.refused("node " + options.id + " runs its maximum of " + c.maxInstances() + " instances");
+    }
+    int port = options.ports.allocate();
+    Path dir = options.workDir.resolve("instances").resolve(cmd.instanceId());
+    InstanceReport report = new InstanceReport(cmd.instanceId(), options.id, cmd.appId(),
+        cmd.appName(), cmd.generation(), cmd.index(), cmd.dropletSha256(), InstanceState.STARTING,
+        options.address, port, cmd.memoryBytes(), cmd.diskBytes(), clock.now().toEpochMilli(),
+        null, changeSeq.incrementAndGet());
+    Instance inst = new Instance(cmd, dir, report);
+    instances.put(cmd.instanceId(), inst);
+    publishState(inst);
+    executor.execute(() -> launch(inst));
+    return Ack.accepted();
+  }
+
+  private void launch(Instance inst) {
+    droplets.get(inst.command.dropletSha256()).thenAcceptAsync(droplet -> {
+      try {
+        synchronized (inst) {
+          if (inst.stopRequested) {
+            return;
+          }
+          unpacker.unpack(droplet, inst.dir);
+          options.backend.create(new ContainerSpec(inst.id(), inst.dir, inst.command.command(),
+              environment(inst), new ResourceLimits(inst.command.memoryBytes(),
+                  inst.command.diskBytes(), 1024), new Listener(inst)));
+          inst.containerCreated = true;
+          options.backend.start(inst.id());
+        }
+        startHealthCheck(inst);
+      } catch (Exception e) {
+        failToStart(inst, "could not start: " + e.getMessage());
+      }
+    }, executor).exceptionally(e -> {
+      failToStart(inst, "could not fetch its droplet: " + rootMessage(e));
+      return null;
+    });
+  }
+
+  private static String rootMessage(Throwable e) {
+    while (e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  private Map<String, String> environment(Instance inst) {
+    StartInstance cmd = inst.command;
+    int port = inst.report.port();
+    Map<String, String> env = new LinkedHashMap<>(options.baseEnv);
+    env.put("HOME", inst.dir.toString());
+    env.put("TMPDIR", inst.dir.toString());
+    env.put("PORT", String.valueOf(port));
+    String memory = (cmd.memoryBytes() >> 20) + "m";
+    env.put("MEMORY_LIMIT", memory);
+    env.put("INSTANCE_INDEX", String.valueOf(cmd.index()));
+    env.put("CF_INSTANCE_INDEX", String.valueOf(cmd.index()));
+    env.put("CF_INSTANCE_GUID", cmd.instanceId());
+    env.put("CF_INSTANCE_PORT", String.valueOf(port));
+    env.put("CF_INSTANCE_IP", options.address);
+    env.put("CF_INSTANCE_ADDR", options.address + ":" + port);
+    env.put("PAASKIT_APP_NAME", cmd.appName());
+    env.put("PAASKIT_APP_ID", cmd.appId());
+    env.put("PAASKIT_INSTANCE_INDEX", String.valueOf(cmd.index()));
+    env.put("PAASKIT_INSTANCE_ID", cmd.instanceId());
+    env.put("PAASKIT_NODE_ID", options.id);
+    env.put("PAASKIT_MEMORY_LIMIT", memory);
+    Map<String, Object> vcap = new LinkedHashMap<>();
+    vcap.put("application_id", cmd.appId());
+    vcap.put("application_name", cmd.appName());
+    vcap.put("name", cmd.appName());
+    vcap.put("instance_id", cmd.instanceId());
+    vcap.put("instance_index", cmd.index());
+    vcap.put("application_uris", cmd.routes());
+    vcap.put("uris", cmd.routes());
+    vcap.put("port", port);
+    vcap.put("host", "0.0.0.0");
+    vcap.put("limits", Map.of("mem", cmd.memoryBytes() >> 20, "disk", cmd.diskBytes() >> 20, "fds", 16384));
+    env.put("VCAP_APPLICATION", new String(Json.write(vcap), java.nio.charset.StandardCharsets.UTF_8));
+    env.putAll(cmd.env());
+    return env;
+  }
+
+  private void startHealthCheck(Instance inst) {
+    String type = inst.command.healthCheckType();
+    if ("PROCESS".equals(type)) {
+      becomeRunning(inst);
+      return;
+    }
+    long deadline = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(inst.command.startTimeoutMillis());
+    probe(inst, deadline);
+  }
+
+  private void probe(Instance inst, long deadlineNanos) {
+    if (inst.stopRequested || inst.report.state() != InstanceState.STARTING || !running) {
+      return;
+    }
+    executor.execute(() -> {
+      if (healthy(inst)) {
+        becomeRunning(inst);
+      } else if (clock.nanoTime() - deadlineNanos > 0) {
+        crashOnHealthCheck(inst);
+      } else {
+        inst.probe = clock.schedule(PROBE_INTERVAL, () -> probe(inst, deadlineNanos));
+      }
+    });
+  }
+
+  private boolean healthy(Instance inst) {
+    int port = inst.report.port();
+    if ("HTTP".equals(inst.command.healthCheckType())) {
+      try {
+        HttpURLConnection c = (HttpURLConnection) new URL("http", options.address, port,
+            inst.command.healthCheckEndpoint()).openConnection();
+        c.setConnectTimeout(PROBE_TIMEOUT_MILLIS);
+        c.setReadTimeout(PROBE_TIMEOUT_MILLIS * 4);
+        int status = c.getResponseCode();
+        c.disconnect();
+        return status >= 200 && status < 300;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(options.address, port), PROBE_TIMEOUT_MILLIS);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void becomeRunning(Instance inst) {
+    synchronized (inst) {
+      if (inst.stopRequested || inst.report.state() != InstanceState.STARTING) {
+        return;
+      }
+      register(inst);
+      setState(inst, InstanceState.RUNNING, null);
+    }
+  }
+
+  private void crashOnHealthCheck(Instance inst) {
+    String reason = "health check did not pass within "
+        + Duration.ofMillis(inst.command.startTimeoutMillis()).toSeconds() + " s";
+    synchronized (inst) {
+      if (inst.stopRequested || inst.report.state() != InstanceState.STARTING) {
+        return;
+      }
+      setState(inst, InstanceState.CRASHED, new CrashReport(-1, 0, false, reason, lastLines(inst)));
+      inst.stopRequested = true;
+    }
+    options.backend.stop(inst.id(), options.stopGrace);
+  }
+
+  private void failToStart(Instance inst, String reason) {
+    log.warn("node {}: instance {} of {} {}", options.id, inst.command.index(), inst.command.appName(), reason);
+    synchronized (inst) {
+      if (!inst.report.state().isActive()) {
+        return;
+      }
+      setState(inst, InstanceState.CRASHED, new CrashReport(-1, 0, false, reason, lastLines(inst)));
+    }
+    cleanUp(inst);
+  }
+
+  private List<String> lastLines(Instance inst) {
+    List<String> lines = new ArrayList<>();
+    for (LogLine l : inst.output.tail(CRASH_OUTPUT_LINES)) {
+      lines.add(l.text());
+    }
+    return lines;
+  }
+
+  private void onStop(Message m) {
+    StopInstance cmd = Json.read(m.data(), StopInstance.class);
+    Instance inst = instances.get(cmd.instanceId());
+    if (inst != null) {
+      stopInstance(inst, cmd.reason());
+    }
+    bus.reply(m, Json.write(Ack.accepted()));
+  }
+
+  private CompletableFuture<?> stopInstance(Instance inst, String reason) {
+    synchronized (inst) {
+      if (inst.stopRequested && inst.report.state() != InstanceState.RUNNING) {
+        return CompletableFuture.completedFuture(null);
+      }
+      inst.stopRequested = true;
+      Cancellable p = inst.probe;
+      if (p != null) {
+        p.cancel();
+      }
+      if (!inst.report.state().isActive()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      unregister(inst);
+      setState(inst, InstanceState.STOPPING, null);
+      if (!inst.containerCreated) {
+        setState(inst, InstanceState.STOPPED, null);
+        cleanUp(inst);
+        return CompletableFuture.completedFuture(null);
+      }
+    }
+    log.debug("node {}: stopping {}: {}", options.id, inst.id(), reason);
+    return options.backend.stop(inst.id(), options.stopGrace);
+  }
+
+  private void onExit(Instance inst, ExitStatus exit) {
+    synchronized (inst) {
+      unregister(inst);
+      InstanceState state = inst.report.state();
+      if (inst.stopRequested || exit.requested()) {
+        if (state != InstanceState.CRASHED) {
+          setState(inst, InstanceState.STOPPED, null);
+        }
+      } else if (state.isActive()) {
+        setState(inst, InstanceState.CRASHED, new CrashReport(exit.exitCode(), exit.signal(),
+            exit.memoryLimitExceeded(), exit.describe(), lastLines(inst)));
+      }
+    }
+    cleanUp(inst);
+  }
+
+  /** Frees the instance's port, container and folder; remembers its last state for a while. */
+  private void cleanUp(Instance inst) {
+    if (!inst.cleanedUp.compareAndSet(false, true)) {
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        if (inst.containerCreated) {
+          options.backend.remove(inst.id());
+        }
+        deleteTree(inst.dir);
+      } catch (IOException | RuntimeException e) {
+        log.warn("node {}: cleaning up {} failed: {}", options.id, inst.id(), e.toString());
+      } finally {
+        options.ports.release(inst.report.port());
+      }
+    });
+    clock.schedule(options.terminalRetention, () -> instances.remove(inst.id(), inst));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private void setState(Instance inst, InstanceState state, CrashReport crash) {
+    inst.report = inst.report.withState(state, clock.now().toEpochMilli(), crash,
+        changeSeq.incrementAndGet());
+    publishState(inst);
+  }
+
+  private void publishState(Instance inst) {
+    bus.publish(Subjects.INSTANCE_STATE, Json.write(inst.report));
+  }
+
+  private void register(Instance inst) {
+    inst.routed = true;
+    bus.publish(Subjects.ROUTER_REGISTER, Json.write(registration(inst)));
+  }
+
+  private void unregister(Instance inst) {
+    if (inst.routed) {
+      inst.routed = false;
+      bus.publish(Subjects.ROUTER_UNREGISTER, Json.write(registration(inst)));
+    }
+  }
+
+  private RouteRegistration registration(Instance inst) {
+    return new RouteRegistration(inst.command.routes(), inst.command.appName(), inst.id(),
+        inst.command.index(), options.address, inst.report.port());
+  }
+
+  private void registerAllRoutes() {
+    for (Instance inst : instances.values()) {
+      if (inst.routed) {
+        bus.publish(Subjects.ROUTER_REGISTER, Json.write(registration(inst)));
+      }
+    }
+  }
+
+  private final class Listener implements ContainerListener {
+    private final Instance inst;
+
+    Listener(Instance inst) {
+      this.inst = inst;
+    }
+
+    @Override
+    public void onOutput(Stream stream, String line) {
+      inst.output.append(stream, line, clock.now());
+    }
+
+    @Override
+    public void onExit(ExitStatus status) {
+      NodeAgent.this.onExit(inst, status);
+    }
+  }
+
+  private static final class Options {
+    String id;
+    String zone = "";
+    String stack = "";
+    Set<String> tags = Set.of();
+    NodeCapacity capacity;
+    ContainerBackend backend;
+    PortAllocator ports;
+    Path workDir;
+    String address = "127.0.0.1";
+    Duration heartbeatInterval = Duration.ofSeconds(1);
+    Duration stopGrace = Duration.ofSeconds(10);
+    Duration terminalRetention = Duration.ofSeconds(30);
+    int logLines = 1000;
+    long logBytes = 1 << 20;
+    Map<String, String> baseEnv;
+    DropletUnpacker unpacker;
+  }
+
+  /**
+   * Describes a node; the cloud builds the agent from it with {@link #create(CloudContext)}.
+   * Setting an option twice is an error.
+   */
+  public static final class Builder implements RoleFactory {
+    private final Options o = new Options();
+    private final Set<String> set = new java.util.HashSet<>();
+
+    private Builder() {}
+
+    private void once(String option) {
+      if (!set.add(option)) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    /** The node's id: a DNS label, unique in the cloud. Required. */
+    public Builder id(String id) {
+      once("id");
+      if (id == null || !id.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+        throw new IllegalArgumentException("node id must be a DNS label: " + id);
+      }
+      o.id = id;
+      return this;
+    }
+
+    public Builder zone(String zone) {
+      once("zone");
+      o.zone = Objects.requireNonNull(zone, "zone");
+      return this;
+    }
+
+    public Builder stack(String stack) {
+      once("stack");
+      o.stack = Objects.requireNonNull(stack, "stack");
+      return this;
+    }
+
+    public Builder tags(Set<String> tags) {
+      once("tags");
+      o.tags = Set.copyOf(tags);
+      return this;
+    }
+
+    /** Required. */
+    public Builder capacity(NodeCapacity capacity) {
+      once("capacity");
+      o.capacity = Objects.requireNonNull(capacity, "capacity");
+      return this;
+    }
+
+    /** Required. The node closes it when it stops. */
+    public Builder backend(ContainerBackend backend) {
+      once("backend");
+      o.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /** Where instance ports come from; share one allocator among the nodes of one machine. */
+    public Builder ports(PortAllocator ports) {
+      once("ports");
+      o.ports = Objects.requireNonNull(ports, "ports");
+      return this;
+    }
+
+    /** Where droplets and instance folders live. Required. */
+    public Builder workDir(Path workDir) {
+      once("workDir");
+      o.workDir = Objects.requireNonNull(workDir, "workDir");
+      return this;
+    }
+
+    /** The address routers reach this node's instances on; default 127.0.0.1. */
+    public Builder address(String address) {
+      once("address");
+      o.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Default 1 s; must match the health manager's. */
+    public Builder heartbeatInterval(Duration interval) {
+      once("heartbeatInterval");
+      o.heartbeatInterval = positive(interval, "heartbeatInterval");
+      return this;
+    }
+
+    /** Between SIGTERM and SIGKILL when stopping an instance; default 10 s. */
+    public Builder stopGrace(Duration grace) {
+      once("stopGrace");
+      o.stopGrace = positive(grace, "stopGrace");
+      return this;
+    }
+
+    /** How long a stopped or crashed instance stays in heartbeats; default 30 s. */
+    public Builder terminalRetention(Duration retention) {
+      once("terminalRetention");
+      o.terminalRetention = positive(retention, "terminalRetention");
+      return this;
+    }
+
+    /** Output kept per instance; default 1,000 lines and 1 MiB. */
+    public Builder logLimits(int lines, long bytes) {
+      once("logLimits");
+      if (lines <= 0 || bytes <= 0) {
+        throw new IllegalArgumentException("log limits must be positive: " + lines + ", " + bytes);
+      }
+      o.logLines = lines;
+      o.logBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The environment every instance starts from, before the node's and the app's variables;
+     * default {@code PATH} of this JVM, {@code LANG=C.UTF-8} and {@code JAVA_HOME} of this JVM.
+     */
+    public Builder baseEnv(Map<String, String> env) {
+      once("baseEnv");
+      o.baseEnv = Map.copyOf(env);
+      return this;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+      return d;
+    }
+
+    @Override
+    public Role create(CloudContext context) {
+      if (o.id == null || o.capacity == null || o.backend == null || o.workDir == null
+          || o.ports == null) {
+        throw new IllegalStateException("a node needs id, capacity, backend, ports and workDir");
+      }
+      if (o.baseEnv == null) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", Objects.requireNonNullElse(System.getenv("PATH"), "/usr/local/bin:/usr/bin:/bin"));
+        env.put("LANG", "C.UTF-8");
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        o.baseEnv = Map.copyOf(env);
+      }
+      o.unpacker = DropletUnpacker.DEFAULT;
+      return new NodeAgent(o, context);
+    }
+  }
+}

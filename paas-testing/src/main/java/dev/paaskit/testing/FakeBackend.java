@@ -1,0 +1,188 @@
+package dev.paaskit.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.paaskit.api.spi.ContainerBackend;
+import dev.paaskit.api.spi.ContainerInfo;
+import dev.paaskit.api.spi.ContainerListener;
+import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ContainerState;
+import dev.paaskit.api.spi.ExitStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A container backend whose containers live in memory: nothing is executed. A started container
+ * is "running" until it is stopped or a test crashes it; with {@link #serveHttp()} each one also
+ * answers HTTP on 127.0.0.1:$PORT with {@code instance <index>}, so the real router and port
+ * health checks can be exercised. Every container keeps its spec for assertions.
+ *
+ * <pre>{@code
+ * FakeBackend backend = FakeBackend.create();
+ * ... push an app ...
+ * backend.crash(backend.running().get(0), 3);
+ * }</pre>
+ */
+public final class FakeBackend implements ContainerBackend {
+  private final boolean serveHttp;
+  private final Map<String, Container> containers = new ConcurrentHashMap<>();
+
+  private static final class Container {
+    final ContainerSpec spec;
+    volatile ContainerState state = ContainerState.CREATED;
+    volatile ExitStatus exit;
+    final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
+    HttpServer server;
+
+    Container(ContainerSpec spec) {
+      this.spec = spec;
+    }
+  }
+
+  private FakeBackend(boolean serveHttp) {
+    this.serveHttp = serveHttp;
+  }
+
+  /** Containers that only report states. */
+  public static FakeBackend create() {
+    return new FakeBackend(false);
+  }
+
+  /** Containers that also answer HTTP on their {@code PORT}. */
+  public static FakeBackend serveHttp() {
+    return new FakeBackend(true);
+  }
+
+  @Override
+  public String name() {
+    return "fake";
+  }
+
+  @Override
+  public void create(ContainerSpec spec) {
+    if (containers.putIfAbsent(spec.id(), new Container(spec)) != null) {
+      throw new IllegalStateException("container " + spec.id() + " exists");
+    }
+  }
+
+  @Override
+  public void start(String id) throws IOException {
+    Container c = get(id);
+    synchronized (c) {
+      if (c.state != ContainerState.CREATED) {
+        throw new IllegalStateException("container " + id + " is " + c.state);
+      }
+      if (serveHttp) {
+        int port = Integer.parseInt(c.spec.env().get("PORT"));
+        String body = "instance " + c.spec.env().getOrDefault("CF_INSTANCE_INDEX", "?") + "\n";
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
+        server.createContext("/", exchange -> {
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
+        server.start();
+        c.server = server;
+      }
+      c.state = ContainerState.RUNNING;
+    }
+    c.spec.listener().onOutput(ContainerListener.Stream.STDOUT, "fake container " + id + " started");
+  }
+
+  @Override
+  public CompletableFuture<ExitStatus> stop(String id, Duration grace) {
+    Container c = containers.get(id);
+    if (c == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("no container " + id));
+    }
+    end(c, ExitStatus.signalled(15, true));
+    return c.exited;
+  }
+
+  /** Ends a running container as if its process exited with {@code exitCode}. */
+  public void crash(String id, int exitCode) {
+    end(get(id), ExitStatus.exited(exitCode));
+  }
+
+  /** Ends a running container as if the memory limit killed it. */
+  public void killForMemory(String id) {
+    end(get(id), new ExitStatus(137, 9, true, false));
+  }
+
+  private void end(Container c, ExitStatus status) {
+    synchronized (c) {
+      if (c.state == ContainerState.EXITED) {
+        return;
+      }
+      c.state = ContainerState.EXITED;
+      c.exit = status;
+      if (c.server != null) {
+        c.server.stop(0);
+      }
+    }
+    c.spec.listener().onExit(status);
+    c.exited.complete(status);
+  }
+
+  @Override
+  public Optional<ContainerInfo> inspect(String id) {
+    Container c = containers.get(id);
+    return c == null ? Optional.empty() : Optional.of(
+        new ContainerInfo(id, c.state, OptionalLong.empty(), Optional.ofNullable(c.exit)));
+  }
+
+  @Override
+  public List<String> list() {
+    return new ArrayList<>(containers.keySet());
+  }
+
+  /** Ids of containers now running, in no particular order. */
+  public List<String> running() {
+    List<String> out = new ArrayList<>();
+    containers.forEach((id, c) -> {
+      if (c.state == ContainerState.RUNNING) {
+        out.add(id);
+      }
+    });
+    return out;
+  }
+
+  /** The spec a container was created with: its command, env and limits. */
+  public ContainerSpec spec(String id) {
+    return get(id).spec;
+  }
+
+  @Override
+  public void remove(String id) {
+    Container c = containers.get(id);
+    if (c != null && c.state != ContainerState.EXITED && c.state != ContainerState.CREATED) {
+      throw new IllegalStateException("container " + id + " is still " + c.state);
+    }
+    containers.remove(id);
+  }
+
+  @Override
+  public void close() {
+    containers.values().forEach(c -> end(c, ExitStatus.signalled(9, true)));
+    containers.clear();
+  }
+
+  private Container get(String id) {
+    Container c = containers.get(id);
+    if (c == null) {
+      throw new IllegalStateException("no container " + id);
+    }
+    return c;
+  }
+}
