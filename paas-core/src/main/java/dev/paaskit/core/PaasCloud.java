@@ -5,6 +5,7 @@ import dev.paaskit.api.EventListener;
 import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.Role;
 import dev.paaskit.core.events.EventLog;
+import dev.paaskit.core.health.HealthManager;
 import dev.paaskit.core.router.RouterRole;
 import dev.paaskit.core.util.Trees;
 import java.nio.file.Path;
@@ -16,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A cloud: its roles with one lifecycle. {@link #start()} starts them in order, {@link #close()}
- * stops them in reverse and releases what the builder made (threads, timers, temporary folders);
+ * A cloud: its roles with one lifecycle. {@link #start()} starts them in order; {@link #close()}
+ * first stops the health manager, so nothing fights the shutdown by restarting what stops, then
+ * the other roles in reverse order, and releases what the builder made (threads, timers, folders);
  * parts the host passed in stay the host's to close, except container backends, which their
  * nodes close.
  *
@@ -136,8 +138,10 @@ public final class PaasCloud implements AutoCloseable {
   }
 
   private void stopStarted() {
-    for (int i = started.size() - 1; i >= 0; i--) {
-      Role role = started.get(i);
+    List<Role> order = new ArrayList<>(started);
+    java.util.Collections.reverse(order);
+    order.sort(java.util.Comparator.comparing(r -> !(r instanceof HealthManager)));
+    for (Role role : order) {
       try {
         role.stop();
       } catch (Exception e) {

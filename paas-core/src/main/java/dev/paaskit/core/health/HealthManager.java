@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -70,6 +71,8 @@ public final class HealthManager implements Role {
   /** Stops sent and not yet confirmed: instance id to the nanoTime they may be resent. */
   private final Map<String, Long> stopsSent = new ConcurrentHashMap<>();
   private final Map<String, String> lastPlacementFailure = new ConcurrentHashMap<>();
+  /** Nodes that failed a start: node id to the nanoTime until which no start is sent there. */
+  private final Map<String, Long> avoid = new ConcurrentHashMap<>();
   private final AtomicBoolean passQueued = new AtomicBoolean();
   private final Object passLock = new Object();
   private volatile boolean running;
@@ -173,7 +176,8 @@ public final class HealthManager implements Role {
   private void pass() {
     long now = context.clock().nanoTime();
     stopsSent.values().removeIf(until -> until - now < 0);
-    Candidates candidates = new Candidates(cluster);
+    avoid.values().removeIf(until -> until - now < 0);
+    Candidates candidates = new Candidates(cluster, avoid.keySet());
     for (AppRecord app : desired.values()) {
       reconcile(app, candidates, now);
     }
@@ -258,6 +262,7 @@ public final class HealthManager implements Role {
           if (ack == null || !ack.ok()) {
             log.warn("node {} did not start {}[{}]: {}", nodeId, spec.name(), index,
                 error != null ? error.toString() : ack.error());
+            avoid.put(nodeId, context.clock().nanoTime() + options.heartbeatInterval().toNanos());
             cluster.removePending(cmd.instanceId());
             requestPass();
           }
@@ -381,8 +386,11 @@ public final class HealthManager implements Role {
     private final Map<String, Map<String, Integer>> appCounts = new HashMap<>();
     private final ClusterState cluster;
 
-    Candidates(ClusterState cluster) {
+    private final Set<String> avoided;
+
+    Candidates(ClusterState cluster, Set<String> avoided) {
       this.cluster = cluster;
+      this.avoided = Set.copyOf(avoided);
       for (NodeView v : cluster.nodeViews()) {
         nodes.put(v.id(), v);
       }
@@ -407,7 +415,9 @@ public final class HealthManager implements Role {
       for (NodeView v : nodes.values()) {
         NodeAdvertisement ad = v.advertisement;
         long[] u = used.getOrDefault(v.id(), new long[3]);
-        out.add(new NodeCandidate(v.id(), v.state, ad.zone(), ad.stack(), ad.tags(),
+        NodeState state = avoided.contains(v.id()) && v.state == NodeState.ALIVE
+            ? NodeState.SUSPECT : v.state;
+        out.add(new NodeCandidate(v.id(), state, ad.zone(), ad.stack(), ad.tags(),
             ad.memoryBytes() - u[0], ad.diskBytes() - u[1], ad.maxInstances() - (int) u[2],
             ad.memoryBytes(), counts.getOrDefault(v.id(), 0)));
       }
