@@ -1,0 +1,132 @@
+package dev.paaskit.samples.microcloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paaskit.api.AppSpec;
+import dev.paaskit.api.EventType;
+import dev.paaskit.api.InstanceState;
+import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.core.PaasCloud;
+import dev.paaskit.testing.Waits;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole path with real parts: a Python app staged, run as processes, reached through HTTP. */
+@Timeout(120)
+class MicroCloudEndToEndTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Pattern PID = Pattern.compile("instance (\\d+) \\(pid (\\d+)\\)");
+
+  @TempDir Path tmp;
+  private PaasCloud cloud;
+  private Waits waits;
+  private int port;
+  private final OkHttpClient http = new OkHttpClient.Builder()
+      .connectTimeout(2, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS).build();
+
+  @BeforeEach
+  void start() {
+    cloud = MicroCloud.build("e2e", tmp, 2, 0);
+    waits = Waits.on(cloud);
+    cloud.start();
+    port = cloud.routerPort().orElseThrow();
+  }
+
+  @AfterEach
+  void stop() {
+    cloud.close();
+    http.connectionPool().evictAll();
+  }
+
+  private Response get(String host) throws IOException {
+    return http.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/")
+        .header("Host", host).build()).execute();
+  }
+
+  private List<InstanceStatus> running() {
+    return cloud.controller().instances("hello").stream()
+        .filter(i -> i.state() == InstanceState.RUNNING).toList();
+  }
+
+  @Test
+  void pushedPythonAppAnswersThroughTheRouterFromSeveralInstancesAndHealsAKill() throws Exception {
+    try (Response r = get("hello.localhost")) {
+      assertEquals(404, r.code(), "no app yet");
+    }
+    Path app = SampleApps.helloPython(tmp);
+    cloud.controller().push(AppSpec.builder("hello").instances(3).memory("128M").disk("256M").build(),
+        app, line -> { }).get(60, TimeUnit.SECONDS);
+    waits.until(() -> running().size() == 3, WAIT, () -> "3 RUNNING, have "
+        + cloud.controller().instances("hello"));
+    assertEquals(2, running().stream().map(InstanceStatus::nodeId).distinct().count(),
+        "3 instances spread over both nodes: " + running());
+
+    Set<String> pids = new HashSet<>();
+    Set<String> indexes = new HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      try (Response r = get("hello.localhost")) {
+        assertEquals(200, r.code());
+        Matcher m = PID.matcher(r.body().string());
+        assertTrue(m.find());
+        indexes.add(m.group(1));
+        pids.add(m.group(2));
+      }
+    }
+    assertEquals(3, indexes.size(), "round robin reaches every instance: " + indexes);
+
+    long victim = Long.parseLong(pids.iterator().next());
+    ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+    waits.until(() -> cloud.controller().events("hello").stream()
+            .anyMatch(e -> e.type() == EventType.INSTANCE_CRASHED), WAIT,
+        () -> "the crash to be seen, events " + cloud.controller().events("hello"));
+    waits.until(() -> running().size() == 3, WAIT, () -> "3 RUNNING again, have "
+        + cloud.controller().instances("hello"));
+    Set<String> after = new HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      try (Response r = get("hello.localhost")) {
+        assertEquals(200, r.code(), "every request answered after the heal");
+        Matcher m = PID.matcher(r.body().string());
+        assertTrue(m.find());
+        after.add(m.group(2));
+      }
+    }
+    assertEquals(3, after.size());
+    assertTrue(!after.contains(String.valueOf(victim)), "the killed process is gone: " + after);
+  }
+
+  @Test
+  void stoppedAppAnswers503AndUnknownHost404() throws Exception {
+    Path app = SampleApps.helloPython(tmp);
+    cloud.controller().push(AppSpec.builder("hello").instances(1).memory("128M").build(), app,
+        line -> { }).get(60, TimeUnit.SECONDS);
+    waits.until(() -> running().size() == 1, WAIT, () -> "1 RUNNING");
+    cloud.controller().stop("hello");
+    waits.until(() -> running().isEmpty(), WAIT, () -> "no instance running");
+    waits.until(() -> {
+      try (Response r = get("hello.localhost")) {
+        return r.code() == 503;
+      } catch (IOException e) {
+        return false;
+      }
+    }, WAIT, () -> "503 for a stopped app");
+    try (Response r = get("nobody.localhost")) {
+      assertEquals(404, r.code());
+    }
+  }
+}
