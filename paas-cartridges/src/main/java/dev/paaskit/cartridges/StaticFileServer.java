@@ -23,7 +23,8 @@ import java.util.concurrent.Executors;
  * The static cartridge's web server: serves one folder over HTTP on {@code $PORT}, with
  * {@code index.html} for folders and content types for common extensions. Run as
  * {@code java -cp <dir> dev.paaskit.cartridges.StaticFileServer <folder>}; binds to
- * {@code $HOST} when set, else to every interface.
+ * {@code $HOST} when set, else to {@code $CF_INSTANCE_IP} (the address its node gives it), else to
+ * every interface.
  *
  * <p>Paths are decoded once, then refused with 400 when a segment is {@code .} or {@code ..}
  * (plain or percent-encoded) or holds a NUL or backslash; hidden files (a segment starting with
@@ -81,6 +82,9 @@ final class StaticFileServer implements HttpHandler {
       System.exit(2);
     }
     String host = System.getenv("HOST");
+    if (host == null || host.isBlank()) {
+      host = System.getenv("CF_INSTANCE_IP");
+    }
     InetSocketAddress address = host == null || host.isBlank()
         ? new InetSocketAddress(Integer.parseInt(port))
         : new InetSocketAddress(host, Integer.parseInt(port));

@@ -111,6 +111,25 @@ class MicroCloudEndToEndTest {
   }
 
   @Test
+  void repushOfUnchangedBitsReusesTheDropletAndKeepsTheInstances() throws Exception {
+    Path app = SampleApps.helloPython(tmp);
+    AppSpec spec = AppSpec.builder("hello").instances(2).memory("128M").build();
+    cloud.controller().push(spec, app, line -> { }).get(60, TimeUnit.SECONDS);
+    waits.until(() -> running().size() == 2, WAIT, () -> "2 RUNNING");
+    Set<String> before = new HashSet<>();
+    running().forEach(i -> before.add(i.instanceId()));
+    String droplet = cloud.controller().get("hello").dropletSha256().orElseThrow();
+
+    StringBuilder log = new StringBuilder();
+    cloud.controller().push(spec, app, line -> log.append(line).append('\n')).get(60, TimeUnit.SECONDS);
+    assertTrue(log.toString().contains("reusing droplet"), log.toString());
+    assertEquals(droplet, cloud.controller().get("hello").dropletSha256().orElseThrow());
+    Set<String> after = new HashSet<>();
+    running().forEach(i -> after.add(i.instanceId()));
+    assertEquals(before, after, "an unchanged push replaces no instance");
+  }
+
+  @Test
   void stoppedAppAnswers503AndUnknownHost404() throws Exception {
     Path app = SampleApps.helloPython(tmp);
     cloud.controller().push(AppSpec.builder("hello").instances(1).memory("128M").build(), app,

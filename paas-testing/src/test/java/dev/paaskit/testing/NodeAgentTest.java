@@ -1,0 +1,168 @@
+package dev.paaskit.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paaskit.api.InstanceState;
+import dev.paaskit.api.NodeCapacity;
+import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.Role;
+import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.core.archive.TarGzWriter;
+import dev.paaskit.core.blob.InMemoryBlobStore;
+import dev.paaskit.core.bus.InProcessBus;
+import dev.paaskit.core.protocol.Ack;
+import dev.paaskit.core.protocol.InstanceReport;
+import dev.paaskit.core.protocol.Json;
+import dev.paaskit.core.protocol.RouteRegistration;
+import dev.paaskit.core.protocol.StartInstance;
+import dev.paaskit.core.protocol.StopInstance;
+import dev.paaskit.core.protocol.Subjects;
+import dev.paaskit.core.store.InMemoryStateStore;
+import dev.paaskit.core.time.SystemClock;
+import dev.paaskit.node.NodeAgent;
+import dev.paaskit.node.PortAllocator;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One node agent driven over the bus, as a health manager would drive it. */
+@Timeout(20)
+class NodeAgentTest {
+  @TempDir Path tmp;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final SystemClock clock = SystemClock.create("node-test");
+  private final InProcessBus bus = InProcessBus.create(executor, clock);
+  private final BlobStore blobs = new InMemoryBlobStore();
+  private final FakeBackend backend = FakeBackend.create();
+  private final PortAllocator ports = PortAllocator.create();
+  private final BlockingQueue<InstanceReport> reports = new LinkedBlockingQueue<>();
+  private final BlockingQueue<String> routes = new LinkedBlockingQueue<>();
+  private Role node;
+  private String droplet;
+
+  private record Context(String cloudName, String domain, MessageBus bus, StateStore stateStore,
+      BlobStore blobStore, Clock clock, java.util.concurrent.Executor executor) implements CloudContext {}
+
+  @BeforeEach
+  void start() throws Exception {
+    Path app = Files.createDirectories(tmp.resolve("app"));
+    Files.writeString(app.resolve("run.sh"), "echo hi\n");
+    ByteArrayOutputStream tgz = new ByteArrayOutputStream();
+    TarGzWriter.create().write(app, tgz);
+    droplet = blobs.put(new java.io.ByteArrayInputStream(tgz.toByteArray())).sha256();
+    bus.subscribe(Subjects.INSTANCE_STATE, m -> reports.add(Json.read(m.data(), InstanceReport.class)));
+    bus.subscribe(Subjects.ROUTER_REGISTER, m -> routes.add("register " + Json.read(m.data(), RouteRegistration.class).instanceId()));
+    bus.subscribe(Subjects.ROUTER_UNREGISTER, m -> routes.add("unregister " + Json.read(m.data(), RouteRegistration.class).instanceId()));
+    node = NodeAgent.builder().id("n1").capacity(NodeCapacity.of("512M", "2G")).backend(backend)
+        .ports(ports).workDir(tmp.resolve("n1")).stopGrace(Duration.ofSeconds(1))
+        .create(new Context("t", "localhost", bus, new InMemoryStateStore(), blobs, clock, executor));
+    node.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    node.stop();
+    bus.close();
+    clock.close();
+    executor.shutdownNow();
+  }
+
+  private StartInstance command(String id, long memoryMb) {
+    return new StartInstance(id, "app-id", "web", 1, 0, droplet, "./run.sh", Map.of("A", "1"),
+        List.of("web.localhost"), memoryMb << 20, 64L << 20, "PROCESS", "/", 10_000);
+  }
+
+  private Ack send(String subject, Object command) throws Exception {
+    return Json.read(bus.request(subject, Json.write(command), Duration.ofSeconds(5))
+        .get(5, TimeUnit.SECONDS).data(), Ack.class);
+  }
+
+  private InstanceReport awaitReport(Predicate<InstanceReport> p) throws InterruptedException {
+    while (true) {
+      InstanceReport r = reports.poll(10, TimeUnit.SECONDS);
+      if (r == null) {
+        throw new AssertionError("no matching instance report within 10 s");
+      }
+      if (p.test(r)) {
+        return r;
+      }
+    }
+  }
+
+  @Test
+  void startIsIdempotentByInstanceId() throws Exception {
+    assertTrue(send(Subjects.nodeStart("n1"), command("i1", 128)).ok());
+    assertTrue(send(Subjects.nodeStart("n1"), command("i1", 128)).ok());
+    awaitReport(r -> r.state() == InstanceState.RUNNING);
+    assertEquals(List.of("i1"), backend.running());
+    assertEquals("./run.sh", backend.spec("i1").command());
+    assertEquals("register i1", routes.poll(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void refusesWhatDoesNotFitAndSaysWhy() throws Exception {
+    assertTrue(send(Subjects.nodeStart("n1"), command("big1", 400)).ok());
+    Ack refused = send(Subjects.nodeStart("n1"), command("big2", 400));
+    assertFalse(refused.ok());
+    assertTrue(refused.error().contains("short of memory"), refused.error());
+  }
+
+  @Test
+  void crashIsReportedWithExitCodeAndLastOutput() throws Exception {
+    send(Subjects.nodeStart("n1"), command("c1", 128));
+    InstanceReport running = awaitReport(r -> r.state() == InstanceState.RUNNING);
+    backend.crash("c1", 3);
+    InstanceReport crashed = awaitReport(r -> r.state() == InstanceState.CRASHED);
+    assertEquals(3, crashed.crash().exitCode());
+    assertEquals("exited with code 3", crashed.crash().reason());
+    assertTrue(crashed.crash().lastOutput().contains("fake container c1 started"),
+        crashed.crash().lastOutput().toString());
+    assertTrue(crashed.seq() > running.seq());
+  }
+
+  @Test
+  void stopTakesTheRouteAwayFirstAndGivesThePortBack() throws Exception {
+    send(Subjects.nodeStart("n1"), command("s1", 128));
+    InstanceReport running = awaitReport(r -> r.state() == InstanceState.RUNNING);
+    assertTrue(ports.isAllocated(running.port()));
+    assertEquals("register s1", routes.poll(5, TimeUnit.SECONDS));
+    assertTrue(send(Subjects.nodeStop("n1"), new StopInstance("s1", "test")).ok());
+    assertEquals("unregister s1", routes.poll(5, TimeUnit.SECONDS));
+    awaitReport(r -> r.state() == InstanceState.STOPPED);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (ports.isAllocated(running.port()) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertFalse(ports.isAllocated(running.port()), "port released");
+    assertTrue(backend.running().isEmpty());
+    assertTrue(send(Subjects.nodeStop("n1"), new StopInstance("s1", "again")).ok(), "idempotent");
+  }
+
+  @Test
+  void aDropletThatCannotBeFetchedIsACrashWithTheReason() throws Exception {
+    StartInstance missing = new StartInstance("m1", "app-id", "web", 1, 0, "0".repeat(64), "x",
+        Map.of(), List.of(), 1 << 20, 1 << 20, "PROCESS", "/", 1000);
+    send(Subjects.nodeStart("n1"), missing);
+    InstanceReport crashed = awaitReport(r -> r.state() == InstanceState.CRASHED);
+    assertTrue(crashed.crash().reason().contains("could not fetch its droplet"), crashed.crash().reason());
+  }
+}
