@@ -70,6 +70,18 @@ public interface Controller {
   /** The app's instances as last reported, sorted by index. */
   List<InstanceStatus> instances(String name);
 
+  /**
+   * The last {@code lines} lines of output of each of the app's instances, merged by time, oldest
+   * first.
+   */
+  List<LogEntry> logs(String name, int lines);
+
+  /**
+   * Streams the app's output as it is written, until the returned handle is closed. Lines
+   * arrive on the cloud's threads, one at a time per instance.
+   */
+  AutoCloseable followLogs(String name, Consumer<LogEntry> listener);
+
   /** The app's recent events, oldest first. */
   List<Event> events(String name);
 

@@ -260,7 +260,7 @@ public final class PaasKit {
       all.add(stager);
       DefaultController controller = new DefaultController(store, blobs, clock, executor, domain,
           stager, health.cluster(), eventLog, new Events(bus, clock),
-          new DefaultPackageMaker(work.resolve("uploads"), uploadLimits));
+          new DefaultPackageMaker(work.resolve("uploads"), uploadLimits), bus);
       for (RoleFactory factory : roles) {
         all.add(factory.create(context));
       }

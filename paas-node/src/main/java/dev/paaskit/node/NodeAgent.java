@@ -19,6 +19,8 @@ import dev.paaskit.core.protocol.Ack;
 import dev.paaskit.core.protocol.CrashReport;
 import dev.paaskit.core.protocol.InstanceReport;
 import dev.paaskit.core.protocol.Json;
+import dev.paaskit.core.protocol.LogMessage;
+import dev.paaskit.core.protocol.LogsRequest;
 import dev.paaskit.core.protocol.NodeAdvertisement;
 import dev.paaskit.core.protocol.NodeHeartbeat;
 import dev.paaskit.core.protocol.RouteRegistration;
@@ -158,6 +160,7 @@ public final class NodeAgent implements Role {
     running = true;
     subscriptions.add(bus.subscribe(Subjects.nodeStart(options.id), this::onStart));
     subscriptions.add(bus.subscribe(Subjects.nodeStop(options.id), this::onStop));
+    subscriptions.add(bus.subscribe(Subjects.nodeLogs(options.id), this::onLogs));
     subscriptions.add(bus.subscribe(Subjects.NODE_DISCOVER, m -> advertise()));
     subscriptions.add(bus.subscribe(Subjects.ROUTER_START, m -> registerAllRoutes()));
     advertise();
@@ -415,6 +418,25 @@ public final class NodeAgent implements Role {
     return lines;
   }
 
+  private void onLogs(Message m) {
+    LogsRequest request = Json.read(m.data(), LogsRequest.class);
+    int lines = Math.max(0, Math.min(request.lines(), options.logLines));
+    List<LogMessage> out = new ArrayList<>();
+    for (Instance inst : instances.values()) {
+      if (inst.command.appId().equals(request.appId())) {
+        for (LogLine line : inst.output.tail(lines)) {
+          out.add(logMessage(inst, line));
+        }
+      }
+    }
+    bus.reply(m, Json.write(new LogsRequest.Reply(out)));
+  }
+
+  private static LogMessage logMessage(Instance inst, LogLine line) {
+    return new LogMessage(line.at().toEpochMilli(), inst.command.appName(), inst.command.index(),
+        inst.id(), line.stream() == ContainerListener.Stream.STDERR ? "ERR" : "OUT", line.text());
+  }
+
   private void onStop(Message m) {
     StopInstance cmd = Json.read(m.data(), StopInstance.class);
     Instance inst = instances.get(cmd.instanceId());
@@ -540,7 +562,8 @@ public final class NodeAgent implements Role {
 
     @Override
     public void onOutput(Stream stream, String line) {
-      inst.output.append(stream, line, clock.now());
+      LogLine kept = inst.output.append(stream, line, clock.now());
+      bus.publish(Subjects.logs(inst.command.appName()), Json.write(logMessage(inst, kept)));
     }
 
     @Override

@@ -129,6 +129,23 @@ class CloudLogicTest {
   }
 
   @Test
+  void recentLogsOfEveryInstanceAndAFollowingStream() throws Exception {
+    push(spec("talk", 2).build());
+    awaitRunning("talk", 2);
+    var logs = cloud.controller().logs("talk", 10);
+    assertEquals(java.util.Set.of(0, 1), logs.stream().map(dev.paaskit.api.LogEntry::index)
+        .collect(Collectors.toSet()), logs.toString());
+    assertTrue(logs.stream().allMatch(l -> l.text().startsWith("fake container ") && l.source().equals("OUT")));
+    java.util.concurrent.BlockingQueue<dev.paaskit.api.LogEntry> followed =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    try (AutoCloseable follow = cloud.controller().followLogs("talk", followed::add)) {
+      cloud.controller().scale("talk", 3);
+      dev.paaskit.api.LogEntry line = followed.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(2, line.index(), "the new instance's first line arrives as it is written");
+    }
+  }
+
+  @Test
   void scaleUpAndDown() throws Exception {
     push(spec("scaled", 1).build());
     awaitRunning("scaled", 1);

@@ -10,6 +10,13 @@ import dev.paaskit.api.Droplet;
 import dev.paaskit.api.Event;
 import dev.paaskit.api.EventType;
 import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.api.LogEntry;
+import dev.paaskit.api.spi.Message;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.protocol.LogMessage;
+import dev.paaskit.core.protocol.LogsRequest;
+import dev.paaskit.core.protocol.Subjects;
 import dev.paaskit.api.NodeStatus;
 import dev.paaskit.api.NotFoundException;
 import dev.paaskit.api.PackageState;
@@ -62,10 +69,13 @@ public final class DefaultController implements Controller {
   private final EventLog eventLog;
   private final Events events;
   private final PackageMaker packages;
+  private final MessageBus bus;
+  private static final java.time.Duration LOGS_TIMEOUT = java.time.Duration.ofSeconds(3);
 
   public DefaultController(StateStore store, BlobStore blobs, Clock clock, Executor executor,
       String domain, StagingService stager, ClusterState cluster, EventLog eventLog,
-      Events events, PackageMaker packages) {
+      Events events, PackageMaker packages, MessageBus bus) {
+    this.bus = bus;
     this.store = store;
     this.blobs = blobs;
     this.clock = clock;
@@ -331,6 +341,39 @@ public final class DefaultController implements Controller {
       out.add(r.toStatus());
     }
     return out;
+  }
+
+  @Override
+  public List<LogEntry> logs(String name, int lines) {
+    if (lines < 0) {
+      throw new IllegalArgumentException("lines must not be negative: " + lines);
+    }
+    AppRecord app = load(name).record;
+    List<CompletableFuture<Message>> replies = new ArrayList<>();
+    for (String node : cluster.instancesOf(app.id()).stream().map(InstanceReport::nodeId)
+        .distinct().toList()) {
+      replies.add(bus.request(Subjects.nodeLogs(node),
+          Json.write(new LogsRequest(app.id(), lines)), LOGS_TIMEOUT));
+    }
+    List<LogEntry> out = new ArrayList<>();
+    for (CompletableFuture<Message> reply : replies) {
+      try {
+        Json.read(reply.join().data(), LogsRequest.Reply.class).lines()
+            .forEach(l -> out.add(l.toEntry()));
+      } catch (CompletionException e) {
+        // A node that died since its last report has no logs to give; the others still do.
+      }
+    }
+    out.sort(Comparator.comparing(LogEntry::time).thenComparingInt(LogEntry::index));
+    return out;
+  }
+
+  @Override
+  public AutoCloseable followLogs(String name, Consumer<LogEntry> listener) {
+    load(name);
+    Subscription sub = bus.subscribe(Subjects.logs(name),
+        m -> listener.accept(Json.read(m.data(), LogMessage.class).toEntry()));
+    return sub::close;
   }
 
   @Override

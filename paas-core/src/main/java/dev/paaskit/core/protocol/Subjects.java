@@ -13,6 +13,8 @@ package dev.paaskit.core.protocol;
  *   <tr><td>{@code paaskit.instance.state}</td><td>node → all</td><td>{@link InstanceReport}</td></tr>
  *   <tr><td>{@code paaskit.router.register}, {@code .unregister}</td><td>node → routers</td><td>{@link RouteRegistration}</td></tr>
  *   <tr><td>{@code paaskit.router.start}</td><td>router → nodes</td><td>empty: register all you run</td></tr>
+ *   <tr><td>{@code paaskit.node.<id>.logs}</td><td>controller → node (request)</td><td>{@link LogsRequest} → {@link LogsRequest.Reply}</td></tr>
+ *   <tr><td>{@code paaskit.logs.<app>}</td><td>node → followers</td><td>{@link LogMessage}, one per line</td></tr>
  *   <tr><td>{@code paaskit.event}</td><td>any → controller</td><td>{@link EventMessage}</td></tr>
  * </table>
  */
@@ -34,5 +36,14 @@ public final class Subjects {
 
   public static String nodeStop(String nodeId) {
     return "paaskit.node." + nodeId + ".stop";
+  }
+
+  public static String nodeLogs(String nodeId) {
+    return "paaskit.node." + nodeId + ".logs";
+  }
+
+  /** Where every output line of the app's instances is published; app names are DNS labels. */
+  public static String logs(String appName) {
+    return "paaskit.logs." + appName;
   }
 }
