@@ -156,7 +156,8 @@ public final class NodeAgent implements Role {
 
   @Override
   public void start() throws IOException {
-    Files.createDirectories(options.workDir.resolve("instances"));
+    Path instancesDir = Files.createDirectories(options.workDir.resolve("instances"));
+    cleanLeftovers(instancesDir);
     running = true;
     subscriptions.add(bus.subscribe(Subjects.nodeStart(options.id), this::onStart));
     subscriptions.add(bus.subscribe(Subjects.nodeStop(options.id), this::onStop));
@@ -165,6 +166,19 @@ public final class NodeAgent implements Role {
     subscriptions.add(bus.subscribe(Subjects.ROUTER_START, m -> registerAllRoutes()));
     advertise();
     sendHeartbeat();
+  }
+
+  /** Ends what an earlier life of this node left running, and deletes its folders. */
+  private void cleanLeftovers(Path instancesDir) throws IOException {
+    List<Long> killed = Leftovers.killProcessesUnder(instancesDir);
+    if (!killed.isEmpty()) {
+      log.info("node {}: killed {} process(es) left running by its previous life", options.id, killed.size());
+    }
+    try (Stream<Path> dirs = Files.list(instancesDir)) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        deleteTree(dir);
+      }
+    }
   }
 
   @Override
