@@ -85,6 +85,12 @@ public interface Controller {
   /** The app's recent events, oldest first. */
   List<Event> events(String name);
 
+  /**
+   * Calls {@code listener} with each event of the app from now on, until the returned handle is
+   * closed: a way to wait for instances to run without polling.
+   */
+  AutoCloseable followEvents(String name, Consumer<Event> listener);
+
   /** Every node the cloud knows, sorted by id. */
   List<NodeStatus> nodes();
 }

@@ -382,6 +382,12 @@ public final class DefaultController implements Controller {
   }
 
   @Override
+  public AutoCloseable followEvents(String name, Consumer<Event> listener) {
+    AppSpec.checkName(name);
+    return eventLog.follow(name, listener);
+  }
+
+  @Override
   public List<NodeStatus> nodes() {
     return cluster.nodes();
   }

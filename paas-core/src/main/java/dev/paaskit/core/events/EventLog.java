@@ -77,6 +77,17 @@ public final class EventLog implements AutoCloseable {
     listeners.add(new Registered(listener, executor));
   }
 
+  /** Calls {@code listener} on the delivering thread for events of {@code subject}, until closed. */
+  public AutoCloseable follow(String subject, java.util.function.Consumer<Event> listener) {
+    Registered r = new Registered(e -> {
+      if (e.subject().equals(subject)) {
+        listener.accept(e);
+      }
+    }, Runnable::run);
+    listeners.add(r);
+    return () -> listeners.remove(r);
+  }
+
   @Override
   public void close() {
     subscription.close();
