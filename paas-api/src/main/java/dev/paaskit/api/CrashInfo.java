@@ -6,7 +6,8 @@ import java.util.List;
  * Why an instance ended when nobody asked it to.
  *
  * @param exitCode the exit code as a shell reports it: {@code 128 + signal} when a signal ended
- *     it, -1 when the instance never ran (its droplet could not be fetched, say)
+ *     it; -1 when there is no exit code to report: the instance never ran (its droplet could
+ *     not be fetched, say) or the node ended it because its health check never passed
  * @param signal the signal number that ended it, or 0
  * @param memoryLimitExceeded true when the node killed it for exceeding its memory limit
  * @param reason a short text such as {@code exited with code 3} or {@code health check timed out}

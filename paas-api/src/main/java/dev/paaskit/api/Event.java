@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * Something that happened to an app, an instance or a node, for people and for listeners.
  *
- * @param subject the app name, or the node id for node events
+ * @param subject the app name, or {@code node:<id>} for node events
  * @param attributes details such as {@code index}, {@code exitCode}, {@code node}; never secrets
  */
 public record Event(Instant time, EventType type, String subject, String message,

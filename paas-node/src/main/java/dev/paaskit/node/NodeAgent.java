@@ -81,7 +81,6 @@ public final class NodeAgent implements Role {
   private final DropletUnpacker unpacker;
   private final long epoch;
   private final AtomicLong changeSeq = new AtomicLong();
-  private final AtomicLong heartbeatSeq = new AtomicLong();
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private volatile boolean running;
@@ -118,7 +117,7 @@ public final class NodeAgent implements Role {
     this.clock = context.clock();
     this.executor = context.executor();
     this.domain = context.domain();
-    this.epoch = clock.now().toEpochMilli() * 1000 + (System.nanoTime() & 0x3ff);
+    this.epoch = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     try {
       this.droplets = new DropletCache(options.workDir.resolve("droplets"), context.blobStore(), executor);
     } catch (IOException e) {
@@ -208,19 +207,28 @@ public final class NodeAgent implements Role {
     NodeCapacity c = options.capacity;
     bus.publish(Subjects.NODE_ADVERTISE, Json.write(new NodeAdvertisement(options.id, epoch,
         options.zone, options.stack, options.tags, c.memory().bytes(), c.disk().bytes(),
-        c.maxInstances(), options.backend.name(), options.address)));
+        c.maxInstances(), options.backend.name(), options.address,
+        options.heartbeatInterval.toMillis())));
   }
 
   private void sendHeartbeat() {
     if (!running) {
       return;
     }
-    long seq = changeSeq.get();
-    List<InstanceReport> reports = new ArrayList<>(instances.size());
-    instances.values().forEach(i -> reports.add(i.report));
-    heartbeatSeq.incrementAndGet();
-    bus.publish(Subjects.NODE_HEARTBEAT, Json.write(new NodeHeartbeat(options.id, epoch, seq, reports)));
-    heartbeat = clock.schedule(options.heartbeatInterval, this::sendHeartbeat);
+    try {
+      // The seq is read before the snapshot: an instance the snapshot misses was added after it,
+      // and so takes a higher seq (see admit).
+      long seq = changeSeq.get();
+      List<InstanceReport> reports = new ArrayList<>(instances.size());
+      instances.values().forEach(i -> reports.add(i.report));
+      bus.publish(Subjects.NODE_HEARTBEAT, Json.write(new NodeHeartbeat(options.id, epoch, seq, reports)));
+    } catch (RuntimeException e) {
+      log.warn("node {}: heartbeat not sent: {}", options.id, e.toString());
+    } finally {
+      if (running) {
+        heartbeat = clock.schedule(options.heartbeatInterval, this::sendHeartbeat);
+      }
+    }
   }
 
   private void onStart(Message m) {
@@ -261,15 +269,24 @@ public final class NodeAgent implements Role {
     if (count >= c.maxInstances()) {
       return Ack.refused("node " + options.id + " runs its maximum of " + c.maxInstances() + " instances");
     }
-    int port = options.ports.allocate();
+    int port;
+    try {
+      port = options.ports.allocate();
+    } catch (IllegalStateException e) {
+      return Ack.refused("node " + options.id + " has no free port: " + e.getMessage());
+    }
     Path dir = options.workDir.resolve("instances").resolve(cmd.instanceId());
     InstanceReport report = new InstanceReport(cmd.instanceId(), options.id, cmd.appId(),
         cmd.appName(), cmd.generation(), cmd.index(), cmd.dropletSha256(), InstanceState.STARTING,
         options.address, port, cmd.memoryBytes(), cmd.diskBytes(), clock.now().toEpochMilli(),
-        null, changeSeq.incrementAndGet());
+        null, 0);
     Instance inst = new Instance(cmd, dir, report);
+    // In the map before it takes a seq: a heartbeat snapshot that misses it was taken before
+    // this put, so its seq is lower than the one given here, and the instance is not "gone".
     instances.put(cmd.instanceId(), inst);
-    publishState(inst);
+    synchronized (inst) {
+      setState(inst, InstanceState.STARTING, null);
+    }
     executor.execute(() -> launch(inst));
     return Ack.accepted();
   }
@@ -419,9 +436,9 @@ public final class NodeAgent implements Role {
       if (!inst.report.state().isActive()) {
         return;
       }
+      cleanUp(inst);
       setState(inst, InstanceState.CRASHED, new CrashReport(-1, 0, false, reason, lastLines(inst)));
     }
-    cleanUp(inst);
   }
 
   private List<String> lastLines(Instance inst) {
@@ -476,8 +493,8 @@ public final class NodeAgent implements Role {
       unregister(inst);
       setState(inst, InstanceState.STOPPING, null);
       if (!inst.containerCreated) {
-        setState(inst, InstanceState.STOPPED, null);
         cleanUp(inst);
+        setState(inst, InstanceState.STOPPED, null);
         return CompletableFuture.completedFuture(null);
       }
     }
@@ -487,25 +504,33 @@ public final class NodeAgent implements Role {
 
   private void onExit(Instance inst, ExitStatus exit) {
     synchronized (inst) {
-      unregister(inst);
-      InstanceState state = inst.report.state();
-      if (inst.stopRequested || exit.requested()) {
-        if (state != InstanceState.CRASHED) {
-          setState(inst, InstanceState.STOPPED, null);
+      try {
+        unregister(inst);
+      } finally {
+        // The process has ended: its port is free before anyone hears it stopped.
+        cleanUp(inst);
+        InstanceState state = inst.report.state();
+        if (inst.stopRequested || exit.requested()) {
+          if (state != InstanceState.CRASHED) {
+            setState(inst, InstanceState.STOPPED, null);
+          }
+        } else if (state.isActive()) {
+          setState(inst, InstanceState.CRASHED, new CrashReport(exit.exitCode(), exit.signal(),
+              exit.memoryLimitExceeded(), exit.describe(), lastLines(inst)));
         }
-      } else if (state.isActive()) {
-        setState(inst, InstanceState.CRASHED, new CrashReport(exit.exitCode(), exit.signal(),
-            exit.memoryLimitExceeded(), exit.describe(), lastLines(inst)));
       }
     }
-    cleanUp(inst);
   }
 
-  /** Frees the instance's port, container and folder; remembers its last state for a while. */
+  /**
+   * Frees the instance's port at once, and its container and folder soon after; remembers its
+   * last state for a while. Runs once per instance.
+   */
   private void cleanUp(Instance inst) {
     if (!inst.cleanedUp.compareAndSet(false, true)) {
       return;
     }
+    options.ports.release(inst.report.port());
     executor.execute(() -> {
       try {
         if (inst.containerCreated) {
@@ -514,8 +539,6 @@ public final class NodeAgent implements Role {
         deleteTree(inst.dir);
       } catch (IOException | RuntimeException e) {
         log.warn("node {}: cleaning up {} failed: {}", options.id, inst.id(), e.toString());
-      } finally {
-        options.ports.release(inst.report.port());
       }
     });
     clock.schedule(options.terminalRetention, () -> instances.remove(inst.id(), inst));
@@ -561,8 +584,10 @@ public final class NodeAgent implements Role {
 
   private void registerAllRoutes() {
     for (Instance inst : instances.values()) {
-      if (inst.routed) {
-        bus.publish(Subjects.ROUTER_REGISTER, Json.write(registration(inst)));
+      synchronized (inst) {
+        if (inst.routed) {
+          bus.publish(Subjects.ROUTER_REGISTER, Json.write(registration(inst)));
+        }
       }
     }
   }

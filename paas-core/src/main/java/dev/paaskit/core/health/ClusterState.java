@@ -72,9 +72,6 @@ public final class ClusterState implements AutoCloseable {
 
   synchronized void onAdvertise(NodeAdvertisement ad) {
     NodeView view = nodes.get(ad.nodeId());
-    if (view != null && ad.epoch() < view.epoch()) {
-      return;
-    }
     if (view == null || ad.epoch() != view.epoch()) {
       if (view != null) {
         dropInstancesOf(view.id());
@@ -92,9 +89,7 @@ public final class ClusterState implements AutoCloseable {
   synchronized void onHeartbeat(NodeHeartbeat hb) {
     NodeView view = nodes.get(hb.nodeId());
     if (view == null || hb.epoch() != view.epoch()) {
-      if (view == null || hb.epoch() > view.epoch()) {
-        askNodesToAdvertise();
-      }
+      askNodesToAdvertise();
       return;
     }
     heard(view);
@@ -186,11 +181,12 @@ public final class ClusterState implements AutoCloseable {
         continue;
       }
       long silent = now - view.lastHeardNanos;
+      long interval = Math.max(heartbeatNanos, view.advertisement.heartbeatMillis() * 1_000_000L);
       NodeState before = view.state;
-      if (silent > heartbeatNanos * missedBeforeDead) {
+      if (silent > interval * missedBeforeDead) {
         view.state = NodeState.DEAD;
         dropInstancesOf(view.id());
-      } else if (silent > heartbeatNanos * 3 / 2) {
+      } else if (silent > interval * 3 / 2) {
         view.state = NodeState.SUSPECT;
       }
       if (view.state != before) {

@@ -12,8 +12,6 @@ import dev.paaskit.api.spi.PlacementRequest;
 import dev.paaskit.api.spi.PlacementStrategy;
 import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.StateStore;
-import dev.paaskit.api.spi.StoreEntry;
-import dev.paaskit.api.spi.WatchEvent;
 import dev.paaskit.core.events.Events;
 import dev.paaskit.core.protocol.Ack;
 import dev.paaskit.core.protocol.AppRecord;
@@ -26,6 +24,7 @@ import dev.paaskit.core.protocol.StartInstance;
 import dev.paaskit.core.protocol.StopInstance;
 import dev.paaskit.core.protocol.StoreKeys;
 import dev.paaskit.core.protocol.Subjects;
+import dev.paaskit.core.util.StoreMirror;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,10 +51,12 @@ import org.slf4j.LoggerFactory;
  * {@link RestartPolicy} when it crashed; an instance of an older generation keeps serving until
  * the new one of its index is RUNNING, then is stopped; an extra one is stopped.
  */
-public final class HealthManager implements Role {
+public final class HealthManager implements Role, ActualState {
   private static final Logger log = LoggerFactory.getLogger(HealthManager.class);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration STOP_RESEND = Duration.ofSeconds(10);
+  /** Node events have subject {@code node:<id>}; no app name holds a colon. */
+  public static final String NODE_EVENT_PREFIX = "node:";
 
   private final CloudContext context;
   private final MessageBus bus;
@@ -76,7 +77,7 @@ public final class HealthManager implements Role {
   private final AtomicBoolean passQueued = new AtomicBoolean();
   private final Object passLock = new Object();
   private volatile boolean running;
-  private StateStore.Watch watch;
+  private StoreMirror<AppRecord> apps;
   private Cancellable sweep;
 
   static final class CrashHistory {
@@ -84,6 +85,8 @@ public final class HealthManager implements Role {
     int count;
     long nextAllowedNanos;
     boolean failed;
+    /** The crash that made the index FAILED. */
+    InstanceReport last;
   }
 
   public HealthManager(CloudContext context, PlacementStrategy placement, HealthOptions options) {
@@ -111,11 +114,20 @@ public final class HealthManager implements Role {
   @Override
   public void start() {
     running = true;
-    watch = store.watch(StoreKeys.APPS, this::onAppChange);
-    for (StoreEntry e : store.list(StoreKeys.APPS)) {
-      AppRecord r = Json.read(e.value(), AppRecord.class);
-      desired.put(r.id(), r);
-    }
+    apps = StoreMirror.open(store, StoreKeys.APPS, b -> Json.read(b, AppRecord.class),
+        new StoreMirror.Listener<>() {
+          @Override
+          public void put(String key, AppRecord app) {
+            desired.put(app.id(), app);
+            requestPass();
+          }
+
+          @Override
+          public void deleted(String key) {
+            desired.remove(key.substring(StoreKeys.APPS.length()));
+            requestPass();
+          }
+        });
     cluster.start();
     scheduleSweep();
     requestPass();
@@ -127,20 +139,10 @@ public final class HealthManager implements Role {
     if (sweep != null) {
       sweep.cancel();
     }
-    if (watch != null) {
-      watch.close();
+    if (apps != null) {
+      apps.close();
     }
     cluster.close();
-  }
-
-  private void onAppChange(WatchEvent e) {
-    String id = e.key().substring(StoreKeys.APPS.length());
-    if (e.kind() == WatchEvent.Kind.DELETE) {
-      desired.remove(id);
-    } else {
-      desired.put(id, Json.read(e.value(), AppRecord.class));
-    }
-    requestPass();
   }
 
   private void scheduleSweep() {
@@ -148,9 +150,14 @@ public final class HealthManager implements Role {
       return;
     }
     sweep = context.clock().schedule(options.sweepInterval(), () -> {
-      cluster.checkLiveness();
-      requestPass();
-      scheduleSweep();
+      try {
+        cluster.checkLiveness();
+        requestPass();
+      } catch (RuntimeException e) {
+        log.error("health sweep failed; the next one runs as usual", e);
+      } finally {
+        scheduleSweep();
+      }
     });
   }
 
@@ -179,7 +186,12 @@ public final class HealthManager implements Role {
     avoid.values().removeIf(until -> until - now < 0);
     Candidates candidates = new Candidates(cluster, avoid.keySet());
     for (AppRecord app : desired.values()) {
-      reconcile(app, candidates, now);
+      try {
+        reconcile(app, candidates, now);
+      } catch (RuntimeException e) {
+        // One app's failure, a placement plugin's say, must not stop every other app converging.
+        log.error("reconciling {} failed", app.spec().name(), e);
+      }
     }
     for (String appId : cluster.appIds()) {
       if (!desired.containsKey(appId)) {
@@ -246,9 +258,12 @@ public final class HealthManager implements Role {
       }
       return;
     }
-    lastPlacementFailure.remove(app.id());
     String nodeId = chosen.nodeId().get();
     NodeAdvertisement node = candidates.advertisement(nodeId);
+    if (node == null) {
+      throw new IllegalStateException("placement chose node '" + nodeId + "', which is not a candidate");
+    }
+    lastPlacementFailure.remove(app.id());
     StartInstance cmd = startCommand(app, index);
     InstanceReport placeholder = new InstanceReport(cmd.instanceId(), nodeId, app.id(),
         spec.name(), app.generation(), index, app.droplet().sha256(), InstanceState.STARTING,
@@ -325,6 +340,7 @@ public final class HealthManager implements Role {
           "instance " + r.index() + " " + reason, attrs);
       if (policy.givesUpAfter(h.count)) {
         h.failed = true;
+        h.last = r;
         events.publish(EventType.INSTANCE_FAILED, r.appName(), "instance " + r.index()
             + " failed after " + h.count + " crashes in a row", attrs);
       } else {
@@ -367,13 +383,14 @@ public final class HealthManager implements Role {
 
     @Override
     public void nodeChanged(NodeView node, NodeState before) {
+      String subject = NODE_EVENT_PREFIX + node.id();
       if (before == null) {
-        events.publish(EventType.NODE_JOINED, node.id(), "node " + node.id() + " joined");
+        events.publish(EventType.NODE_JOINED, subject, "node " + node.id() + " joined");
       } else if (node.state == NodeState.DEAD) {
-        events.publish(EventType.NODE_DEAD, node.id(), "node " + node.id()
+        events.publish(EventType.NODE_DEAD, subject, "node " + node.id()
             + " missed " + options.missedHeartbeats() + " heartbeats; its instances move");
       } else if (node.state == NodeState.SUSPECT) {
-        events.publish(EventType.NODE_SUSPECT, node.id(), "node " + node.id() + " missed a heartbeat");
+        events.publish(EventType.NODE_SUSPECT, subject, "node " + node.id() + " missed a heartbeat");
       }
       requestPass();
     }
@@ -397,8 +414,10 @@ public final class HealthManager implements Role {
       this.used = cluster.usage();
     }
 
+    /** The node's advertisement, or null when it is not a candidate. */
     NodeAdvertisement advertisement(String nodeId) {
-      return nodes.get(nodeId).advertisement;
+      NodeView v = nodes.get(nodeId);
+      return v == null ? null : v.advertisement;
     }
 
     List<NodeCandidate> forApp(String appId) {
@@ -433,9 +452,37 @@ public final class HealthManager implements Role {
     }
   }
 
-  /** For tests and the controller: the instances of an app id. */
+  /**
+   * The app's instances as nodes report them, plus one FAILED entry for each index the restart
+   * policy gave up on in the current generation (carrying its last crash).
+   */
+  @Override
+  public List<dev.paaskit.api.NodeStatus> nodes() {
+    return cluster.nodes();
+  }
+
+  @Override
   public List<InstanceReport> instancesOf(String appId) {
-    return cluster.instancesOf(appId);
+    List<InstanceReport> out = new ArrayList<>(cluster.instancesOf(appId));
+    AppRecord app = desired.get(appId);
+    if (app == null) {
+      return out;
+    }
+    for (Map.Entry<String, CrashHistory> e : crashes.entrySet()) {
+      if (!e.getKey().startsWith(appId + ":")) {
+        continue;
+      }
+      CrashHistory h = e.getValue();
+      synchronized (h) {
+        if (h.failed && h.generation == app.generation() && h.last != null
+            && h.last.index() < app.desiredInstances()) {
+          out.removeIf(r -> r.instanceId().equals(h.last.instanceId()));
+          out.add(h.last.withState(InstanceState.FAILED, h.last.sinceMillis(), h.last.crash(), h.last.seq()));
+        }
+      }
+    }
+    out.sort(Comparator.comparingInt(InstanceReport::index).thenComparing(InstanceReport::instanceId));
+    return out;
   }
 
   Optional<AppRecord> desired(String appId) {

@@ -5,13 +5,14 @@ import java.util.Set;
 /**
  * A node saying it exists and what it offers.
  *
- * @param epoch changes each time the node process starts, so a restarted node is told apart
- *     from a replayed message of its earlier life
+ * @param epoch chosen at random each time the node starts, so a restarted node is told apart
+ *     from its earlier life; any new epoch means a restart
  * @param address where the node's instances are reached, such as {@code 127.0.0.1}
+ * @param heartbeatMillis how often the node heartbeats; liveness is judged against it
  */
 public record NodeAdvertisement(String nodeId, long epoch, String zone, String stack,
     Set<String> tags, long memoryBytes, long diskBytes, int maxInstances, String backend,
-    String address) {
+    String address, long heartbeatMillis) {
   public NodeAdvertisement {
     tags = tags == null ? Set.of() : Set.copyOf(tags);
   }
