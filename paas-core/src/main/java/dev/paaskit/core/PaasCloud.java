@@ -59,7 +59,8 @@ public final class PaasCloud implements AutoCloseable {
    * Starts every role, in the order they were added, and returns once all are ready.
    *
    * @throws IllegalStateException if the cloud is not NEW, or a role failed to start (its
-   *     exception is the cause; the cloud is then FAILED and its started roles stopped)
+   *     exception is the cause; the cloud is then FAILED, and everything it started or owns is
+   *     stopped and released, as by {@link #close()})
    */
   public synchronized PaasCloud start() {
     if (state != State.NEW) {
@@ -72,8 +73,8 @@ public final class PaasCloud implements AutoCloseable {
         started.add(role);
       } catch (Exception e) {
         failure = e;
-        state = State.FAILED;
-        stopStarted();
+        started.add(role); // it may hold some of what it took before failing
+        close();
         throw new IllegalStateException("role " + role.name() + " of cloud " + context.cloudName()
             + " failed to start: " + e.getMessage(), e);
       }
@@ -123,7 +124,6 @@ public final class PaasCloud implements AutoCloseable {
     closed = true;
     state = State.STOPPING;
     stopStarted();
-    eventLog.close();
     for (int i = owned.size() - 1; i >= 0; i--) {
       try {
         owned.get(i).close();

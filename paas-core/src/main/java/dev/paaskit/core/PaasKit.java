@@ -114,7 +114,11 @@ public final class PaasKit {
       return this;
     }
 
-    /** For all work that may block. Default: a cached pool of daemon threads the cloud owns. */
+    /**
+     * For all work that may block. It must run tasks on threads of its own, not the caller's (a
+     * direct executor would run the health manager's passes inside its listeners). Default: a
+     * cached pool of daemon threads the cloud owns.
+     */
     public Builder executor(Executor executor) {
       once("executor");
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -245,6 +249,31 @@ public final class PaasKit {
         throw new UncheckedIOException("cannot create the cloud's work folder", e);
       }
       CloudContext context = new Context(name, domain, bus, store, blobs, clock, executor);
+      try {
+        return assemble(context, work, ownedWork, owned);
+      } catch (RuntimeException e) {
+        // Nothing started yet, but the builder may have made threads, a bus and a folder.
+        for (int i = owned.size() - 1; i >= 0; i--) {
+          try {
+            owned.get(i).close();
+          } catch (Exception suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        if (ownedWork != null) {
+          dev.paaskit.core.util.Trees.deleteQuietly(ownedWork);
+        }
+        throw e;
+      }
+    }
+
+    private PaasCloud assemble(CloudContext context, Path work, Path ownedWork,
+        List<AutoCloseable> owned) {
+      MessageBus bus = context.bus();
+      StateStore store = context.stateStore();
+      BlobStore blobs = context.blobStore();
+      Clock clock = context.clock();
+      Executor executor = context.executor();
 
       List<Role> all = new ArrayList<>();
       RouterRole routerRole = router ? new RouterRole(context, routerAddress, routerPort) : null;
@@ -252,14 +281,15 @@ public final class PaasKit {
         all.add(routerRole);
       }
       EventLog eventLog = new EventLog(bus, 500);
+      owned.add(eventLog);
       HealthManager health = new HealthManager(context,
           placement == null ? DefaultPlacementStrategy.create() : placement, healthOptions);
       all.add(health);
       Stager stager = new Stager(cartridges == null ? List::of : cartridges, blobs, store, clock,
-          executor, work.resolve("stager"), stagingTimeout);
+          executor, work.resolve("stager"), stagingTimeout, uploadLimits);
       all.add(stager);
       DefaultController controller = new DefaultController(store, blobs, clock, executor, domain,
-          stager, health.cluster(), eventLog, new Events(bus, clock),
+          stager, health, eventLog, new Events(bus, clock),
           new DefaultPackageMaker(work.resolve("uploads"), uploadLimits), bus);
       for (RoleFactory factory : roles) {
         all.add(factory.create(context));

@@ -96,8 +96,9 @@ public final class FakeBackend implements ContainerBackend {
         c.server = server;
       }
       c.state = ContainerState.RUNNING;
+      // Under the lock, so a concurrent crash or stop cannot report the exit before this line.
+      c.spec.listener().onOutput(ContainerListener.Stream.STDOUT, "fake container " + id + " started");
     }
-    c.spec.listener().onOutput(ContainerListener.Stream.STDOUT, "fake container " + id + " started");
   }
 
   @Override

@@ -41,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class CloudLogicTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
+  /** Short enough that a dead node is noticed in a second; long enough for a loaded CI machine. */
+  private static final Duration HEARTBEAT = Duration.ofMillis(250);
 
   @TempDir Path tmp;
   private final FakeBackend n1 = FakeBackend.create();
@@ -57,7 +59,7 @@ class CloudLogicTest {
         .stateStore(store)
         .cartridges(StubCartridge.source())
         .workDir(tmp.resolve("cloud"))
-        .healthOptions(HealthOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(100), 3))
+        .healthOptions(HealthOptions.DEFAULTS.withHeartbeat(HEARTBEAT, 4))
         .noRouter()
         .addRole(node("n1", n1, ports, "1G"))
         .addRole(node("n2", n2, ports, "1G"))
@@ -70,7 +72,7 @@ class CloudLogicTest {
 
   private NodeAgent.Builder node(String id, FakeBackend backend, PortAllocator ports, String memory) {
     return NodeAgent.builder().id(id).capacity(NodeCapacity.of(memory, "10G")).backend(backend)
-        .ports(ports).workDir(tmp.resolve(id)).heartbeatInterval(Duration.ofMillis(100))
+        .ports(ports).workDir(tmp.resolve(id)).heartbeatInterval(HEARTBEAT)
         .stopGrace(Duration.ofSeconds(1));
   }
 
@@ -169,6 +171,9 @@ class CloudLogicTest {
     waits.until(() -> running("crashy").size() == 2
             && running("crashy").stream().noneMatch(i -> i.instanceId().equals(victim)), WAIT,
         () -> "a replacement for " + victim + ", have " + cloud.controller().instances("crashy"));
+    waits.until(() -> cloud.controller().events("crashy").stream()
+            .anyMatch(e -> e.type() == EventType.INSTANCE_CRASHED), WAIT,
+        () -> "the crash event, events " + cloud.controller().events("crashy"));
     var crash = cloud.controller().events("crashy").stream()
         .filter(e -> e.type() == EventType.INSTANCE_CRASHED).findFirst().orElseThrow();
     assertEquals("3", crash.attributes().get("exitCode"));
@@ -199,6 +204,9 @@ class CloudLogicTest {
       w.until(() -> c.controller().events("loop").stream().anyMatch(e -> e.type() == EventType.INSTANCE_FAILED),
           WAIT, () -> "INSTANCE_FAILED, events " + c.controller().events("loop"));
       assertTrue(only.running().isEmpty(), "no restart after giving up");
+      w.until(() -> c.controller().instances("loop").stream()
+              .anyMatch(i -> i.state() == InstanceState.FAILED && i.crash().isPresent()), WAIT,
+          () -> "a FAILED instance with its last crash, have " + c.controller().instances("loop"));
     } finally {
       s.close();
     }
@@ -281,6 +289,31 @@ class CloudLogicTest {
     assertTrue(staging.getMessage().contains("stub: a file named web"), staging.getMessage());
     assertTrue(cloud.controller().find("mystery").isEmpty());
     assertTrue(store.list("").isEmpty(), "nothing stored: " + store.list(""));
+  }
+
+  @Test
+  void routesAreUniqueAcrossAppsAndFreedOnDelete() {
+    cloud.controller().create(spec("first", 1).route("shared.example.com").build());
+    ConflictException taken = assertThrows(ConflictException.class, () ->
+        cloud.controller().create(spec("second", 1).route("shared.example.com").build()));
+    assertTrue(taken.getMessage().contains("route shared.example.com is taken by app 'first'"),
+        taken.getMessage());
+    assertTrue(cloud.controller().find("second").isEmpty(), "nothing stored for the refused app");
+    cloud.controller().create(spec("plain", 1).build());
+    ConflictException defaultRoute = assertThrows(ConflictException.class, () ->
+        cloud.controller().create(spec("third", 1).route("plain.localhost").build()));
+    assertTrue(defaultRoute.getMessage().contains("route plain.localhost is taken by app 'plain'"),
+        defaultRoute.getMessage());
+    cloud.controller().delete("first");
+    cloud.controller().create(spec("second", 1).route("shared.example.com").build());
+  }
+
+  @Test
+  void aNameClaimWhoseRecordWasNeverWrittenDoesNotBlockTheName() {
+    // As a crash between the claim and the record would leave it.
+    store.put("names.ghost", "0b8e3e2c-0000-0000-0000-000000000000".getBytes());
+    assertTrue(cloud.controller().find("ghost").isEmpty());
+    assertEquals("ghost", cloud.controller().create(spec("ghost", 1).build()).name());
   }
 
   @Test

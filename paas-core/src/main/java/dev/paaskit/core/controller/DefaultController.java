@@ -28,7 +28,7 @@ import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.StoreEntry;
 import dev.paaskit.core.events.EventLog;
 import dev.paaskit.core.events.Events;
-import dev.paaskit.core.health.ClusterState;
+import dev.paaskit.core.health.ActualState;
 import dev.paaskit.core.protocol.AppRecord;
 import dev.paaskit.core.protocol.DropletRecord;
 import dev.paaskit.core.protocol.InstanceReport;
@@ -36,7 +36,14 @@ import dev.paaskit.core.protocol.Json;
 import dev.paaskit.core.protocol.SpecRecord;
 import dev.paaskit.core.protocol.StoreKeys;
 import dev.paaskit.core.stager.StagingService;
+import com.google.common.collect.HashMultiset;
+import com.google.common.collect.Multiset;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -65,15 +72,20 @@ public final class DefaultController implements Controller {
   private final Executor executor;
   private final String domain;
   private final StagingService stager;
-  private final ClusterState cluster;
+  private final ActualState cluster;
   private final EventLog eventLog;
   private final Events events;
   private final PackageMaker packages;
   private final MessageBus bus;
+  /** Packages of pushes in flight, which a failed push must not delete; guarded by itself. */
+  private final Multiset<String> pushing = HashMultiset.create();
+  /** Route claims to release once a change that drops them is stored: "appId host". */
+  private final Set<String> pendingRelease = ConcurrentHashMap.newKeySet();
+  private static final Logger log = LoggerFactory.getLogger(DefaultController.class);
   private static final java.time.Duration LOGS_TIMEOUT = java.time.Duration.ofSeconds(3);
 
   public DefaultController(StateStore store, BlobStore blobs, Clock clock, Executor executor,
-      String domain, StagingService stager, ClusterState cluster, EventLog eventLog,
+      String domain, StagingService stager, ActualState cluster, EventLog eventLog,
       Events events, PackageMaker packages, MessageBus bus) {
     this.bus = bus;
     this.store = store;
@@ -90,28 +102,99 @@ public final class DefaultController implements Controller {
 
   @Override
   public App create(AppSpec spec) {
-    String id = UUID.randomUUID().toString();
-    if (store.compareAndSet(StoreKeys.name(spec.name()), 0, id.getBytes()).isEmpty()) {
-      throw new ConflictException("an app named '" + spec.name() + "' already exists");
-    }
     long now = clock.now().toEpochMilli();
+    String id = UUID.randomUUID().toString();
     AppRecord record = new AppRecord(id, SpecRecord.of(spec), AppState.STOPPED,
         PackageState.PENDING, null, 0, 0, null, null, 1, now, now);
-    long revision;
-    try {
-      revision = store.compareAndSet(StoreKeys.app(id), 0, Json.write(record)).orElseThrow();
-    } catch (RuntimeException e) {
-      store.delete(StoreKeys.name(spec.name()));
-      throw e;
-    }
+    long revision = insert(record);
     events.publish(EventType.APP_CREATED, spec.name(), "created with " + spec.instances()
         + " instance(s) of " + spec.memory());
     return record.toApp(domain, revision);
   }
 
+  /**
+   * Stores a new app: claims its name, then its routes, then writes its record; undoes the
+   * claims when a later step fails.
+   *
+   * @throws ConflictException if the name or a route is taken
+   */
+  private long insert(AppRecord record) {
+    String name = record.spec().name();
+    String id = record.id();
+    if (!claim(StoreKeys.name(name), id)) {
+      throw new ConflictException("an app named '" + name + "' already exists");
+    }
+    try {
+      claimRoutes(id, name, record.urls(domain));
+      return store.compareAndSet(StoreKeys.app(id), 0, Json.write(record)).orElseThrow();
+    } catch (RuntimeException e) {
+      releaseRoutes(id, record.urls(domain));
+      release(StoreKeys.name(name), id);
+      throw e;
+    }
+  }
+
+  /**
+   * Makes {@code key} hold {@code appId}. A claim held by an app whose record is gone (a crash
+   * between the claim and the record) is taken over.
+   *
+   * @return false when a live app holds it
+   */
+  private boolean claim(String key, String appId) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      Optional<StoreEntry> held = store.get(key);
+      if (held.isEmpty()) {
+        if (store.compareAndSet(key, 0, appId.getBytes(StandardCharsets.UTF_8)).isPresent()) {
+          return true;
+        }
+        continue;
+      }
+      String holder = new String(held.get().value(), StandardCharsets.UTF_8);
+      if (holder.equals(appId)) {
+        return true;
+      }
+      if (store.get(StoreKeys.app(holder)).isPresent()) {
+        return false;
+      }
+      if (store.compareAndSet(key, held.get().revision(), appId.getBytes(StandardCharsets.UTF_8)).isPresent()) {
+        return true;
+      }
+    }
+    throw new ConflictException("'" + key + "' is changing too often to claim; try again");
+  }
+
+  private void release(String key, String appId) {
+    store.get(key).ifPresent(e -> {
+      if (new String(e.value(), StandardCharsets.UTF_8).equals(appId)) {
+        store.compareAndDelete(key, e.revision());
+      }
+    });
+  }
+
+  private void claimRoutes(String appId, String appName, List<String> hosts) {
+    List<String> claimed = new ArrayList<>();
+    for (String host : hosts) {
+      if (!claim(StoreKeys.route(host), appId)) {
+        claimed.forEach(h -> release(StoreKeys.route(h), appId));
+        String holder = store.get(StoreKeys.route(host))
+            .map(e -> new String(e.value(), StandardCharsets.UTF_8))
+            .flatMap(h -> store.get(StoreKeys.app(h)))
+            .map(e -> Json.read(e.value(), AppRecord.class).spec().name()).orElse("another app");
+        throw new ConflictException("route " + host + " is taken by app '" + holder
+            + "'; choose other routes for '" + appName + "'");
+      }
+      claimed.add(host);
+    }
+  }
+
+  private void releaseRoutes(String appId, List<String> hosts) {
+    hosts.forEach(h -> release(StoreKeys.route(h), appId));
+  }
+
   @Override
   public App update(AppSpec spec) {
     SpecRecord next = SpecRecord.of(spec);
+    claimRoutesFor(spec);
     App app = change(spec.name(), r -> {
       AppRecord.Builder b = r.toBuilder().spec(next);
       if (r.spec().instancesDifferFrom(next)) {
@@ -123,11 +206,40 @@ public final class DefaultController implements Controller {
     return app;
   }
 
+  /**
+   * Claims the routes {@code spec} asks for, for the existing app of its name, and releases the
+   * ones it no longer asks for once the change is stored.
+   */
+  private void claimRoutesFor(AppSpec spec) {
+    AppRecord current = load(spec.name()).record;
+    AppRecord next = current.toBuilder().spec(SpecRecord.of(spec)).build();
+    claimRoutes(current.id(), spec.name(), next.urls(domain));
+    for (String host : current.urls(domain)) {
+      if (!next.urls(domain).contains(host)) {
+        pendingRelease.add(current.id() + " " + host);
+      }
+    }
+  }
+
+  /** Releases route claims dropped by a stored change; see {@link #claimRoutesFor}. */
+  private void releaseDroppedRoutes(AppRecord stored) {
+    pendingRelease.removeIf(entry -> {
+      String[] parts = entry.split(" ", 2);
+      if (parts[0].equals(stored.id()) && !stored.urls(domain).contains(parts[1])) {
+        release(StoreKeys.route(parts[1]), stored.id());
+        return true;
+      }
+      return false;
+    });
+  }
+
   @Override
   public void delete(String name) {
     Loaded loaded = load(name);
     store.delete(StoreKeys.app(loaded.record.id()));
+    releaseRoutes(loaded.record.id(), loaded.record.urls(domain));
     store.compareAndDelete(StoreKeys.name(name), loaded.nameRevision);
+    eventLog.forget(name);
     events.publish(EventType.APP_DELETED, name, "deleted");
   }
 
@@ -219,21 +331,38 @@ public final class DefaultController implements Controller {
         throw new CompletionException(e);
       }
     }, executor).thenCompose(pkg -> {
+      synchronized (pushing) {
+        pushing.add(pkg.sha256());
+      }
       events.publish(EventType.STAGING_STARTED, spec.name(),
           "staging package " + pkg.sha256().substring(0, 12));
       return stager.stage(spec.name(), pkg.sha256(), spec.cartridge(), spec.env(), log)
           .handle((droplet, error) -> {
-            if (error != null) {
-              Throwable cause = error instanceof CompletionException && error.getCause() != null
-                  ? error.getCause() : error;
-              events.publish(EventType.STAGING_FAILED, spec.name(), String.valueOf(cause.getMessage()));
-              forgetUnusedPackage(pkg.sha256());
-              throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            Throwable failure = error;
+            if (failure == null) {
+              try {
+                events.publish(EventType.STAGED, spec.name(), "staged with " + droplet.cartridge()
+                    + (droplet.cacheHit() ? " (cached)" : "") + ": droplet "
+                    + droplet.sha256().substring(0, 12), Map.of("cartridge", droplet.cartridge()));
+                return storePushed(spec, pkg, droplet);
+              } catch (RuntimeException e) {
+                failure = e;
+              } finally {
+                synchronized (pushing) {
+                  pushing.remove(pkg.sha256());
+                }
+              }
+            } else {
+              synchronized (pushing) {
+                pushing.remove(pkg.sha256());
+              }
             }
-            events.publish(EventType.STAGED, spec.name(), "staged with " + droplet.cartridge()
-                + (droplet.cacheHit() ? " (cached)" : "") + ": droplet "
-                + droplet.sha256().substring(0, 12), Map.of("cartridge", droplet.cartridge()));
-            return storePushed(spec, pkg, droplet);
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+            events.publish(error != null ? EventType.STAGING_FAILED : EventType.APP_UPDATED,
+                spec.name(), "push failed: " + cause.getMessage());
+            forgetUnusedPackage(pkg.sha256());
+            throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
           });
     });
   }
@@ -243,11 +372,18 @@ public final class DefaultController implements Controller {
     SpecRecord next = SpecRecord.of(spec);
     DropletRecord dropletRecord = DropletRecord.of(droplet);
     if (tryLoad(spec.name()).isEmpty()) {
-      String id = UUID.randomUUID().toString();
-      if (store.compareAndSet(StoreKeys.name(spec.name()), 0, id.getBytes()).isPresent()) {
-        AppRecord record = new AppRecord(id, next, AppState.STARTED, PackageState.STAGED,
-            pkg.sha256(), pkg.sizeBytes(), now, null, dropletRecord, 1, now, now);
-        long revision = store.compareAndSet(StoreKeys.app(id), 0, Json.write(record)).orElseThrow();
+      AppRecord record = new AppRecord(UUID.randomUUID().toString(), next, AppState.STARTED,
+          PackageState.STAGED, pkg.sha256(), pkg.sizeBytes(), now, null, dropletRecord, 1, now, now);
+      long revision = -1;
+      try {
+        revision = insert(record);
+      } catch (ConflictException e) {
+        if (tryLoad(spec.name()).isEmpty()) {
+          throw e; // a route is taken
+        }
+        // Another push of the same name won the race; update what it stored instead.
+      }
+      if (revision > 0) {
         events.publish(EventType.APP_CREATED, spec.name(), "created with " + spec.instances()
             + " instance(s) of " + spec.memory());
         events.publish(EventType.APP_STARTED, spec.name(), "started with " + spec.instances()
@@ -255,6 +391,7 @@ public final class DefaultController implements Controller {
         return record.toApp(domain, revision);
       }
     }
+    claimRoutesFor(spec);
     App app = change(spec.name(), r -> {
       AppRecord.Builder b = r.toBuilder().spec(next).state(AppState.STARTED)
           .packageSha256(pkg.sha256()).packageSizeBytes(pkg.sizeBytes()).packageUploadedMillis(now)
@@ -273,17 +410,26 @@ public final class DefaultController implements Controller {
     return app;
   }
 
-  /** Deletes a package blob no app refers to, so a refused push leaves nothing behind. */
+  /**
+   * Deletes a package blob that no app and no other push in flight refers to, so a refused push
+   * leaves nothing behind. A failure to delete is logged: the push's own error is what the caller
+   * needs to see.
+   */
   private void forgetUnusedPackage(String sha256) {
-    for (StoreEntry e : store.list(StoreKeys.APPS)) {
-      if (sha256.equals(Json.read(e.value(), AppRecord.class).packageSha256())) {
+    synchronized (pushing) {
+      if (pushing.count(sha256) > 0) {
         return;
       }
-    }
-    try {
-      blobs.delete(sha256);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the refused package " + sha256, e);
+      for (StoreEntry e : store.list(StoreKeys.APPS)) {
+        if (sha256.equals(Json.read(e.value(), AppRecord.class).packageSha256())) {
+          return;
+        }
+      }
+      try {
+        blobs.delete(sha256);
+      } catch (IOException | RuntimeException e) {
+        log.warn("could not remove the refused package {}: {}", sha256, e.toString());
+      }
     }
   }
 
@@ -378,6 +524,7 @@ public final class DefaultController implements Controller {
 
   @Override
   public List<Event> events(String name) {
+    load(name);
     return eventLog.events(name);
   }
 
@@ -394,13 +541,14 @@ public final class DefaultController implements Controller {
 
   private record Loaded(AppRecord record, long revision, long nameRevision) {}
 
+  /** The app named {@code name}; empty too for a name claim whose record was never written. */
   private Optional<Loaded> tryLoad(String name) {
     AppSpec.checkName(name);
     Optional<StoreEntry> claim = store.get(StoreKeys.name(name));
     if (claim.isEmpty()) {
       return Optional.empty();
     }
-    String id = new String(claim.get().value());
+    String id = new String(claim.get().value(), StandardCharsets.UTF_8);
     return store.get(StoreKeys.app(id)).map(e ->
         new Loaded(Json.read(e.value(), AppRecord.class), e.revision(), claim.get().revision()));
   }
@@ -421,6 +569,7 @@ public final class DefaultController implements Controller {
       OptionalLong revision = store.compareAndSet(StoreKeys.app(next.id()), current.revision,
           Json.write(next));
       if (revision.isPresent()) {
+        releaseDroppedRoutes(next);
         return next.toApp(domain, revision.getAsLong());
       }
     }

@@ -6,6 +6,8 @@ public final class StoreKeys {
   public static final String APPS = "apps.";
   /** Prefix of app-name claims, whose value is the app id: makes names unique through CAS. */
   public static final String NAMES = "names.";
+  /** Prefix of route claims, one per host name, whose value is the app id that holds it. */
+  public static final String ROUTES = "routes.";
   /** Prefix of {@link DropletRecord}s by staging cache key. */
   public static final String DROPLETS = "droplets.";
 
@@ -17,6 +19,10 @@ public final class StoreKeys {
 
   public static String name(String name) {
     return NAMES + name;
+  }
+
+  public static String route(String host) {
+    return ROUTES + host;
   }
 
   public static String droplet(String cacheKey) {

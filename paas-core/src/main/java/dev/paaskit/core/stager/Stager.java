@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  * Stages packages in-process: unpacks the package into a fresh folder, picks the cartridge
  * (named, or the first whose detection matches), runs it, and stores the folder as a
  * reproducible droplet. A droplet is cached under the sha256 of (package, cartridge, cartridge
- * version), so restaging unchanged bits is a cache hit. Stagings of one app run one at a time,
+ * version, the environment the build sees), so restaging unchanged bits is a cache hit. Stagings of one app run one at a time,
  * since they share the app's cache folder.
  */
 public final class Stager implements StagingService, Role {
@@ -63,9 +63,11 @@ public final class Stager implements StagingService, Role {
   private final Duration timeout;
   private final ArchiveExtractor extractor;
   private final Map<String, Object> appLocks = new ConcurrentHashMap<>();
+  private final java.util.Set<Thread> staging = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopped;
 
   public Stager(CartridgeSource cartridges, BlobStore blobs, StateStore store, Clock clock,
-      Executor executor, Path workDir, Duration timeout) {
+      Executor executor, Path workDir, Duration timeout, ArchiveLimits limits) {
     this.cartridges = cartridges;
     this.blobs = blobs;
     this.store = store;
@@ -73,7 +75,7 @@ public final class Stager implements StagingService, Role {
     this.executor = executor;
     this.workDir = workDir;
     this.timeout = timeout;
-    this.extractor = ArchiveExtractor.create(ArchiveLimits.defaults());
+    this.extractor = ArchiveExtractor.create(limits);
   }
 
   @Override
@@ -87,18 +89,29 @@ public final class Stager implements StagingService, Role {
     Files.createDirectories(workDir.resolve("cache"));
   }
 
+  /** Refuses new stagings and interrupts the ones running, which end their build processes. */
   @Override
-  public void stop() {}
+  public void stop() {
+    stopped = true;
+    staging.forEach(Thread::interrupt);
+  }
 
   @Override
   public CompletableFuture<Droplet> stage(String appName, String packageSha256,
       Optional<String> cartridge, Map<String, String> env, Consumer<String> log) {
     return CompletableFuture.supplyAsync(() -> {
       synchronized (appLocks.computeIfAbsent(appName, a -> new Object())) {
+        if (stopped) {
+          throw new IllegalStateException("the stager is stopped");
+        }
+        staging.add(Thread.currentThread());
         try {
           return stageNow(appName, packageSha256, cartridge, env, log);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
+        } finally {
+          staging.remove(Thread.currentThread());
+          Thread.interrupted(); // a stop's interrupt must not leak to the pool's next task
         }
       }
     }, executor).handle((d, e) -> {
@@ -134,7 +147,7 @@ public final class Stager implements StagingService, Role {
       }
       Cartridge cartridge = choose(appDir, wanted, sink);
       String key = Hashing.sha256().hashString(packageSha + "\n" + cartridge.name() + "\n"
-          + cartridge.version(), StandardCharsets.UTF_8).toString();
+          + cartridge.version() + "\n" + new java.util.TreeMap<>(env), StandardCharsets.UTF_8).toString();
       Optional<Droplet> cached = store.get(StoreKeys.droplet(key))
           .map(e -> Json.read(e.value(), DropletRecord.class).toDroplet(true));
       if (cached.isPresent() && blobs.stat(cached.get().sha256()).isPresent()) {

@@ -30,6 +30,7 @@ final class Demo {
   private static final int INSTANCES = 3;
   private static final int REQUESTS = 6;
   private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final Duration RECHECK = Duration.ofMillis(20);
 
   private final PrintStream out;
 
@@ -99,7 +100,7 @@ final class Demo {
       } catch (IOException e) {
         // The router is up before the app; anything but a 200 means "not yet".
       }
-      awaitEvent(events, deadline, "a 200 from " + host);
+      awaitEvent(events, deadline, RECHECK, "a 200 from " + host);
     }
   }
 
@@ -107,16 +108,21 @@ final class Demo {
       throws InterruptedException {
     while (cloud.controller().instances(APP).stream()
         .filter(i -> i.state() == InstanceState.RUNNING).count() < INSTANCES) {
-      awaitEvent(events, deadline, INSTANCES + " RUNNING instances of " + APP + ", have "
+      awaitEvent(events, deadline, DEADLINE, INSTANCES + " RUNNING instances of " + APP + ", have "
           + cloud.controller().instances(APP));
     }
   }
 
-  /** Waits for the next event, or fails once {@code deadline} (a nanoTime) has passed. */
-  private static void awaitEvent(BlockingQueue<Event> events, long deadline, String waitingFor)
-      throws InterruptedException {
+  /**
+   * Waits for the next event, or at most {@code recheck}, or fails once {@code deadline} (a
+   * nanoTime) has passed. A route registration is no event, so the first 200 is re-checked at
+   * least every {@link #RECHECK} even when nothing is heard.
+   */
+  private static void awaitEvent(BlockingQueue<Event> events, long deadline, Duration recheck,
+      String waitingFor) throws InterruptedException {
     long left = deadline - System.nanoTime();
-    if (left <= 0 || events.poll(left, TimeUnit.NANOSECONDS) == null) {
+    events.poll(Math.min(Math.max(left, 0), recheck.toNanos()), TimeUnit.NANOSECONDS);
+    if (System.nanoTime() - deadline >= 0) {
       throw new IllegalStateException("gave up after " + DEADLINE.toSeconds()
           + " s waiting for " + waitingFor);
     }

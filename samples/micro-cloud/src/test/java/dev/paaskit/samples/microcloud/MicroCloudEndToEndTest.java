@@ -64,6 +64,23 @@ class MicroCloudEndToEndTest {
         .filter(i -> i.state() == InstanceState.RUNNING).toList();
   }
 
+  /** The pids of the instances answering {@code requests} requests; empty on any non-200. */
+  private Set<String> answeringPids(int requests) {
+    Set<String> pids = new HashSet<>();
+    for (int i = 0; i < requests; i++) {
+      try (Response r = get("hello.localhost")) {
+        Matcher m = PID.matcher(r.body().string());
+        if (r.code() != 200 || !m.find()) {
+          return Set.of();
+        }
+        pids.add(m.group(2));
+      } catch (IOException e) {
+        return Set.of();
+      }
+    }
+    return pids;
+  }
+
   @Test
   void pushedPythonAppAnswersThroughTheRouterFromSeveralInstancesAndHealsAKill() throws Exception {
     try (Response r = get("hello.localhost")) {
@@ -77,18 +94,12 @@ class MicroCloudEndToEndTest {
     assertEquals(2, running().stream().map(InstanceStatus::nodeId).distinct().count(),
         "3 instances spread over both nodes: " + running());
 
+    // RUNNING is reported on one subscription and the route on another: wait until all three
+    // answer through the router, then expect round robin to reach each in every 3 requests.
     Set<String> pids = new HashSet<>();
-    Set<String> indexes = new HashSet<>();
-    for (int i = 0; i < 6; i++) {
-      try (Response r = get("hello.localhost")) {
-        assertEquals(200, r.code());
-        Matcher m = PID.matcher(r.body().string());
-        assertTrue(m.find());
-        indexes.add(m.group(1));
-        pids.add(m.group(2));
-      }
-    }
-    assertEquals(3, indexes.size(), "round robin reaches every instance: " + indexes);
+    waits.until(() -> answeringPids(3).size() == 3, WAIT, () -> "3 instances routed");
+    pids.addAll(answeringPids(6));
+    assertEquals(3, pids.size(), "round robin reaches every instance: " + pids);
 
     long victim = Long.parseLong(pids.iterator().next());
     ProcessHandle.of(victim).orElseThrow().destroyForcibly();
@@ -97,15 +108,8 @@ class MicroCloudEndToEndTest {
         () -> "the crash to be seen, events " + cloud.controller().events("hello"));
     waits.until(() -> running().size() == 3, WAIT, () -> "3 RUNNING again, have "
         + cloud.controller().instances("hello"));
-    Set<String> after = new HashSet<>();
-    for (int i = 0; i < 6; i++) {
-      try (Response r = get("hello.localhost")) {
-        assertEquals(200, r.code(), "every request answered after the heal");
-        Matcher m = PID.matcher(r.body().string());
-        assertTrue(m.find());
-        after.add(m.group(2));
-      }
-    }
+    waits.until(() -> answeringPids(3).size() == 3, WAIT, () -> "3 instances routed again");
+    Set<String> after = answeringPids(6);
     assertEquals(3, after.size());
     assertTrue(!after.contains(String.valueOf(victim)), "the killed process is gone: " + after);
   }
