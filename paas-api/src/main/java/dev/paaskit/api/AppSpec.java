@@ -23,10 +23,13 @@ import java.util.regex.Pattern;
  * @param secretEnv environment variables whose values never appear in logs, events or toString
  * @param routes host names routed to the app; empty means the default {@code name.<domain>}
  * @param cartridge the cartridge to stage with; empty when detected from the files
+ * @param hooks commands run before and after staging and before each instance starts
+ * @param noRoute true when the app takes no HTTP traffic at all: no route, not even the default
  */
 public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk,
     Optional<String> command, Map<String, String> env, Map<String, Secret> secretEnv,
-    List<String> routes, HealthCheck healthCheck, Optional<String> cartridge) {
+    List<String> routes, HealthCheck healthCheck, Optional<String> cartridge, Hooks hooks,
+    boolean noRoute) {
 
   public static final ByteSize DEFAULT_MEMORY = ByteSize.ofMegabytes(256);
   public static final ByteSize DEFAULT_DISK = ByteSize.ofMegabytes(1024);
@@ -64,6 +67,11 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
     }
     healthCheck = healthCheck == null ? HealthCheck.port() : healthCheck;
     cartridge = cartridge == null ? Optional.empty() : cartridge.filter(c -> !c.isBlank());
+    hooks = hooks == null ? Hooks.none() : hooks;
+    if (noRoute && !routes.isEmpty()) {
+      throw new InvalidSpecException("no-route", "true", "an app with no route cannot also have routes "
+          + routes);
+    }
   }
 
   /**
@@ -99,6 +107,8 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
     b.routes.addAll(routes);
     b.healthCheck = healthCheck;
     b.cartridge = cartridge.orElse(null);
+    b.hooks = hooks;
+    b.noRoute = noRoute;
     return b;
   }
 
@@ -114,6 +124,8 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
     private final List<String> routes = new ArrayList<>();
     private HealthCheck healthCheck = HealthCheck.port();
     private String cartridge;
+    private Hooks hooks = Hooks.none();
+    private boolean noRoute;
 
     private Builder(String name) {
       this.name = name;
@@ -192,10 +204,20 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
       return this;
     }
 
+    public Builder hooks(Hooks hooks) {
+      this.hooks = Objects.requireNonNull(hooks, "hooks");
+      return this;
+    }
+
+    public Builder noRoute(boolean noRoute) {
+      this.noRoute = noRoute;
+      return this;
+    }
+
     /** @throws InvalidSpecException naming the first field that cannot be used */
     public AppSpec build() {
       return new AppSpec(name, instances, memory, disk, Optional.ofNullable(command), env,
-          secretEnv, routes, healthCheck, Optional.ofNullable(cartridge));
+          secretEnv, routes, healthCheck, Optional.ofNullable(cartridge), hooks, noRoute);
     }
   }
 }

@@ -317,6 +317,34 @@ class CloudLogicTest {
   }
 
   @Test
+  void stagingHooksRunAroundTheCartridgeAndAFailingOneAbortsThePush() throws Exception {
+    StringBuilder log = new StringBuilder();
+    AppSpec hooked = spec("hooked", 1).hooks(new dev.paaskit.api.Hooks(
+        List.of("echo prepared > pre.txt"), List.of("test -f pre.txt", "echo post ran"), List.of()))
+        .build();
+    cloud.controller().push(hooked, StubCartridge.appFolder(tmp, "hooked"),
+        l -> log.append(l).append('\n')).join();
+    assertTrue(log.toString().contains("Running pre-staging hook: echo prepared > pre.txt"), log.toString());
+    assertTrue(log.toString().contains("post ran"), log.toString());
+
+    AppSpec failing = spec("failing", 1).hooks(new dev.paaskit.api.Hooks(
+        List.of("echo about to fail; exit 4"), List.of(), List.of())).build();
+    CompletionException e = assertThrows(CompletionException.class, () -> cloud.controller()
+        .push(failing, StubCartridge.appFolder(tmp, "failing"), l -> { }).join());
+    StagingException staging = assertInstanceOf(StagingException.class, e.getCause());
+    assertEquals("pre-staging hook 'echo about to fail; exit 4' failed with exit code 4",
+        staging.getMessage());
+    assertEquals(List.of("about to fail"), staging.output());
+    assertTrue(cloud.controller().find("failing").isEmpty(), "the push stored nothing");
+  }
+
+  @Test
+  void noRouteAppsHaveNoUrls() throws Exception {
+    push(spec("worker", 1).noRoute(true).build());
+    assertEquals(List.of(), cloud.controller().get("worker").urls());
+  }
+
+  @Test
   void namesAreUnique() {
     cloud.controller().create(spec("twice", 1).build());
     assertThrows(ConflictException.class, () -> cloud.controller().create(spec("twice", 1).build()));

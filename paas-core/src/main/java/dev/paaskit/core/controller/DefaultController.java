@@ -287,7 +287,7 @@ public final class DefaultController implements Controller {
     String packageSha = app.packageSha256();
     events.publish(EventType.STAGING_STARTED, name, "staging package " + packageSha.substring(0, 12));
     return stager.stage(name, packageSha, Optional.ofNullable(app.spec().cartridge()),
-            app.spec().env(), log)
+            app.spec().env(), app.spec().hooks(), log)
         .handle((droplet, error) -> {
           Throwable cause = error instanceof CompletionException && error.getCause() != null
               ? error.getCause() : error;
@@ -336,7 +336,7 @@ public final class DefaultController implements Controller {
       }
       events.publish(EventType.STAGING_STARTED, spec.name(),
           "staging package " + pkg.sha256().substring(0, 12));
-      return stager.stage(spec.name(), pkg.sha256(), spec.cartridge(), spec.env(), log)
+      return stager.stage(spec.name(), pkg.sha256(), spec.cartridge(), spec.env(), spec.hooks(), log)
           .handle((droplet, error) -> {
             Throwable failure = error;
             if (failure == null) {

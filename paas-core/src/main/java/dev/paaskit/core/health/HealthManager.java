@@ -289,11 +289,29 @@ public final class HealthManager implements Role, ActualState {
     Map<String, String> env = new LinkedHashMap<>(app.droplet().env());
     env.putAll(spec.env());
     env.putAll(spec.secretEnv());
-    String command = spec.command() != null ? spec.command() : app.droplet().command();
+    String command = withPreRunningHooks(spec.preRunning(),
+        spec.command() != null ? spec.command() : app.droplet().command());
     return new StartInstance(UUID.randomUUID().toString(), app.id(), spec.name(),
         app.generation(), index, app.droplet().sha256(), command, env,
         app.urls(context.domain()), spec.memoryBytes(), spec.diskBytes(),
         spec.healthCheckType(), spec.healthCheckEndpoint(), spec.startTimeoutMillis());
+  }
+
+  /**
+   * Prefixes the app's command with its pre-running hooks: each runs in turn, and the first that
+   * fails ends the instance with its exit code and a line on stderr naming it.
+   */
+  static String withPreRunningHooks(List<String> hooks, String command) {
+    if (hooks.isEmpty()) {
+      return command;
+    }
+    StringBuilder b = new StringBuilder();
+    for (String hook : hooks) {
+      String quoted = "'" + hook.replace("'", "'\\''") + "'";
+      b.append("( ").append(hook).append(" ) || { rc=$?; printf 'pre-running hook %s failed with exit code %s\\n' ")
+          .append(quoted).append(" \"$rc\" >&2; exit $rc; }\n");
+    }
+    return b.append(command).toString();
   }
 
   private void stopIfActive(InstanceReport r, String reason) {

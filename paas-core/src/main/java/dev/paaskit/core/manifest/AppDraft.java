@@ -1,5 +1,6 @@
 package dev.paaskit.core.manifest;
 
+import dev.paaskit.api.Hooks;
 import dev.paaskit.api.ByteSize;
 import dev.paaskit.api.HealthCheck;
 import dev.paaskit.api.InvalidSpecException;

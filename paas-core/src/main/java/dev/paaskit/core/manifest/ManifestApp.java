@@ -1,5 +1,6 @@
 package dev.paaskit.core.manifest;
 
+import dev.paaskit.api.Hooks;
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.ByteSize;
 import dev.paaskit.api.HealthCheck;
@@ -21,8 +22,8 @@ import java.util.Set;
  *
  * <p>Turn it into an {@link AppSpec} with {@link #toSpecBuilder()}. The parts an
  * {@code AppSpec} has no place for are left to the caller that pushes: {@link #path()}
- * (relative to the manifest's folder), {@link #services()} to bind, {@link #noRoute()},
- * {@link #randomRoute()}, {@link #ignores()} (files not to upload) and {@link #hooks()}.
+ * (relative to the manifest's folder), {@link #services()} to bind, {@link #randomRoute()} and
+ * {@link #ignores()} (files not to upload).
  *
  * @param name the app's name; empty when the manifest gives none (a command-line name applies)
  * @param path the folder or archive to push, as written in the manifest
@@ -126,6 +127,8 @@ public record ManifestApp(Optional<String> name, Optional<String> path, Optional
     builder.env(env);
     secretEnv.forEach(builder::secretEnv);
     builder.routes(routes);
+    builder.hooks(hooks);
+    builder.noRoute(noRoute && routes.isEmpty());
     Optional<HealthCheck.Type> type =
         healthCheckType.or(() -> web.flatMap(ManifestProcess::healthCheckType));
     Optional<String> endpoint =

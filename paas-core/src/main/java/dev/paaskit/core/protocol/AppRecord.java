@@ -23,8 +23,11 @@ public record AppRecord(String id, SpecRecord spec, AppState state, PackageState
     return state == AppState.STARTED && droplet != null ? spec.instances() : 0;
   }
 
-  /** The host names routed to the app under {@code domain}. */
+  /** The host names routed to the app under {@code domain}; none for a no-route app. */
   public List<String> urls(String domain) {
+    if (spec.noRoute()) {
+      return List.of();
+    }
     return spec.routes().isEmpty() ? List.of(spec.name() + "." + domain) : spec.routes();
   }
 

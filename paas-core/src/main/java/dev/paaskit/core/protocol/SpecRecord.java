@@ -3,6 +3,7 @@ package dev.paaskit.core.protocol;
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.ByteSize;
 import dev.paaskit.api.HealthCheck;
+import dev.paaskit.api.Hooks;
 import dev.paaskit.api.Secret;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -14,8 +15,12 @@ import java.util.Optional;
 public record SpecRecord(String name, int instances, long memoryBytes, long diskBytes,
     String command, Map<String, String> env, Map<String, String> secretEnv, List<String> routes,
     String healthCheckType, String healthCheckEndpoint, long startTimeoutMillis,
-    String cartridge) {
+    String cartridge, List<String> preStaging, List<String> postStaging, List<String> preRunning,
+    boolean noRoute) {
   public SpecRecord {
+    preStaging = preStaging == null ? List.of() : List.copyOf(preStaging);
+    postStaging = postStaging == null ? List.of() : List.copyOf(postStaging);
+    preRunning = preRunning == null ? List.of() : List.copyOf(preRunning);
     env = env == null ? Map.of() : Map.copyOf(env);
     secretEnv = secretEnv == null ? Map.of() : Map.copyOf(secretEnv);
     routes = routes == null ? List.of() : List.copyOf(routes);
@@ -27,7 +32,8 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
     return new SpecRecord(s.name(), s.instances(), s.memory().bytes(), s.disk().bytes(),
         s.command().orElse(null), s.env(), secrets, s.routes(), s.healthCheck().type().name(),
         s.healthCheck().endpoint(), s.healthCheck().startTimeout().toMillis(),
-        s.cartridge().orElse(null));
+        s.cartridge().orElse(null), s.hooks().preStaging(), s.hooks().postStaging(),
+        s.hooks().preRunning(), s.noRoute());
   }
 
   public AppSpec toSpec() {
@@ -37,7 +43,11 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
         Optional.ofNullable(command), env, secrets, routes,
         new HealthCheck(HealthCheck.Type.valueOf(healthCheckType), healthCheckEndpoint,
             Duration.ofMillis(startTimeoutMillis)),
-        Optional.ofNullable(cartridge));
+        Optional.ofNullable(cartridge), hooks(), noRoute);
+  }
+
+  public Hooks hooks() {
+    return new Hooks(preStaging, postStaging, preRunning);
   }
 
   /** Whether running instances must be replaced to follow {@code next}. */
@@ -47,7 +57,8 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
         || !secretEnv.equals(next.secretEnv) || !routes.equals(next.routes)
         || !healthCheckType.equals(next.healthCheckType)
         || !healthCheckEndpoint.equals(next.healthCheckEndpoint)
-        || startTimeoutMillis != next.startTimeoutMillis;
+        || startTimeoutMillis != next.startTimeoutMillis || !preRunning.equals(next.preRunning)
+        || noRoute != next.noRoute;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.paaskit.core.stager;
 
 import com.google.common.hash.Hashing;
 import dev.paaskit.api.Droplet;
+import dev.paaskit.api.Hooks;
 import dev.paaskit.api.StagingException;
 import dev.paaskit.api.spi.BlobInfo;
 import dev.paaskit.api.spi.BlobStore;
@@ -62,6 +63,7 @@ public final class Stager implements StagingService, Role {
   private final Path workDir;
   private final Duration timeout;
   private final ArchiveExtractor extractor;
+  private final HookRunner hookRunner;
   private final Map<String, Object> appLocks = new ConcurrentHashMap<>();
   private final java.util.Set<Thread> staging = ConcurrentHashMap.newKeySet();
   private volatile boolean stopped;
@@ -76,6 +78,7 @@ public final class Stager implements StagingService, Role {
     this.workDir = workDir;
     this.timeout = timeout;
     this.extractor = ArchiveExtractor.create(limits);
+    this.hookRunner = new HookRunner(clock);
   }
 
   @Override
@@ -98,7 +101,7 @@ public final class Stager implements StagingService, Role {
 
   @Override
   public CompletableFuture<Droplet> stage(String appName, String packageSha256,
-      Optional<String> cartridge, Map<String, String> env, Consumer<String> log) {
+      Optional<String> cartridge, Map<String, String> env, Hooks hooks, Consumer<String> log) {
     return CompletableFuture.supplyAsync(() -> {
       synchronized (appLocks.computeIfAbsent(appName, a -> new Object())) {
         if (stopped) {
@@ -106,7 +109,7 @@ public final class Stager implements StagingService, Role {
         }
         staging.add(Thread.currentThread());
         try {
-          return stageNow(appName, packageSha256, cartridge, env, log);
+          return stageNow(appName, packageSha256, cartridge, env, hooks, log);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         } finally {
@@ -127,7 +130,8 @@ public final class Stager implements StagingService, Role {
   }
 
   private Droplet stageNow(String appName, String packageSha, Optional<String> wanted,
-      Map<String, String> env, Consumer<String> log) throws IOException {
+      Map<String, String> env, Hooks hooks, Consumer<String> log) throws IOException {
+    long deadline = clock.nanoTime() + timeout.toNanos();
     Path work = Files.createTempDirectory(workDir.resolve("staging"), appName + "-");
     Deque<String> output = new ArrayDeque<>();
     Consumer<String> sink = line -> {
@@ -147,7 +151,8 @@ public final class Stager implements StagingService, Role {
       }
       Cartridge cartridge = choose(appDir, wanted, sink);
       String key = Hashing.sha256().hashString(packageSha + "\n" + cartridge.name() + "\n"
-          + cartridge.version() + "\n" + new java.util.TreeMap<>(env), StandardCharsets.UTF_8).toString();
+          + cartridge.version() + "\n" + new java.util.TreeMap<>(env) + "\n" + hooks.preStaging()
+          + "\n" + hooks.postStaging(), StandardCharsets.UTF_8).toString();
       Optional<Droplet> cached = store.get(StoreKeys.droplet(key))
           .map(e -> Json.read(e.value(), DropletRecord.class).toDroplet(true));
       if (cached.isPresent() && blobs.stat(cached.get().sha256()).isPresent()) {
@@ -155,15 +160,18 @@ public final class Stager implements StagingService, Role {
         return cached.get();
       }
       Path cacheDir = Files.createDirectories(workDir.resolve("cache").resolve(appName));
+      hookRunner.run("pre-staging", hooks.preStaging(), appDir, env, sink, deadline);
       StagingResult result;
       try {
-        result = cartridge.stage(new StagingContext(appName, appDir, cacheDir, env, sink, timeout));
+        result = cartridge.stage(new StagingContext(appName, appDir, cacheDir, env, sink,
+            Duration.ofNanos(Math.max(deadline - clock.nanoTime(), 1))));
       } catch (StagingException e) {
         throw e;
       } catch (IOException | RuntimeException e) {
         throw new StagingException(cartridge.name() + " failed: " + e.getMessage(),
             snapshot(output), e);
       }
+      hookRunner.run("post-staging", hooks.postStaging(), appDir, env, sink, deadline);
       Path tarball = work.resolve("droplet.tgz");
       WrittenArchive written;
       try (OutputStream out = Files.newOutputStream(tarball)) {

@@ -1,6 +1,7 @@
 package dev.paaskit.core.stager;
 
 import dev.paaskit.api.Droplet;
+import dev.paaskit.api.Hooks;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,10 +13,11 @@ public interface StagingService {
    * Stages {@code packageSha256} for {@code appName}.
    *
    * @param cartridge the cartridge to use; empty to detect one
-   * @param env the app's plain environment, visible to the cartridge's build
+   * @param env the app's plain environment, visible to the cartridge's build and the hooks
+   * @param hooks pre- and post-staging commands run around the cartridge's build
    * @param log receives each line of output as it is produced
    * @return completes with the droplet, or exceptionally with a StagingException
    */
   CompletableFuture<Droplet> stage(String appName, String packageSha256, Optional<String> cartridge,
-      Map<String, String> env, Consumer<String> log);
+      Map<String, String> env, Hooks hooks, Consumer<String> log);
 }

@@ -1,5 +1,6 @@
 package dev.paaskit.core.manifest;
 
+import dev.paaskit.api.Hooks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

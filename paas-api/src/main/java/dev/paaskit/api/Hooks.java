@@ -1,12 +1,12 @@
-package dev.paaskit.core.manifest;
+package dev.paaskit.api;
 
 import java.util.List;
 
 /**
- * Stackato hooks: shell commands to run in order at one point of an app's life. Whoever runs
- * them treats a command that exits non-zero as a failure of its phase, as Stackato does: a
+ * Stackato hooks: shell commands run in order at one point of an app's life, in the app's
+ * folder with its environment. As in Stackato, a command that exits non-zero fails its phase: a
  * failing pre-staging or post-staging hook fails the staging and so aborts the push; a failing
- * pre-running hook keeps the instance from starting.
+ * pre-running hook ends the instance before the app starts, and it counts as a crash.
  *
  * @param preStaging run in the staging sandbox before the cartridge compiles the app
  * @param postStaging run in the staging sandbox after it compiled the app
