@@ -10,6 +10,7 @@ import dev.paaskit.api.Droplet;
 import dev.paaskit.api.Event;
 import dev.paaskit.api.EventType;
 import dev.paaskit.api.HealthCheck;
+import dev.paaskit.api.Hooks;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.api.InvalidSpecException;
@@ -47,7 +48,31 @@ final class Dto {
    */
   record SpecJson(String name, Integer instances, String memory, String disk, String command,
       Map<String, String> env, Map<String, String> secretEnv, List<String> routes,
-      HealthCheckJson healthCheck, String cartridge) {}
+      HealthCheckJson healthCheck, String cartridge, HooksJson hooks, Boolean noRoute) {}
+
+  /** Stackato hooks: shell commands per phase. */
+  record HooksJson(List<String> preStaging, List<String> postStaging, List<String> preRunning) {
+    static HooksJson of(Hooks h) {
+      return new HooksJson(h.preStaging(), h.postStaging(), h.preRunning());
+    }
+
+    Hooks toHooks() {
+      return new Hooks(orEmpty(preStaging, "pre_staging"), orEmpty(postStaging, "post_staging"),
+          orEmpty(preRunning, "pre_running"));
+    }
+
+    private static List<String> orEmpty(List<String> commands, String field) {
+      if (commands == null) {
+        return List.of();
+      }
+      for (String c : commands) {
+        if (c == null || c.isBlank()) {
+          throw new InvalidSpecException("hooks." + field, String.valueOf(c), "a hook must be a command");
+        }
+      }
+      return commands;
+    }
+  }
 
   record AppJson(String id, String name, SpecJson spec, String state, String packageState,
       String packageSha256, String dropletSha256, List<String> urls, long version,
@@ -124,7 +149,7 @@ final class Dto {
         s.command().orElse(null), new TreeMap<>(s.env()), secrets, s.routes(),
         new HealthCheckJson(hc.type().name().toLowerCase(Locale.ROOT), hc.endpoint(),
             hc.startTimeout().toMillis()),
-        s.cartridge().orElse(null));
+        s.cartridge().orElse(null), HooksJson.of(s.hooks()), s.noRoute());
   }
 
   /**
@@ -182,7 +207,17 @@ final class Dto {
       b.healthCheck(healthCheck(j.healthCheck()));
     }
     b.cartridge(j.cartridge());
+    hooksAndRoute(j, b);
     return b.build();
+  }
+
+  private static void hooksAndRoute(SpecJson j, AppSpec.Builder b) {
+    if (j.hooks() != null) {
+      b.hooks(j.hooks().toHooks());
+    }
+    if (j.noRoute() != null) {
+      b.noRoute(j.noRoute());
+    }
   }
 
   private static HealthCheck healthCheck(HealthCheckJson j) {
@@ -230,6 +265,7 @@ final class Dto {
     if (j.healthCheck() != null) {
       b.healthCheck(healthCheck(j.healthCheck()));
     }
+    hooksAndRoute(j, b);
     return b.build();
   }
 

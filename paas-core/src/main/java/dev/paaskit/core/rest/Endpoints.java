@@ -187,7 +187,8 @@ final class Endpoints {
     String name = r.param("name");
     Redactor redactor = Redactor.of(controller.find(name).map(App::spec));
     if (r.flag("follow")) {
-      controller.get(name);
+      // No existence check: a push follows the events of an app it is about to create.
+      AppSpec.checkName(name);
       FollowStream<Event> stream = new FollowStream<>(name, r.exchange(), executor, clock,
           heartbeat, e -> Dto.event(e, redactor), n -> Map.of("dropped", n), follows::remove);
       follow(r, stream, followEvents(name, stream));
@@ -225,13 +226,8 @@ final class Endpoints {
     stream.start(subscription, r);
   }
 
-  /**
-   * Subscribes {@code listener} to the app's events as they happen. This branch's
-   * {@link Controller} cannot do that yet: {@code Controller.followEvents} joins the API on
-   * main, and then this method becomes {@code return controller.followEvents(name, listener);}.
-   */
+  /** Streams the app's events as they happen, until the client goes away. */
   private AutoCloseable followEvents(String name, Consumer<Event> listener) {
-    throw new HttpError(501, "not_implemented", null,
-        "following events needs a controller with followEvents; this server has none");
+    return controller.followEvents(name, listener);
   }
 }
