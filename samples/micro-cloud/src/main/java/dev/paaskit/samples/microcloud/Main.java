@@ -1,36 +1,67 @@
 package dev.paaskit.samples.microcloud;
 
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
 
 /** The {@code paaskit} command line. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.out, System.err, System.getenv()));
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
-      usage(out);
+    return run(args, out, err, System.getenv());
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env)
+      throws Exception {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      usage(args.length == 0 ? err : out);
       return args.length == 0 ? 2 : 0;
     }
-    switch (args[0]) {
+    String command = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (command) {
       case "demo":
+        if (rest.length > 0) {
+          out.println("usage: paaskit demo\n  Starts a micro cloud with 2 nodes, pushes a Python app with 3 "
+              + "instances, routes 6 requests to it and prints push-to-first-request.");
+          return rest[0].equals("--help") ? 0 : 2;
+        }
         return new Demo(out).run();
+      case "serve":
+        if (Arrays.asList(rest).contains("--help")) {
+          out.println("usage: " + Serve.USAGE);
+          return 0;
+        }
+        try {
+          return new Serve(out, env).run(Args.parse(rest, Map.of("--api-port", "", "--router-port", "",
+              "--nodes", "", "--data", ""), Set.of(), Set.of(), 0));
+        } catch (Args.UsageException e) {
+          err.println("paaskit serve: " + e.getMessage());
+          err.println("usage: " + Serve.USAGE);
+          return 2;
+        }
       default:
-        err.println("paaskit: unknown command '" + args[0] + "'");
+        if (Cli.COMMANDS.containsKey(command)) {
+          return new Cli(out, err, env).run(command, rest);
+        }
+        err.println("paaskit: unknown command '" + command + "'");
         usage(err);
         return 2;
     }
   }
 
   private static void usage(PrintStream out) {
-    out.println("usage: paaskit <command>");
+    out.println("usage: paaskit <command> [options]    (paaskit <command> --help for details)");
     out.println();
-    out.println("commands:");
-    out.println("  demo    start a micro cloud with 2 nodes, push a Python app with 3 instances,");
-    out.println("          route requests to it, print the answers and push-to-first-request");
-    out.println("  test    build everything and run all tests (handled by the ./paaskit script)");
+    out.println("  demo     start a micro cloud, push a Python app with 3 instances, route requests to it");
+    out.println("  serve    run a micro cloud (every role, process nodes) until interrupted");
+    out.println(Cli.summary());
+    out.println("  test     build everything and run all tests (handled by the ./paaskit script)");
   }
 }

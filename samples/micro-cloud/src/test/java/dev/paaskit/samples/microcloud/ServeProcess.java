@@ -1,0 +1,103 @@
+package dev.paaskit.samples.microcloud;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code paaskit serve} in a child JVM, as a user runs it. */
+final class ServeProcess implements AutoCloseable {
+  private static final Pattern API = Pattern.compile("^api: http://127\\.0\\.0\\.1:(\\d+)$");
+  private static final Pattern ROUTER = Pattern.compile("^router: http://127\\.0\\.0\\.1:(\\d+)$");
+
+  private final Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+  private final CountDownLatch ready = new CountDownLatch(2);
+  private volatile int apiPort;
+  private volatile int routerPort;
+
+  private ServeProcess(Path data) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    process = new ProcessBuilder(java, "-Dsun.net.httpserver.nodelay=true",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
+        "--api-port", "0", "--router-port", "0", "--nodes", "2", "--data", data.toString())
+        .redirectErrorStream(true).start();
+    Thread reader = new Thread(this::read, "serve-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts serve on {@code data} and returns once it prints its API and router addresses. */
+  static ServeProcess start(Path data) throws Exception {
+    ServeProcess serve = new ServeProcess(data);
+    if (!serve.ready.await(60, TimeUnit.SECONDS)) {
+      serve.kill9();
+      throw new AssertionError("serve did not start within 60 s; it printed:\n"
+          + String.join("\n", serve.output));
+    }
+    return serve;
+  }
+
+  private void read() {
+    try (BufferedReader r = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        output.add(line);
+        Matcher api = API.matcher(line);
+        Matcher router = ROUTER.matcher(line);
+        if (api.matches()) {
+          apiPort = Integer.parseInt(api.group(1));
+          ready.countDown();
+        } else if (router.matches()) {
+          routerPort = Integer.parseInt(router.group(1));
+          ready.countDown();
+        }
+      }
+    } catch (IOException e) {
+      output.add("(output ended: " + e + ")");
+    }
+  }
+
+  String apiUrl() {
+    return "http://127.0.0.1:" + apiPort;
+  }
+
+  int routerPort() {
+    return routerPort;
+  }
+
+  List<String> output() {
+    return List.copyOf(output);
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is stopped cleanly. */
+  void kill9() throws InterruptedException {
+    process.toHandle().destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, as Ctrl-C or a service manager would; returns the exit code. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("serve did not stop within 60 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      terminate();
+    }
+  }
+}
