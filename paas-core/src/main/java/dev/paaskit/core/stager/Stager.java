@@ -212,7 +212,8 @@ public final class Stager implements StagingService, Role {
         log.accept("-----> Detected " + c.name() + " " + c.version() + " (" + d.explanation() + ")");
         return c;
       }
-      looksFor.add(c.name() + ": " + d.explanation());
+      looksFor.add(d.explanation().startsWith(c.name() + ":") ? d.explanation()
+          : c.name() + ": " + d.explanation());
     }
     throw new StagingException("no cartridge recognised the app's files. The app holds: "
         + listing(appDir) + ". Cartridges look for: " + String.join("; ", looksFor)

@@ -36,6 +36,11 @@ final class InstanceWait implements AutoCloseable {
     this.out = out;
     this.since = since;
     this.follow = controller.followEvents(app, events::add);
+    if (controller.find(app).isPresent()) {
+      // Announce only instances that start from now on, not those already serving.
+      controller.instances(app).stream().filter(i -> i.state() == InstanceState.RUNNING)
+          .forEach(i -> announced.add(i.instanceId()));
+    }
   }
 
   /**
