@@ -50,6 +50,11 @@ final class ApiClient implements AutoCloseable {
     return get(HttpUrl.get(url() + "/v1/info")).path("router_port").asInt(Connection.DEFAULT_ROUTER_PORT);
   }
 
+  /** The domain default routes live under, as the server reports it. */
+  String domain() throws IOException {
+    return get(HttpUrl.get(url() + "/v1/info")).path("domain").asText("localhost");
+  }
+
   Environment environment(String app, boolean showSecrets) throws IOException {
     HttpUrl u = HttpUrl.get(url() + "/v1/apps").newBuilder().addPathSegment(app).addPathSegment("env")
         .addQueryParameter("show_secrets", String.valueOf(showSecrets)).build();

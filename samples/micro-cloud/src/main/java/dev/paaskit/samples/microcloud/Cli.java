@@ -8,6 +8,7 @@ import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.api.LogEntry;
 import dev.paaskit.api.PaasException;
 import dev.paaskit.api.StagingException;
+import dev.paaskit.core.rest.ApiException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -70,6 +71,9 @@ final class Cli {
     Args args;
     try {
       args = Args.parse(argv, spec.options, spec.repeatable, spec.switches, spec.positionals);
+      if (args.has("--recent") && args.has("--follow")) {
+        throw new Args.UsageException("--recent and --follow do not go together");
+      }
     } catch (Args.UsageException e) {
       err.println("paaskit " + command + ": " + e.getMessage());
       err.println("usage: " + usage[1]);
@@ -92,7 +96,7 @@ final class Cli {
       err.println("staging failed: " + e.getMessage());
       e.output().forEach(l -> err.println("  " + l));
       return 1;
-    } catch (PaasException e) {
+    } catch (PaasException | ApiException e) {
       err.println("paaskit " + command + ": " + e.getMessage());
       return 1;
     } catch (IOException | java.io.UncheckedIOException e) {
@@ -205,9 +209,6 @@ final class Cli {
   private int logs(Controller c, Args args) throws Exception {
     String name = args.required(0, "app name");
     if (args.has("--follow")) {
-      if (args.has("--recent")) {
-        throw new Args.UsageException("--recent and --follow do not go together");
-      }
       CountDownLatch forever = new CountDownLatch(1);
       try (AutoCloseable follow = c.followLogs(name, l -> out.println(format(l)))) {
         forever.await();

@@ -33,6 +33,24 @@ public final class Main {
           return rest[0].equals("--help") ? 0 : 2;
         }
         return new Demo(out).run();
+      case "bench":
+        if (rest.length >= 1 && rest[0].equals("push")) {
+          try {
+            Args a = Args.parse(java.util.Arrays.copyOfRange(rest, 1, rest.length),
+                Map.of("--runs", ""), Set.of(), Set.of(), 0);
+            int runs = a.intOption("--runs", 5);
+            if (runs < 1) {
+              throw new Args.UsageException("--runs must be at least 1");
+            }
+            return new BenchPush(out).run(runs);
+          } catch (Args.UsageException e) {
+            err.println("paaskit bench push: " + e.getMessage());
+            return 2;
+          }
+        }
+        err.println("usage: paaskit bench push [--runs N]\n  push-to-first-200 of a small Python app "
+            + "over the REST API, fresh bits and unchanged bits, median of N runs (default 5)");
+        return rest.length == 1 && rest[0].equals("--help") ? 0 : 2;
       case "serve":
         if (Arrays.asList(rest).contains("--help")) {
           out.println("usage: " + Serve.USAGE);
@@ -62,6 +80,7 @@ public final class Main {
     out.println("  demo     start a micro cloud, push a Python app with 3 instances, route requests to it");
     out.println("  serve    run a micro cloud (every role, process nodes) until interrupted");
     out.println(Cli.summary());
+    out.println("  bench    benchmarks: 'bench push' measures push-to-first-200");
     out.println("  test     build everything and run all tests (handled by the ./paaskit script)");
   }
 }

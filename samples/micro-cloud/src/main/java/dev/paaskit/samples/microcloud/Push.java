@@ -116,6 +116,13 @@ final class Push {
       String[] p = keyValue(kv, "--secret-env");
       spec.secretEnv(p[0], Secret.of(p[1]));
     }
+    if (app != null && app.randomRoute() && app.routes().isEmpty() && !app.noRoute()) {
+      spec.route(name + "-" + randomWord() + "." + client.domain());
+    }
+    if (app != null && !app.services().isEmpty()) {
+      err.println("warning: services " + app.services() + " are not bound: this cloud has no "
+          + "service brokers yet");
+    }
     AppSpec built = spec.build();
 
     Path bits = app != null && app.path().isPresent() && base != null
@@ -174,6 +181,16 @@ final class Push {
       Path p = Path.of(clean);
       return matchers.stream().anyMatch(m -> m.matches(p));
     };
+  }
+
+  /** Eight letters for a random route, as Cloud Foundry's random-route gives. */
+  private static String randomWord() {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      b.append((char) ('a' + random.nextInt(26)));
+    }
+    return b.toString();
   }
 
   private static String[] keyValue(String kv, String option) throws Args.UsageException {

@@ -58,6 +58,8 @@ class ServeCliEndToEndTest {
   void startServe() throws Exception {
     data = tmp.resolve("data");
     serve = ServeProcess.start(data);
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(data.resolve("admin-token"))), "only its owner reads the token");
   }
 
   @AfterAll
@@ -132,6 +134,18 @@ class ServeCliEndToEndTest {
     assertFalse(events.all().contains("hunter2") || logs.all().contains("hunter2") || push.all().contains("hunter2"));
     Run shown = cli("env", "hello", "--show-secrets");
     assertTrue(shown.out().contains("DB_PASSWORD=hunter2"), shown.out());
+  }
+
+  @Test
+  @Order(2)
+  void withoutTheTokenEveryCallIsRefused() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"apps"}, new PrintStream(OutputStream.nullOutputStream()),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        Map.of("PAASKIT_API", serve.apiUrl(), "PAASKIT_TOKEN", "wrong-token"));
+    assertEquals(1, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("the bearer token is not this server's admin token"),
+        err.toString());
   }
 
   @Test
