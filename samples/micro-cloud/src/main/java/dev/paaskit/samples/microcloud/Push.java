@@ -138,6 +138,8 @@ final class Push {
         }
       }
       out.println("Pushing " + built.name() + " from " + bits);
+      out.println("Uploading " + (Files.isDirectory(upload) ? "the folder" : Files.size(upload)
+          + " bytes") + (ignores.isEmpty() ? "" : " without " + ignores) + ", then staging:");
       Controller c = client.controller();
       Instant since = Instant.now();
       try (InstanceWait wait = new InstanceWait(c, built.name(), out, since)) {
