@@ -28,10 +28,6 @@ import dev.paaskit.core.protocol.StartInstance;
 import dev.paaskit.core.protocol.StopInstance;
 import dev.paaskit.core.protocol.Subjects;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +65,6 @@ import org.slf4j.LoggerFactory;
 public final class NodeAgent implements Role {
   private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
-  private static final int PROBE_TIMEOUT_MILLIS = 250;
   private static final int CRASH_OUTPUT_LINES = 20;
 
   private final Options options;
@@ -385,24 +380,12 @@ public final class NodeAgent implements Role {
   }
 
   private boolean healthy(Instance inst) {
-    int port = inst.report.port();
-    if ("HTTP".equals(inst.command.healthCheckType())) {
-      try {
-        HttpURLConnection c = (HttpURLConnection) new URL("http", options.address, port,
-            inst.command.healthCheckEndpoint()).openConnection();
-        c.setConnectTimeout(PROBE_TIMEOUT_MILLIS);
-        c.setReadTimeout(PROBE_TIMEOUT_MILLIS * 4);
-        int status = c.getResponseCode();
-        c.disconnect();
-        return status >= 200 && status < 300;
-      } catch (IOException e) {
-        return false;
-      }
-    }
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(options.address, port), PROBE_TIMEOUT_MILLIS);
-      return true;
-    } catch (IOException e) {
+    try {
+      return options.prober.healthy(new HealthProber.Probe(inst.id(), inst.command.appName(),
+          inst.command.index(), inst.command.healthCheckType(), options.address,
+          inst.report.port(), inst.command.healthCheckEndpoint()));
+    } catch (RuntimeException e) {
+      log.warn("node {}: health prober failed for {}: {}", options.id, inst.id(), e.toString());
       return false;
     }
   }
@@ -628,6 +611,7 @@ public final class NodeAgent implements Role {
     long logBytes = 1 << 20;
     Map<String, String> baseEnv;
     DropletUnpacker unpacker;
+    HealthProber prober = HealthProber.NETWORK;
   }
 
   /**
@@ -748,6 +732,13 @@ public final class NodeAgent implements Role {
     public Builder baseEnv(Map<String, String> env) {
       once("baseEnv");
       o.baseEnv = Map.copyOf(env);
+      return this;
+    }
+
+    /** How the node checks health; default {@link HealthProber#NETWORK}. */
+    public Builder healthProber(HealthProber prober) {
+      once("healthProber");
+      o.prober = Objects.requireNonNull(prober, "prober");
       return this;
     }
 

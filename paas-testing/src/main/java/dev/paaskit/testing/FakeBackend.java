@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A container backend whose containers live in memory: nothing is executed. A started container
  * is "running" until it is stopped or a test crashes it; with {@link #serveHttp()} each one also
  * answers HTTP on 127.0.0.1:$PORT with {@code instance <index>}, so the real router and port
- * health checks can be exercised. Every container keeps its spec for assertions.
+ * health checks can be exercised. A container whose command is {@code crash N} exits with code N
+ * as soon as it starts. Every container keeps its spec for assertions.
  *
  * <pre>{@code
  * FakeBackend backend = FakeBackend.create();
@@ -99,7 +100,15 @@ public final class FakeBackend implements ContainerBackend {
       // Under the lock, so a concurrent crash or stop cannot report the exit before this line.
       c.spec.listener().onOutput(ContainerListener.Stream.STDOUT, "fake container " + id + " started");
     }
+    java.util.regex.Matcher crash = CRASH.matcher(c.spec.command());
+    if (crash.matches()) {
+      c.spec.listener().onOutput(ContainerListener.Stream.STDERR, "crashing with exit code " + crash.group(1));
+      end(c, ExitStatus.exited(Integer.parseInt(crash.group(1))));
+    }
   }
+
+  /** A command {@code crash N} exits with code N as soon as it starts: an app that cannot start. */
+  private static final java.util.regex.Pattern CRASH = java.util.regex.Pattern.compile("crash (\\d{1,3})");
 
   @Override
   public CompletableFuture<ExitStatus> stop(String id, Duration grace) {

@@ -362,7 +362,12 @@ public final class HealthManager implements Role, ActualState {
         events.publish(EventType.INSTANCE_FAILED, r.appName(), "instance " + r.index()
             + " failed after " + h.count + " crashes in a row", attrs);
       } else {
-        h.nextAllowedNanos = context.clock().nanoTime() + policy.delayAfter(h.count).toNanos();
+        Duration delay = policy.delayAfter(h.count);
+        h.nextAllowedNanos = context.clock().nanoTime() + delay.toNanos();
+        if (!delay.isZero()) {
+          // Restart when the back-off ends, not at the next sweep, which may be much later.
+          context.clock().schedule(delay, this::requestPass);
+        }
       }
     }
   }

@@ -29,6 +29,10 @@ public record HealthOptions(Duration heartbeatInterval, int missedHeartbeats,
     return new HealthOptions(heartbeatInterval, missedHeartbeats, sweepInterval, startAckTimeout, policy);
   }
 
+  public HealthOptions withSweepInterval(Duration interval) {
+    return new HealthOptions(heartbeatInterval, missedHeartbeats, interval, startAckTimeout, restartPolicy);
+  }
+
   public HealthOptions withHeartbeat(Duration interval, int missed) {
     return new HealthOptions(interval, missed, sweepInterval, startAckTimeout, restartPolicy);
   }

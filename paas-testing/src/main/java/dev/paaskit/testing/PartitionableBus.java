@@ -1,0 +1,79 @@
+package dev.paaskit.testing;
+
+import dev.paaskit.api.spi.Message;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.Subscription;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One node's view of a shared bus that a test can cut: while cut, what the node publishes is lost
+ * and nothing reaches its subscriptions, as when its network link is down. Closing it closes
+ * nothing of the shared bus.
+ */
+final class PartitionableBus implements MessageBus {
+  private final MessageBus bus;
+  private volatile boolean cut;
+
+  PartitionableBus(MessageBus bus) {
+    this.bus = bus;
+  }
+
+  void cut() {
+    cut = true;
+  }
+
+  void heal() {
+    cut = false;
+  }
+
+  boolean isCut() {
+    return cut;
+  }
+
+  @Override
+  public void publish(String subject, byte[] data) {
+    if (!cut) {
+      bus.publish(subject, data);
+    }
+  }
+
+  @Override
+  public void publish(String subject, String replyTo, byte[] data) {
+    if (!cut) {
+      bus.publish(subject, replyTo, data);
+    }
+  }
+
+  @Override
+  public Subscription subscribe(String subject, dev.paaskit.api.spi.MessageHandler handler) {
+    return bus.subscribe(subject, m -> {
+      if (!cut) {
+        handler.onMessage(m);
+      }
+    });
+  }
+
+  @Override
+  public Subscription subscribe(String subject, String queueGroup,
+      dev.paaskit.api.spi.MessageHandler handler) {
+    return bus.subscribe(subject, queueGroup, m -> {
+      if (!cut) {
+        handler.onMessage(m);
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Message> request(String subject, byte[] data, Duration timeout) {
+    if (cut) {
+      return CompletableFuture.failedFuture(new TimeoutException(
+          "request on " + subject + " from a partitioned node"));
+    }
+    return bus.request(subject, data, timeout);
+  }
+
+  @Override
+  public void close() {}
+}

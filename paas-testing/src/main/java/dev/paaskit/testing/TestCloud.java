@@ -1,0 +1,593 @@
+package dev.paaskit.testing;
+
+import dev.paaskit.api.App;
+import dev.paaskit.api.AppSpec;
+import dev.paaskit.api.Controller;
+import dev.paaskit.api.CrashInfo;
+import dev.paaskit.api.InstanceState;
+import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.api.NodeCapacity;
+import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.CartridgeSource;
+import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.ContainerBackend;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.PlacementStrategy;
+import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.core.PaasCloud;
+import dev.paaskit.core.PaasKit;
+import dev.paaskit.core.blob.InMemoryBlobStore;
+import dev.paaskit.core.bus.BusInterceptor;
+import dev.paaskit.core.bus.InProcessBus;
+import dev.paaskit.core.health.HealthOptions;
+import dev.paaskit.core.health.RestartPolicy;
+import dev.paaskit.core.store.InMemoryStateStore;
+import dev.paaskit.core.util.Trees;
+import dev.paaskit.node.HealthProber;
+import dev.paaskit.node.NodeAgent;
+import dev.paaskit.node.PortAllocator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * A whole cloud in one JVM for tests of deployment logic: an in-process bus, in-memory stores,
+ * fake nodes, and a {@link VirtualClock} that drives every timer. Nothing sleeps: a wait lets the
+ * cloud finish what it is doing, and when nothing is left to do moves virtual time to the next
+ * timer (a heartbeat, a timeout, a back-off), until the condition holds or a virtual-time limit
+ * passes. A crash-looping app reaching FAILED after minutes of back-off takes milliseconds.
+ *
+ * <pre>{@code
+ * try (TestCloud cloud = TestCloud.builder().nodes(3).build()) {
+ *   cloud.push(AppSpec.builder("web").instances(3).build());
+ *   cloud.awaitRunning("web", 3);
+ *   cloud.crash("web", 0, 137);
+ *   cloud.awaitRunning("web", 3);
+ * }
+ * }</pre>
+ *
+ * <p>Use it from one test thread at a time. With {@link PaasTest}, the extension builds and closes
+ * it for you.
+ */
+public final class TestCloud implements AutoCloseable {
+  private final PaasCloud cloud;
+  private final VirtualClock clock;
+  private final TestExecutor executor;
+  private final Path tmp;
+  private final Map<String, ContainerBackend> backends;
+  private final Map<String, PartitionableBus> nodeBuses;
+  private final Map<String, FaultyBlobStore> nodeBlobs;
+  private final Set<String> unhealthyApps = ConcurrentHashMap.newKeySet();
+  private final List<BusFault> busFaults = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Duration maxVirtualWait;
+  private final Duration realTimeout;
+  private final AtomicInteger folders = new AtomicInteger();
+
+  private record BusFault(String subjectPrefix, Duration delay) {}
+
+  private TestCloud(Builder b) {
+    this.clock = b.clock;
+    this.executor = new TestExecutor(b.name);
+    this.maxVirtualWait = b.maxVirtualWait;
+    this.realTimeout = b.realTimeout;
+    try {
+      this.tmp = Files.createTempDirectory("paaskit-test-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    InProcessBus bus = InProcessBus.builder().executor(executor).clock(clock)
+        .addInterceptor(this::applyBusFaults).build();
+    StateStore store = new InMemoryStateStore();
+    BlobStore blobs = new InMemoryBlobStore();
+    PaasKit.Builder kit = PaasKit.builder().name(b.name).clock(clock).executor(executor).bus(bus)
+        .stateStore(store).blobStore(blobs).cartridges(b.cartridges).workDir(tmp.resolve("cloud"))
+        .healthOptions(HealthOptions.DEFAULTS.withHeartbeat(b.heartbeat, b.missedHeartbeats)
+            .withRestartPolicy(b.restartPolicy).withSweepInterval(b.sweep));
+    if (b.placement != null) {
+      kit.placement(b.placement);
+    }
+    if (b.router) {
+      kit.router("127.0.0.1", 0);
+    } else {
+      kit.noRouter();
+    }
+    Map<String, ContainerBackend> be = new LinkedHashMap<>();
+    Map<String, PartitionableBus> buses = new LinkedHashMap<>();
+    Map<String, FaultyBlobStore> nodeBlobStores = new LinkedHashMap<>();
+    PortAllocator ports = PortAllocator.create();
+    for (int i = 1; i <= b.nodes; i++) {
+      String id = "n" + i;
+      ContainerBackend backend = b.backends.apply(id);
+      be.put(id, backend);
+      PartitionableBus nodeBus = new PartitionableBus(bus);
+      buses.put(id, nodeBus);
+      FaultyBlobStore nodeBlobs = new FaultyBlobStore(blobs, clock);
+      nodeBlobStores.put(id, nodeBlobs);
+      NodeAgent.Builder node = NodeAgent.builder().id(id)
+          .capacity(NodeCapacity.of(b.nodeMemory, b.nodeDisk)).backend(backend).ports(ports)
+          .workDir(tmp.resolve("nodes").resolve(id)).heartbeatInterval(b.heartbeat)
+          .stopGrace(Duration.ofSeconds(10)).healthProber(this::probe);
+      if (!b.zones.isEmpty()) {
+        node.zone(b.zones.get((i - 1) % b.zones.size()));
+      }
+      kit.addRole(ctx -> node.create(new NodeContext(ctx, nodeBus, nodeBlobs)));
+    }
+    this.backends = Map.copyOf(be);
+    this.nodeBuses = Map.copyOf(buses);
+    this.nodeBlobs = Map.copyOf(nodeBlobStores);
+    PaasCloud built = kit.build();
+    try {
+      built.start();
+    } catch (RuntimeException e) {
+      executor.close();
+      store.close();
+      bus.close();
+      Trees.deleteQuietly(tmp);
+      throw e;
+    }
+    this.cloud = built;
+    until(() -> controller().nodes().size() == b.nodes, () -> b.nodes + " nodes to join, have "
+        + controller().nodes());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A node's parts of the cloud, with its own faulty bus and blob store. */
+  private record NodeContext(CloudContext cloud, MessageBus bus, BlobStore blobStore)
+      implements CloudContext {
+    @Override
+    public String cloudName() {
+      return cloud.cloudName();
+    }
+
+    @Override
+    public String domain() {
+      return cloud.domain();
+    }
+
+    @Override
+    public StateStore stateStore() {
+      return cloud.stateStore();
+    }
+
+    @Override
+    public Clock clock() {
+      return cloud.clock();
+    }
+
+    @Override
+    public java.util.concurrent.Executor executor() {
+      return cloud.executor();
+    }
+  }
+
+  // ---- the cloud
+
+  public Controller controller() {
+    return cloud.controller();
+  }
+
+  public PaasCloud cloud() {
+    return cloud;
+  }
+
+  public VirtualClock clock() {
+    return clock;
+  }
+
+  /** Node ids, {@code n1} to {@code nN}. */
+  public List<String> nodeIds() {
+    return List.copyOf(new TreeMap<>(backends).keySet());
+  }
+
+  /** The fake backend of a node, to look at what it runs. */
+  public FakeBackend backend(String nodeId) {
+    ContainerBackend b = Objects.requireNonNull(backends.get(nodeId), () -> "no node " + nodeId);
+    if (b instanceof FakeBackend fake) {
+      return fake;
+    }
+    throw new IllegalStateException("node " + nodeId + " runs " + b.name() + ", not the fake backend");
+  }
+
+  /** The router's port, for a cloud built with {@code router(true)}. */
+  public int routerPort() {
+    return cloud.routerPort().orElseThrow(() -> new IllegalStateException("built without a router"));
+  }
+
+  // ---- acting
+
+  /**
+   * Pushes {@code spec} with a folder the {@link StubCartridge} stages in microseconds, and
+   * returns once the app is stored and started (not once its instances run).
+   */
+  public App push(AppSpec spec) {
+    try {
+      Path folder = StubCartridge.appFolder(tmp.resolve("apps").resolve(
+          String.valueOf(folders.incrementAndGet())), spec.name());
+      return await(controller().push(spec, folder, line -> { }), "the push of " + spec.name());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Lets the cloud run until {@code future} completes; returns its value or throws its failure. */
+  public <T> T await(CompletableFuture<T> future, String what) {
+    until(future::isDone, () -> what + " to complete");
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new CompletionException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted waiting for " + what, e);
+    }
+  }
+
+  /** Lets the cloud finish what it is doing now, without moving virtual time. */
+  public void settle() {
+    try {
+      if (!executor.awaitQuiet(clock::blockedThreads, realTimeout)) {
+        throw new AssertionError("the cloud was still busy after " + realTimeout.toSeconds()
+            + " s of real time");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Moves virtual time forward by {@code amount}, letting the cloud act at every timer on the way. */
+  public void advance(Duration amount) {
+    long target = clock.nanoTime() + amount.toNanos();
+    settle();
+    while (true) {
+      var next = clock.nextTimer();
+      if (next.isEmpty() || clock.nanoTime() + next.get().toNanos() > target) {
+        clock.advance(Duration.ofNanos(target - clock.nanoTime()));
+        settle();
+        return;
+      }
+      clock.advance(next.get());
+      settle();
+    }
+  }
+
+  /**
+   * Returns once {@code condition} holds, moving virtual time from timer to timer whenever the
+   * cloud has nothing left to do.
+   *
+   * @throws AssertionError with {@code seen} once the virtual-time limit (or, as a safety net, the
+   *     real-time limit) passes
+   */
+  public void until(BooleanSupplier condition, Supplier<String> seen) {
+    long virtualLimit = clock.nanoTime() + maxVirtualWait.toNanos();
+    long realDeadline = System.nanoTime() + realTimeout.toNanos();
+    Duration started = clock.elapsed();
+    while (true) {
+      settle();
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      var next = clock.nextTimer();
+      boolean timeLeft = next.isPresent() && clock.nanoTime() + next.get().toNanos() <= virtualLimit;
+      if (!timeLeft || System.nanoTime() - realDeadline > 0) {
+        throw new AssertionError("expected " + seen.get() + " (gave up after "
+            + clock.elapsed().minus(started).toMillis() + " ms of virtual time)");
+      }
+      clock.advance(next.get());
+    }
+  }
+
+  // ---- assertions
+
+  /** The app's instances in {@code state}. */
+  public List<InstanceStatus> instances(String app, InstanceState state) {
+    return controller().instances(app).stream().filter(i -> i.state() == state).collect(Collectors.toList());
+  }
+
+  /**
+   * Waits until exactly {@code count} instances of {@code app} are RUNNING and none is starting;
+   * fails naming what was found: {@code expected 3 RUNNING instances of web, found 2 RUNNING and
+   * 1 CRASHED (exit 137, memory limit) on node n2}.
+   */
+  public void awaitRunning(String app, int count) {
+    until(() -> {
+      List<InstanceStatus> all = controller().instances(app);
+      return all.stream().filter(i -> i.state() == InstanceState.RUNNING).count() == count
+          && all.stream().noneMatch(i -> i.state() == InstanceState.STARTING);
+    }, () -> count + " RUNNING instances of " + app + ", found " + describe(app));
+  }
+
+  /** What the app's instances are doing now, as a sentence. */
+  public String describe(String app) {
+    List<InstanceStatus> all = controller().instances(app);
+    if (all.isEmpty()) {
+      return "no instances";
+    }
+    Map<InstanceState, List<InstanceStatus>> byState = new TreeMap<>();
+    for (InstanceStatus i : all) {
+      byState.computeIfAbsent(i.state(), s -> new ArrayList<>()).add(i);
+    }
+    List<String> parts = new ArrayList<>();
+    byState.forEach((state, list) -> {
+      StringBuilder b = new StringBuilder().append(list.size()).append(' ').append(state);
+      if (state == InstanceState.CRASHED || state == InstanceState.FAILED) {
+        for (InstanceStatus i : list) {
+          CrashInfo c = i.crash().orElse(null);
+          b.append(" (");
+          if (c == null) {
+            b.append("no details");
+          } else {
+            b.append(c.exitCode() >= 0 ? "exit " + c.exitCode() : c.reason());
+            if (c.memoryLimitExceeded()) {
+              b.append(", memory limit");
+            }
+          }
+          b.append(") on node ").append(i.nodeId());
+        }
+      }
+      parts.add(b.toString());
+    });
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
+  }
+
+  // ---- faults
+
+  private InstanceStatus running(String app, int index) {
+    return controller().instances(app).stream()
+        .filter(i -> i.index() == index && i.state() == InstanceState.RUNNING).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no RUNNING instance " + index + " of " + app
+            + ": " + describe(app)));
+  }
+
+  /** Ends instance {@code index} of {@code app} as if its process exited with {@code exitCode}. */
+  public void crash(String app, int index, int exitCode) {
+    InstanceStatus i = running(app, index);
+    backend(i.nodeId()).crash(i.instanceId(), exitCode);
+  }
+
+  /** Ends instance {@code index} of {@code app} as if it exceeded its memory limit. */
+  public void killForMemory(String app, int index) {
+    InstanceStatus i = running(app, index);
+    backend(i.nodeId()).killForMemory(i.instanceId());
+  }
+
+  /** Stops a node's agent abruptly: it is cut off and its instances die with it. */
+  public void killNode(String nodeId) {
+    partition(nodeId);
+    try {
+      cloud.role("node-" + nodeId).orElseThrow().stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not stop node " + nodeId, e);
+    }
+  }
+
+  /** Cuts a node off the bus: it neither hears nor is heard, but keeps running. */
+  public void partition(String nodeId) {
+    bus(nodeId).cut();
+  }
+
+  /** Freezes a node: to the rest of the cloud, the same as a partition. */
+  public void freezeNode(String nodeId) {
+    partition(nodeId);
+  }
+
+  /** Reconnects a partitioned or frozen node. */
+  public void heal(String nodeId) {
+    bus(nodeId).heal();
+  }
+
+  private PartitionableBus bus(String nodeId) {
+    return Objects.requireNonNull(nodeBuses.get(nodeId), () -> "no node " + nodeId);
+  }
+
+  /** Makes a node's droplet downloads fail (true) or work again (false). */
+  public void failDropletDownloads(String nodeId, boolean failing) {
+    blobs(nodeId).fail(failing);
+  }
+
+  /** Makes each droplet download on a node take {@code delay} of virtual time; zero to restore. */
+  public void slowDropletDownloads(String nodeId, Duration delay) {
+    blobs(nodeId).delay(delay);
+  }
+
+  private FaultyBlobStore blobs(String nodeId) {
+    return Objects.requireNonNull(nodeBlobs.get(nodeId), () -> "no node " + nodeId);
+  }
+
+  /** Makes every health check of {@code app}'s instances fail (true) or pass again (false). */
+  public void failHealthChecks(String app, boolean failing) {
+    if (failing) {
+      unhealthyApps.add(app);
+    } else {
+      unhealthyApps.remove(app);
+    }
+  }
+
+  private boolean probe(HealthProber.Probe probe) {
+    return !unhealthyApps.contains(probe.appName());
+  }
+
+  /** Drops every bus message whose subject starts with {@code subjectPrefix}. */
+  public void dropMessages(String subjectPrefix) {
+    busFaults.add(new BusFault(subjectPrefix, null));
+  }
+
+  /** Delays every bus message whose subject starts with {@code subjectPrefix} by virtual time. */
+  public void delayMessages(String subjectPrefix, Duration delay) {
+    busFaults.add(new BusFault(subjectPrefix, Objects.requireNonNull(delay, "delay")));
+  }
+
+  /** Lets every message through again. */
+  public void restoreMessages() {
+    busFaults.clear();
+  }
+
+  private void applyBusFaults(BusInterceptor.Chain chain) {
+    for (BusFault f : busFaults) {
+      if (chain.message().subject().startsWith(f.subjectPrefix())) {
+        if (f.delay() != null) {
+          clock.schedule(f.delay(), () -> chain.proceed(chain.message()));
+        }
+        return;
+      }
+    }
+    chain.proceed(chain.message());
+  }
+
+  @Override
+  public void close() {
+    try {
+      cloud.close();
+    } finally {
+      executor.close();
+      Trees.deleteQuietly(tmp);
+    }
+  }
+
+  /**
+   * Options of a test cloud. Defaults: 3 nodes of 4 GiB memory and 20 GiB disk, no zones, no
+   * router, the {@link StubCartridge}, heartbeats every second with 3 missed meaning dead, Cloud
+   * Foundry's restart policy, waits giving up after 1 hour of virtual time or 30 s of real time.
+   */
+  public static final class Builder {
+    private String name = "test-cloud";
+    private int nodes = 3;
+    private String nodeMemory = "4G";
+    private String nodeDisk = "20G";
+    private List<String> zones = List.of();
+    private boolean router;
+    private Duration heartbeat = Duration.ofSeconds(1);
+    private int missedHeartbeats = 3;
+    private RestartPolicy restartPolicy = RestartPolicy.CLOUD_FOUNDRY;
+    private Duration sweep = Duration.ofSeconds(1);
+    private PlacementStrategy placement;
+    private CartridgeSource cartridges = StubCartridge.source();
+    private Function<String, ContainerBackend> backends = id -> FakeBackend.create();
+    private VirtualClock clock = VirtualClock.create();
+    private Duration maxVirtualWait = Duration.ofHours(1);
+    private Duration realTimeout = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    public Builder nodes(int nodes) {
+      if (nodes < 0 || nodes > 10_000) {
+        throw new IllegalArgumentException("nodes must be between 0 and 10,000: " + nodes);
+      }
+      this.nodes = nodes;
+      return this;
+    }
+
+    /** Each node's capacity, such as {@code "4G"} and {@code "20G"}. */
+    public Builder nodeCapacity(String memory, String disk) {
+      NodeCapacity.of(memory, disk);
+      this.nodeMemory = memory;
+      this.nodeDisk = disk;
+      return this;
+    }
+
+    /** Zones given to nodes in turn: with {@code "z1", "z2"}, n1 is in z1, n2 in z2, n3 in z1. */
+    public Builder zones(String... zones) {
+      this.zones = List.of(zones);
+      return this;
+    }
+
+    /** Runs the real router too; instances then need a backend that answers HTTP. */
+    public Builder router(boolean router) {
+      this.router = router;
+      return this;
+    }
+
+    public Builder heartbeat(Duration interval, int missedBeforeDead) {
+      this.heartbeat = Objects.requireNonNull(interval, "interval");
+      this.missedHeartbeats = missedBeforeDead;
+      return this;
+    }
+
+    /** How often the health manager's backstop sweep runs; default 1 s. */
+    public Builder sweep(Duration interval) {
+      this.sweep = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    public Builder restartPolicy(RestartPolicy policy) {
+      this.restartPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    public Builder placement(PlacementStrategy placement) {
+      this.placement = Objects.requireNonNull(placement, "placement");
+      return this;
+    }
+
+    public Builder cartridges(CartridgeSource cartridges) {
+      this.cartridges = Objects.requireNonNull(cartridges, "cartridges");
+      return this;
+    }
+
+    /** The container backend of each node, by node id; default a {@link FakeBackend} each. */
+    public Builder backends(Function<String, ContainerBackend> perNode) {
+      this.backends = Objects.requireNonNull(perNode, "perNode");
+      return this;
+    }
+
+    public Builder clock(VirtualClock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How much virtual time a wait may move through before it fails; default 1 hour. */
+    public Builder maxVirtualWait(Duration limit) {
+      this.maxVirtualWait = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /** How much real time a wait may take before it fails; default 30 s. */
+    public Builder realTimeout(Duration timeout) {
+      this.realTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Builds and starts the cloud, and returns once every node has joined. */
+    public TestCloud build() {
+      return new TestCloud(this);
+    }
+  }
+}
