@@ -520,6 +520,8 @@ public final class NodeAgent implements Role {
           options.backend.remove(inst.id());
         }
         deleteTree(inst.dir);
+      } catch (java.nio.file.NoSuchFileException e) {
+        // Already gone, as when the node's whole folder is removed at shutdown: nothing to do.
       } catch (IOException | RuntimeException e) {
         log.warn("node {}: cleaning up {} failed: {}", options.id, inst.id(), e.toString());
       }

@@ -10,103 +10,56 @@ import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.AppState;
 import dev.paaskit.api.ConflictException;
 import dev.paaskit.api.EventType;
+import dev.paaskit.api.HealthCheck;
+import dev.paaskit.api.Hooks;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.api.InvalidSpecException;
-import dev.paaskit.api.NodeCapacity;
-import dev.paaskit.api.NodeState;
+import dev.paaskit.api.LogEntry;
 import dev.paaskit.api.NotFoundException;
 import dev.paaskit.api.Secret;
 import dev.paaskit.api.StagingException;
-import dev.paaskit.core.PaasCloud;
-import dev.paaskit.core.PaasKit;
-import dev.paaskit.core.health.HealthOptions;
-import dev.paaskit.core.store.InMemoryStateStore;
-import dev.paaskit.node.NodeAgent;
-import dev.paaskit.node.PortAllocator;
+import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The controller, scheduler and health manager together, on fake nodes. */
+/** The controller, scheduler and health manager together, on fake nodes in virtual time. */
+@PaasTest(nodes = 2, nodeMemory = "1G")
 @Timeout(30)
 class CloudLogicTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  /** Short enough that a dead node is noticed in a second; long enough for a loaded CI machine. */
-  private static final Duration HEARTBEAT = Duration.ofMillis(250);
-
+  TestCloud cloud;
   @TempDir Path tmp;
-  private final FakeBackend n1 = FakeBackend.create();
-  private final FakeBackend n2 = FakeBackend.create();
-  private final InMemoryStateStore store = new InMemoryStateStore();
-  private PaasCloud cloud;
-  private Waits waits;
 
-  @BeforeEach
-  void startCloud() {
-    PortAllocator ports = PortAllocator.create();
-    cloud = PaasKit.builder()
-        .name("logic")
-        .stateStore(store)
-        .cartridges(StubCartridge.source())
-        .workDir(tmp.resolve("cloud"))
-        .healthOptions(HealthOptions.DEFAULTS.withHeartbeat(HEARTBEAT, 4))
-        .noRouter()
-        .addRole(node("n1", n1, ports, "1G"))
-        .addRole(node("n2", n2, ports, "1G"))
-        .build()
-        .start();
-    waits = Waits.on(cloud);
-    waits.until(() -> cloud.controller().nodes().size() == 2, WAIT,
-        () -> "2 nodes, have " + cloud.controller().nodes());
-  }
-
-  private NodeAgent.Builder node(String id, FakeBackend backend, PortAllocator ports, String memory) {
-    return NodeAgent.builder().id(id).capacity(NodeCapacity.of(memory, "10G")).backend(backend)
-        .ports(ports).workDir(tmp.resolve(id)).heartbeatInterval(HEARTBEAT)
-        .stopGrace(Duration.ofSeconds(1));
-  }
-
-  @AfterEach
-  void stopCloud() {
-    cloud.close();
-    store.close();
-  }
-
-  private AppSpec.Builder spec(String name, int instances) {
+  private static AppSpec.Builder spec(String name, int instances) {
     return AppSpec.builder(name).instances(instances).memory("128M").disk("256M")
-        .healthCheck(dev.paaskit.api.HealthCheck.process());
+        .healthCheck(HealthCheck.process());
   }
 
-  private void push(AppSpec spec) throws Exception {
-    cloud.controller().push(spec, StubCartridge.appFolder(tmp, spec.name()), line -> { }).join();
+  private StateStore store() {
+    return cloud.cloud().context().stateStore();
   }
 
   private List<InstanceStatus> running(String app) {
-    return cloud.controller().instances(app).stream()
-        .filter(i -> i.state() == InstanceState.RUNNING).collect(Collectors.toList());
+    return cloud.instances(app, InstanceState.RUNNING);
   }
 
-  private void awaitRunning(String app, int count) {
-    waits.until(() -> running(app).size() == count
-            && cloud.controller().instances(app).stream().allMatch(
-                i -> i.state() == InstanceState.RUNNING || !i.state().isActive()), WAIT,
-        () -> count + " RUNNING instances of " + app + ", have " + cloud.controller().instances(app));
+  private ContainerSpec containerOf(InstanceStatus i) {
+    return cloud.backend(i.nodeId()).spec(i.instanceId());
   }
 
   @Test
-  void pushRunsEveryInstanceSpreadAcrossNodes() throws Exception {
-    push(spec("web", 4).build());
-    awaitRunning("web", 4);
+  void pushRunsEveryInstanceSpreadAcrossNodes() {
+    cloud.push(spec("web", 4).build());
+    cloud.awaitRunning("web", 4);
     Map<String, Long> perNode = running("web").stream()
         .collect(Collectors.groupingBy(InstanceStatus::nodeId, Collectors.counting()));
     assertEquals(Map.of("n1", 2L, "n2", 2L), perNode);
@@ -115,11 +68,10 @@ class CloudLogicTest {
   }
 
   @Test
-  void instancesGetTheirEnvironmentAndLimits() throws Exception {
-    push(spec("env", 1).env("GREETING", "hi").secretEnv("TOKEN", Secret.of("s3cret")).build());
-    awaitRunning("env", 1);
-    FakeBackend backend = n1.running().isEmpty() ? n2 : n1;
-    var spec = backend.spec(backend.running().get(0));
+  void instancesGetTheirEnvironmentAndLimits() {
+    cloud.push(spec("env", 1).env("GREETING", "hi").secretEnv("TOKEN", Secret.of("s3cret")).build());
+    cloud.awaitRunning("env", 1);
+    ContainerSpec spec = containerOf(running("env").get(0));
     assertEquals("hi", spec.env().get("GREETING"));
     assertEquals("s3cret", spec.env().get("TOKEN"));
     assertEquals("0", spec.env().get("CF_INSTANCE_INDEX"));
@@ -132,121 +84,84 @@ class CloudLogicTest {
 
   @Test
   void recentLogsOfEveryInstanceAndAFollowingStream() throws Exception {
-    push(spec("talk", 2).build());
-    awaitRunning("talk", 2);
-    var logs = cloud.controller().logs("talk", 10);
-    assertEquals(java.util.Set.of(0, 1), logs.stream().map(dev.paaskit.api.LogEntry::index)
-        .collect(Collectors.toSet()), logs.toString());
+    cloud.push(spec("talk", 2).build());
+    cloud.awaitRunning("talk", 2);
+    List<LogEntry> logs = cloud.controller().logs("talk", 10);
+    assertEquals(Set.of(0, 1), logs.stream().map(LogEntry::index).collect(Collectors.toSet()), logs.toString());
     assertTrue(logs.stream().allMatch(l -> l.text().startsWith("fake container ") && l.source().equals("OUT")));
-    java.util.concurrent.BlockingQueue<dev.paaskit.api.LogEntry> followed =
-        new java.util.concurrent.LinkedBlockingQueue<>();
+    LinkedBlockingQueue<LogEntry> followed = new LinkedBlockingQueue<>();
     try (AutoCloseable follow = cloud.controller().followLogs("talk", followed::add)) {
       cloud.controller().scale("talk", 3);
-      dev.paaskit.api.LogEntry line = followed.poll(10, java.util.concurrent.TimeUnit.SECONDS);
-      assertEquals(2, line.index(), "the new instance's first line arrives as it is written");
+      cloud.until(() -> !followed.isEmpty(), () -> "a line from the new instance");
+      assertEquals(2, followed.peek().index(), "the new instance's first line arrives as it is written");
     }
   }
 
   @Test
-  void scaleUpAndDown() throws Exception {
-    push(spec("scaled", 1).build());
-    awaitRunning("scaled", 1);
+  void scaleUpAndDown() {
+    cloud.push(spec("scaled", 1).build());
+    cloud.awaitRunning("scaled", 1);
     cloud.controller().scale("scaled", 5);
-    awaitRunning("scaled", 5);
+    cloud.awaitRunning("scaled", 5);
     cloud.controller().scale("scaled", 2);
-    awaitRunning("scaled", 2);
+    cloud.awaitRunning("scaled", 2);
     assertEquals(List.of(0, 1), running("scaled").stream().map(InstanceStatus::index).sorted()
         .collect(Collectors.toList()));
-    waits.until(() -> n1.running().size() + n2.running().size() == 2, WAIT,
-        () -> "extra containers to stop");
+    cloud.until(() -> cloud.backend("n1").running().size() + cloud.backend("n2").running().size() == 2,
+        () -> "the extra containers stopped");
   }
 
   @Test
-  void crashedInstanceIsRestartedAndTheCrashRecorded() throws Exception {
-    push(spec("crashy", 2).build());
-    awaitRunning("crashy", 2);
-    FakeBackend backend = n1.running().isEmpty() ? n2 : n1;
-    String victim = backend.running().get(0);
-    backend.crash(victim, 3);
-    waits.until(() -> running("crashy").size() == 2
-            && running("crashy").stream().noneMatch(i -> i.instanceId().equals(victim)), WAIT,
-        () -> "a replacement for " + victim + ", have " + cloud.controller().instances("crashy"));
-    waits.until(() -> cloud.controller().events("crashy").stream()
-            .anyMatch(e -> e.type() == EventType.INSTANCE_CRASHED), WAIT,
-        () -> "the crash event, events " + cloud.controller().events("crashy"));
+  void crashedInstanceIsRestartedAndTheCrashRecorded() {
+    cloud.push(spec("crashy", 2).build());
+    cloud.awaitRunning("crashy", 2);
+    String victim = running("crashy").get(0).instanceId();
+    cloud.crash("crashy", running("crashy").get(0).index(), 3);
+    cloud.until(() -> running("crashy").size() == 2
+            && running("crashy").stream().noneMatch(i -> i.instanceId().equals(victim)),
+        () -> "a replacement for " + victim + ", found " + cloud.describe("crashy"));
     var crash = cloud.controller().events("crashy").stream()
         .filter(e -> e.type() == EventType.INSTANCE_CRASHED).findFirst().orElseThrow();
     assertEquals("3", crash.attributes().get("exitCode"));
   }
 
   @Test
-  void crashLoopGivesUpIntoFailedAfterThePolicysCrashes() throws Exception {
-    cloud.close();
-    store.close();
-    // A fresh cloud whose policy gives up after 3 crashes, restarting at once every time.
-    InMemoryStateStore s = new InMemoryStateStore();
-    FakeBackend only = FakeBackend.create();
-    try (PaasCloud c = PaasKit.builder().stateStore(s).cartridges(StubCartridge.source())
-        .workDir(tmp.resolve("c2")).noRouter()
-        .healthOptions(HealthOptions.DEFAULTS.withRestartPolicy(new dev.paaskit.core.health.RestartPolicy(
-            5, Duration.ZERO, Duration.ZERO, 3, Duration.ofMinutes(5))))
-        .addRole(node("n1", only, PortAllocator.create(), "1G"))
-        .build().start()) {
-      Waits w = Waits.on(c);
-      c.controller().push(spec("loop", 1).build(), StubCartridge.appFolder(tmp, "loop"), l -> { }).join();
-      for (int crash = 1; crash <= 3; crash++) {
-        int n = crash;
-        w.until(() -> !only.running().isEmpty()
-                && c.controller().instances("loop").stream().anyMatch(i -> i.state() == InstanceState.RUNNING),
-            WAIT, () -> "instance running before crash " + n);
-        only.crash(only.running().get(0), 1);
-      }
-      w.until(() -> c.controller().events("loop").stream().anyMatch(e -> e.type() == EventType.INSTANCE_FAILED),
-          WAIT, () -> "INSTANCE_FAILED, events " + c.controller().events("loop"));
-      assertTrue(only.running().isEmpty(), "no restart after giving up");
-      w.until(() -> c.controller().instances("loop").stream()
-              .anyMatch(i -> i.state() == InstanceState.FAILED && i.crash().isPresent()), WAIT,
-          () -> "a FAILED instance with its last crash, have " + c.controller().instances("loop"));
-    } finally {
-      s.close();
-    }
-  }
-
-  @Test
-  void stopStopsEveryInstanceAndStartBringsThemBack() throws Exception {
-    push(spec("toggle", 2).build());
-    awaitRunning("toggle", 2);
+  void stopStopsEveryInstanceAndStartBringsThemBack() {
+    cloud.push(spec("toggle", 2).build());
+    cloud.awaitRunning("toggle", 2);
     assertEquals(AppState.STOPPED, cloud.controller().stop("toggle").state());
-    waits.until(() -> n1.running().isEmpty() && n2.running().isEmpty(), WAIT, () -> "no containers");
+    cloud.until(() -> cloud.backend("n1").running().isEmpty() && cloud.backend("n2").running().isEmpty(),
+        () -> "no containers");
     cloud.controller().start("toggle");
-    awaitRunning("toggle", 2);
+    cloud.awaitRunning("toggle", 2);
   }
 
   @Test
-  void restartReplacesEveryInstance() throws Exception {
-    push(spec("again", 2).build());
-    awaitRunning("again", 2);
-    List<String> before = running("again").stream().map(InstanceStatus::instanceId).collect(Collectors.toList());
+  void restartReplacesEveryInstance() {
+    cloud.push(spec("again", 2).build());
+    cloud.awaitRunning("again", 2);
+    List<String> before = running("again").stream().map(InstanceStatus::instanceId).toList();
     cloud.controller().restart("again");
-    waits.until(() -> running("again").size() == 2
-            && running("again").stream().noneMatch(i -> before.contains(i.instanceId())), WAIT,
-        () -> "2 new instances, have " + cloud.controller().instances("again"));
+    cloud.until(() -> running("again").size() == 2
+            && running("again").stream().noneMatch(i -> before.contains(i.instanceId())),
+        () -> "2 new instances, found " + cloud.describe("again"));
   }
 
   @Test
-  void deleteRemovesTheAppAndItsInstances() throws Exception {
-    push(spec("gone", 2).build());
-    awaitRunning("gone", 2);
+  void deleteRemovesTheAppAndItsInstances() {
+    cloud.push(spec("gone", 2).build());
+    cloud.awaitRunning("gone", 2);
     cloud.controller().delete("gone");
     assertThrows(NotFoundException.class, () -> cloud.controller().get("gone"));
-    waits.until(() -> n1.running().isEmpty() && n2.running().isEmpty(), WAIT, () -> "no containers");
+    cloud.until(() -> cloud.backend("n1").running().isEmpty() && cloud.backend("n2").running().isEmpty(),
+        () -> "no containers");
   }
 
   @Test
-  void placementFailureIsExplainedInEvents() throws Exception {
-    push(spec("huge", 1).memory("2G").build());
-    waits.until(() -> cloud.controller().events("huge").stream()
-            .anyMatch(e -> e.type() == EventType.PLACEMENT_FAILED), WAIT,
+  void placementFailureIsExplainedInEvents() {
+    cloud.push(spec("huge", 1).memory("2G").build());
+    cloud.until(() -> cloud.controller().events("huge").stream()
+            .anyMatch(e -> e.type() == EventType.PLACEMENT_FAILED),
         () -> "a placement failure, events " + cloud.controller().events("huge"));
     String message = cloud.controller().events("huge").stream()
         .filter(e -> e.type() == EventType.PLACEMENT_FAILED).findFirst().orElseThrow().message();
@@ -254,16 +169,13 @@ class CloudLogicTest {
   }
 
   @Test
-  void deadNodesInstancesMoveToTheOtherNode() throws Exception {
-    push(spec("moving", 2).build());
-    awaitRunning("moving", 2);
-    cloud.role("node-n1").orElseThrow().stop();
-    waits.until(() -> cloud.controller().nodes().stream()
-            .anyMatch(n -> n.nodeId().equals("n1") && n.state() == NodeState.DEAD), WAIT,
-        () -> "n1 DEAD, nodes " + cloud.controller().nodes());
-    waits.until(() -> running("moving").size() == 2
-            && running("moving").stream().allMatch(i -> i.nodeId().equals("n2")), WAIT,
-        () -> "both instances on n2, have " + cloud.controller().instances("moving"));
+  void deadNodesInstancesMoveToTheOtherNode() {
+    cloud.push(spec("moving", 2).build());
+    cloud.awaitRunning("moving", 2);
+    cloud.killNode("n1");
+    cloud.until(() -> running("moving").size() == 2
+            && running("moving").stream().allMatch(i -> i.nodeId().equals("n2")),
+        () -> "both instances on n2, found " + cloud.describe("moving"));
   }
 
   @Test
@@ -274,7 +186,8 @@ class CloudLogicTest {
     InvalidSpecException size = assertThrows(InvalidSpecException.class,
         () -> AppSpec.builder("ok").disk("0M"));
     assertEquals("disk", size.field());
-    assertTrue(store.list("").isEmpty(), "nothing stored: " + store.list(""));
+    assertTrue(store().list("apps.").isEmpty() && store().list("names.").isEmpty(),
+        "nothing stored: " + store().list(""));
   }
 
   @Test
@@ -282,13 +195,12 @@ class CloudLogicTest {
     Path dir = Files.createDirectories(tmp.resolve("mystery"));
     Files.writeString(dir.resolve("notes.txt"), "hello");
     Files.writeString(dir.resolve("data.csv"), "1,2");
-    CompletionException e = assertThrows(CompletionException.class,
-        () -> cloud.controller().push(spec("mystery", 1).build(), dir, l -> { }).join());
-    StagingException staging = assertInstanceOf(StagingException.class, e.getCause());
+    StagingException staging = assertThrows(StagingException.class, () -> cloud.await(
+        cloud.controller().push(spec("mystery", 1).build(), dir, l -> { }), "the push"));
     assertTrue(staging.getMessage().contains("data.csv, notes.txt"), staging.getMessage());
     assertTrue(staging.getMessage().contains("stub: a file named web"), staging.getMessage());
     assertTrue(cloud.controller().find("mystery").isEmpty());
-    assertTrue(store.list("").isEmpty(), "nothing stored: " + store.list(""));
+    assertTrue(store().list("").isEmpty(), "nothing stored: " + store().list(""));
   }
 
   @Test
@@ -311,7 +223,7 @@ class CloudLogicTest {
   @Test
   void aNameClaimWhoseRecordWasNeverWrittenDoesNotBlockTheName() {
     // As a crash between the claim and the record would leave it.
-    store.put("names.ghost", "0b8e3e2c-0000-0000-0000-000000000000".getBytes());
+    store().put("names.ghost", "0b8e3e2c-0000-0000-0000-000000000000".getBytes());
     assertTrue(cloud.controller().find("ghost").isEmpty());
     assertEquals("ghost", cloud.controller().create(spec("ghost", 1).build()).name());
   }
@@ -319,19 +231,17 @@ class CloudLogicTest {
   @Test
   void stagingHooksRunAroundTheCartridgeAndAFailingOneAbortsThePush() throws Exception {
     StringBuilder log = new StringBuilder();
-    AppSpec hooked = spec("hooked", 1).hooks(new dev.paaskit.api.Hooks(
-        List.of("echo prepared > pre.txt"), List.of("test -f pre.txt", "echo post ran"), List.of()))
-        .build();
-    cloud.controller().push(hooked, StubCartridge.appFolder(tmp, "hooked"),
-        l -> log.append(l).append('\n')).join();
+    AppSpec hooked = spec("hooked", 1).hooks(new Hooks(List.of("echo prepared > pre.txt"),
+        List.of("test -f pre.txt", "echo post ran"), List.of())).build();
+    cloud.await(cloud.controller().push(hooked, StubCartridge.appFolder(tmp, "hooked"),
+        l -> log.append(l).append('\n')), "the push");
     assertTrue(log.toString().contains("Running pre-staging hook: echo prepared > pre.txt"), log.toString());
     assertTrue(log.toString().contains("post ran"), log.toString());
 
-    AppSpec failing = spec("failing", 1).hooks(new dev.paaskit.api.Hooks(
-        List.of("echo about to fail; exit 4"), List.of(), List.of())).build();
-    CompletionException e = assertThrows(CompletionException.class, () -> cloud.controller()
-        .push(failing, StubCartridge.appFolder(tmp, "failing"), l -> { }).join());
-    StagingException staging = assertInstanceOf(StagingException.class, e.getCause());
+    AppSpec failing = spec("failing", 1).hooks(new Hooks(List.of("echo about to fail; exit 4"),
+        List.of(), List.of())).build();
+    StagingException staging = assertThrows(StagingException.class, () -> cloud.await(cloud.controller()
+        .push(failing, StubCartridge.appFolder(tmp, "failing"), l -> { }), "the push"));
     assertEquals("pre-staging hook 'echo about to fail; exit 4' failed with exit code 4",
         staging.getMessage());
     assertEquals(List.of("about to fail"), staging.output());
@@ -339,8 +249,8 @@ class CloudLogicTest {
   }
 
   @Test
-  void noRouteAppsHaveNoUrls() throws Exception {
-    push(spec("worker", 1).noRoute(true).build());
+  void noRouteAppsHaveNoUrls() {
+    cloud.push(spec("worker", 1).noRoute(true).build());
     assertEquals(List.of(), cloud.controller().get("worker").urls());
   }
 
@@ -353,9 +263,10 @@ class CloudLogicTest {
   @Test
   void repushOfUnchangedBitsIsAStagingCacheHit() throws Exception {
     Path dir = StubCartridge.appFolder(tmp, "cached");
-    cloud.controller().push(spec("cached", 1).build(), dir, l -> { }).join();
+    cloud.await(cloud.controller().push(spec("cached", 1).build(), dir, l -> { }), "the push");
     StringBuilder log = new StringBuilder();
-    cloud.controller().push(spec("cached", 1).build(), dir, l -> log.append(l).append('\n')).join();
+    cloud.await(cloud.controller().push(spec("cached", 1).build(), dir,
+        l -> log.append(l).append('\n')), "the second push");
     assertTrue(log.toString().contains("reusing droplet"), log.toString());
   }
 }

@@ -34,6 +34,20 @@ public final class Main {
         }
         return new Demo(out).run();
       case "bench":
+        if (rest.length >= 1 && rest[0].equals("harness")) {
+          try {
+            Args a = Args.parse(java.util.Arrays.copyOfRange(rest, 1, rest.length),
+                Map.of("--runs", ""), Set.of(), Set.of(), 0);
+            int runs = a.intOption("--runs", 50);
+            if (runs < 20) {
+              throw new Args.UsageException("--runs must be at least 20");
+            }
+            return new BenchHarness(out).run(runs);
+          } catch (Args.UsageException e) {
+            err.println("paaskit bench harness: " + e.getMessage());
+            return 2;
+          }
+        }
         if (rest.length >= 1 && rest[0].equals("push")) {
           try {
             Args a = Args.parse(java.util.Arrays.copyOfRange(rest, 1, rest.length),
@@ -48,8 +62,11 @@ public final class Main {
             return 2;
           }
         }
-        err.println("usage: paaskit bench push [--runs N]\n  push-to-first-200 of a small Python app "
-            + "over the REST API, fresh bits and unchanged bits, median of N runs (default 5)");
+        err.println("usage: paaskit bench push [--runs N] | paaskit bench harness [--runs N]\n"
+            + "  push:    push-to-first-200 of a small Python app over the REST API, fresh bits and\n"
+            + "           unchanged bits, median of N runs (default 5)\n"
+            + "  harness: cloud-start and push-to-running of paas-testing's in-process cloud,\n"
+            + "           medians of N runs (default 50) after warm-up");
         return rest.length == 1 && rest[0].equals("--help") ? 0 : 2;
       case "serve":
         if (Arrays.asList(rest).contains("--help")) {
@@ -80,7 +97,7 @@ public final class Main {
     out.println("  demo     start a micro cloud, push a Python app with 3 instances, route requests to it");
     out.println("  serve    run a micro cloud (every role, process nodes) until interrupted");
     out.println(Cli.summary());
-    out.println("  bench    benchmarks: 'bench push' measures push-to-first-200");
+    out.println("  bench    benchmarks: 'bench push' (push-to-first-200), 'bench harness' (paas-testing)");
     out.println("  test     build everything and run all tests (handled by the ./paaskit script)");
   }
 }
