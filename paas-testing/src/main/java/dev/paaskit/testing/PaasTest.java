@@ -46,4 +46,7 @@ public @interface PaasTest {
 
   /** Whether to run the real router (instances then answer HTTP on loopback). */
   boolean router() default false;
+
+  /** Further adjustments, such as a custom placement rule or container backend. */
+  Class<? extends TestCloudConfigurer> configure() default TestCloudConfigurer.None.class;
 }

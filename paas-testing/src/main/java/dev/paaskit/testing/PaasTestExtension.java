@@ -71,9 +71,16 @@ final class PaasTestExtension implements BeforeAllCallback, BeforeEachCallback, 
             context.getRequiredTestClass().getName() + " is not annotated @PaasTest"));
     Function<String, ContainerBackend> backends = options.router()
         ? id -> FakeBackend.serveHttp() : id -> FakeBackend.create();
-    return TestCloud.builder().name(context.getRequiredTestClass().getSimpleName())
+    TestCloud.Builder builder = TestCloud.builder().name(context.getRequiredTestClass().getSimpleName())
         .nodes(options.nodes()).nodeCapacity(options.nodeMemory(), options.nodeDisk())
-        .zones(options.zones()).router(options.router()).backends(backends).build();
+        .zones(options.zones()).router(options.router()).backends(backends);
+    try {
+      options.configure().getDeclaredConstructor().newInstance().configure(builder);
+    } catch (ReflectiveOperationException e) {
+      throw new ExtensionConfigurationException("cannot make " + options.configure().getName()
+          + " with a public no-argument constructor", e);
+    }
+    return builder.build();
   }
 
   private static java.util.List<Field> cloudFields(Class<?> type, boolean statics) {

@@ -202,6 +202,11 @@ public final class TestCloud implements AutoCloseable {
     return List.copyOf(new TreeMap<>(backends).keySet());
   }
 
+  /** The container backend of a node, whatever it is. */
+  public ContainerBackend containerBackend(String nodeId) {
+    return Objects.requireNonNull(backends.get(nodeId), () -> "no node " + nodeId);
+  }
+
   /** The fake backend of a node, to look at what it runs. */
   public FakeBackend backend(String nodeId) {
     ContainerBackend b = Objects.requireNonNull(backends.get(nodeId), () -> "no node " + nodeId);
