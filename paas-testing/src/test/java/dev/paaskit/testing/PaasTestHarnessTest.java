@@ -136,6 +136,17 @@ class PaasTestHarnessTest {
   }
 
   @Test
+  void delayedMessagesArriveLateInVirtualTime(TestCloud cloud) {
+    cloud.delayMessages("paaskit.node.n1.start", Duration.ofSeconds(2));
+    Duration before = cloud.clock().elapsed();
+    cloud.push(web("late", 1));
+    cloud.awaitRunning("late", 1);
+    assertEquals("n1", cloud.instances("late", InstanceState.RUNNING).get(0).nodeId());
+    assertTrue(cloud.clock().elapsed().minus(before).compareTo(Duration.ofSeconds(2)) >= 0,
+        "the start reached n1 2 s late: " + cloud.clock().elapsed().minus(before));
+  }
+
+  @Test
   void aWaitThatFailsSaysWhatItFound() {
     try (TestCloud cloud = TestCloud.builder().nodes(2).maxVirtualWait(Duration.ofSeconds(5))
         .restartPolicy(new RestartPolicy(0, Duration.ofHours(1), Duration.ofHours(1), 200, Duration.ofMinutes(5)))
