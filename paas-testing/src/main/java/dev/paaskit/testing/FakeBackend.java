@@ -175,11 +175,11 @@ public final class FakeBackend implements ContainerBackend {
 
   @Override
   public void remove(String id) {
-    Container c = containers.get(id);
-    if (c != null && c.state != ContainerState.EXITED && c.state != ContainerState.CREATED) {
+    Container c = get(id);
+    if (c.state != ContainerState.EXITED && c.state != ContainerState.CREATED) {
       throw new IllegalStateException("container " + id + " is still " + c.state);
     }
-    containers.remove(id);
+    containers.remove(id, c);
   }
 
   @Override
