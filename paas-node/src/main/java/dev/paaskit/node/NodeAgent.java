@@ -516,7 +516,8 @@ public final class NodeAgent implements Role {
     options.ports.release(inst.report.port());
     executor.execute(() -> {
       try {
-        if (inst.containerCreated) {
+        if (inst.containerCreated && running) {
+          // A stopping node closes its backend, which forgets every container itself.
           options.backend.remove(inst.id());
         }
         deleteTree(inst.dir);
