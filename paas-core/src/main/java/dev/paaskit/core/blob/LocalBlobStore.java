@@ -1,5 +1,6 @@
 package dev.paaskit.core.blob;
 
+import dev.paaskit.core.util.Durable;
 import dev.paaskit.api.spi.BlobInfo;
 import dev.paaskit.api.spi.BlobStore;
 import java.io.FileOutputStream;
@@ -152,7 +153,7 @@ public final class LocalBlobStore implements BlobStore {
     Path shard = target.getParent();
     if (!Files.isDirectory(shard)) {
       Files.createDirectories(shard);
-      syncDirectory(directory);
+      Durable.syncDirectory(directory);
     }
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -160,7 +161,7 @@ public final class LocalBlobStore implements BlobStore {
       // A concurrent put of the same content won, on a platform where renames do not replace.
       return;
     }
-    syncDirectory(shard);
+    Durable.syncDirectory(shard);
   }
 
   private static void removeIfAbandoned(Path temp) throws IOException {
@@ -172,21 +173,6 @@ public final class LocalBlobStore implements BlobStore {
       }
     } catch (OverlappingFileLockException | NoSuchFileException e) {
       logger.debug("Kept {}: a put in this process is writing it, or it is already gone", temp);
-    }
-  }
-
-  /**
-   * Makes renames in {@code dir} durable. The thread's interrupt flag is cleared for the call and
-   * then restored, as an interrupt would close the channel before the sync.
-   */
-  private static void syncDirectory(Path dir) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

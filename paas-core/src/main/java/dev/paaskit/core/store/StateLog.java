@@ -1,5 +1,6 @@
 package dev.paaskit.core.store;
 
+import dev.paaskit.core.util.Durable;
 import dev.paaskit.api.spi.StoreEntry;
 import dev.paaskit.api.spi.WatchEvent;
 import java.io.BufferedOutputStream;
@@ -11,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -169,7 +169,7 @@ final class StateLog implements Journal {
     // From here the new file is the log: appends must go to it, and only once its name is durable.
     RandomAccessFile old = out;
     try {
-      syncDirectory(dir);
+      Durable.syncDirectory(dir);
       RandomAccessFile fresh = new RandomAccessFile(file.toFile(), "rw");
       fresh.seek(written);
       out = fresh;
@@ -216,22 +216,7 @@ final class StateLog implements Journal {
 
   private static void replace(Path source, Path target) throws IOException {
     Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
-    syncDirectory(target.getParent());
-  }
-
-  /**
-   * Makes renames in {@code dir} durable. The thread's interrupt flag is cleared for the call and
-   * then restored, as an interrupt would close the channel before the sync.
-   */
-  private static void syncDirectory(Path dir) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Durable.syncDirectory(target.getParent());
   }
 
   private static void deleteAfterFailure(Path path, Exception failure) {
