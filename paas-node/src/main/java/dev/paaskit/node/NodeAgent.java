@@ -190,7 +190,7 @@ public final class NodeAgent implements Role {
     }
     try {
       CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new))
-          .get(options.stopGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+          .get(options.drainPeriod.toMillis() + options.stopGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("node {}: not every instance stopped in time: {}", options.id, e.toString());
     }
@@ -397,7 +397,43 @@ public final class NodeAgent implements Role {
       }
       register(inst);
       setState(inst, InstanceState.RUNNING, null);
+      if (!"PROCESS".equals(inst.command.healthCheckType()) && !options.livenessInterval.isZero()) {
+        checkLiveness(inst, 0);
+      }
     }
+  }
+
+  /**
+   * Keeps checking a RUNNING instance's health every liveness interval; after
+   * {@code livenessFailures} failures in a row it is ended and reported CRASHED, so the health
+   * manager replaces it.
+   */
+  private void checkLiveness(Instance inst, int failures) {
+    inst.probe = clock.schedule(options.livenessInterval, () -> executor.execute(() -> {
+      if (!running || inst.stopRequested || inst.report.state() != InstanceState.RUNNING) {
+        return;
+      }
+      if (healthy(inst)) {
+        checkLiveness(inst, 0);
+      } else if (failures + 1 >= options.livenessFailures) {
+        crashWhileRunning(inst, failures + 1);
+      } else {
+        checkLiveness(inst, failures + 1);
+      }
+    }));
+  }
+
+  private void crashWhileRunning(Instance inst, int failures) {
+    synchronized (inst) {
+      if (inst.stopRequested || inst.report.state() != InstanceState.RUNNING) {
+        return;
+      }
+      unregister(inst);
+      setState(inst, InstanceState.CRASHED, new CrashReport(-1, 0, false, "health check failed "
+          + failures + " time(s) in a row while running", lastLines(inst)));
+      inst.stopRequested = true;
+    }
+    options.backend.stop(inst.id(), options.stopGrace);
   }
 
   private void crashOnHealthCheck(Instance inst) {
@@ -482,7 +518,20 @@ public final class NodeAgent implements Role {
       }
     }
     log.debug("node {}: stopping {}: {}", options.id, inst.id(), reason);
-    return options.backend.stop(inst.id(), options.stopGrace);
+    if (options.drainPeriod.isZero()) {
+      return options.backend.stop(inst.id(), options.stopGrace);
+    }
+    // The route is gone; requests already on their way get the drain period to finish.
+    CompletableFuture<Object> stopped = new CompletableFuture<>();
+    clock.schedule(options.drainPeriod, () -> options.backend.stop(inst.id(), options.stopGrace)
+        .whenComplete((exit, error) -> {
+          if (error != null) {
+            stopped.completeExceptionally(error);
+          } else {
+            stopped.complete(exit);
+          }
+        }));
+    return stopped;
   }
 
   private void onExit(Instance inst, ExitStatus exit) {
@@ -609,6 +658,9 @@ public final class NodeAgent implements Role {
     String address = "127.0.0.1";
     Duration heartbeatInterval = Duration.ofSeconds(1);
     Duration stopGrace = Duration.ofSeconds(10);
+    Duration drainPeriod = Duration.ZERO;
+    Duration livenessInterval = Duration.ofSeconds(30);
+    int livenessFailures = 3;
     Duration terminalRetention = Duration.ofSeconds(30);
     int logLines = 1000;
     long logBytes = 1 << 20;
@@ -707,6 +759,34 @@ public final class NodeAgent implements Role {
     public Builder stopGrace(Duration grace) {
       once("stopGrace");
       o.stopGrace = positive(grace, "stopGrace");
+      return this;
+    }
+
+    /**
+     * Between taking an instance's route away and sending it SIGTERM, so requests already on
+     * their way can finish; default zero.
+     */
+    public Builder drainPeriod(Duration drain) {
+      once("drainPeriod");
+      if (drain == null || drain.isNegative()) {
+        throw new IllegalArgumentException("drainPeriod must not be negative: " + drain);
+      }
+      o.drainPeriod = drain;
+      return this;
+    }
+
+    /**
+     * How often a RUNNING instance's port or http health check is repeated, and how many
+     * failures in a row end it as CRASHED; default every 30 s, 3 failures (zero interval: never).
+     */
+    public Builder liveness(Duration interval, int failuresInARow) {
+      once("liveness");
+      if (interval == null || interval.isNegative() || failuresInARow < 1) {
+        throw new IllegalArgumentException("liveness needs an interval >= 0 and failures >= 1: "
+            + interval + ", " + failuresInARow);
+      }
+      o.livenessInterval = interval;
+      o.livenessFailures = failuresInARow;
       return this;
     }
 

@@ -126,7 +126,7 @@ public final class TestCloud implements AutoCloseable {
       NodeAgent.Builder node = NodeAgent.builder().id(id)
           .capacity(NodeCapacity.of(b.nodeMemory, b.nodeDisk)).backend(backend).ports(ports)
           .workDir(tmp.resolve("nodes").resolve(id)).heartbeatInterval(b.heartbeat)
-          .stopGrace(Duration.ofSeconds(10)).healthProber(this::probe);
+          .stopGrace(Duration.ofSeconds(10)).drainPeriod(b.drainPeriod).healthProber(this::probe);
       if (!b.zones.isEmpty()) {
         node.zone(b.zones.get((i - 1) % b.zones.size()));
       }
@@ -498,6 +498,7 @@ public final class TestCloud implements AutoCloseable {
     private int missedHeartbeats = 3;
     private RestartPolicy restartPolicy = RestartPolicy.CLOUD_FOUNDRY;
     private Duration sweep = Duration.ofSeconds(1);
+    private Duration drainPeriod = Duration.ZERO;
     private PlacementStrategy placement;
     private CartridgeSource cartridges = StubCartridge.source();
     private Function<String, ContainerBackend> backends = id -> FakeBackend.create();
@@ -549,6 +550,12 @@ public final class TestCloud implements AutoCloseable {
     /** How often the health manager's backstop sweep runs; default 1 s. */
     public Builder sweep(Duration interval) {
       this.sweep = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** Between an instance losing its route and its SIGTERM; default zero. */
+    public Builder drainPeriod(Duration drain) {
+      this.drainPeriod = Objects.requireNonNull(drain, "drain");
       return this;
     }
 

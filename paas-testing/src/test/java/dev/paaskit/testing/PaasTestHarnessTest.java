@@ -126,6 +126,37 @@ class PaasTestHarnessTest {
   }
 
   @Test
+  void anInstanceThatStopsPassingItsHealthCheckWhileRunningIsReplaced(TestCloud cloud) {
+    cloud.push(web("flaky", 1));
+    cloud.awaitRunning("flaky", 1);
+    String before = cloud.instances("flaky", InstanceState.RUNNING).get(0).instanceId();
+    cloud.failHealthChecks("flaky", true);
+    cloud.until(() -> cloud.controller().events("flaky").stream().anyMatch(e ->
+            e.message().contains("health check failed 3 time(s) in a row while running")),
+        () -> "a liveness crash, events " + cloud.controller().events("flaky"));
+    cloud.failHealthChecks("flaky", false);
+    cloud.awaitRunning("flaky", 1);
+    assertTrue(cloud.instances("flaky", InstanceState.RUNNING).stream()
+        .noneMatch(i -> i.instanceId().equals(before)), "a new instance serves");
+  }
+
+  @Test
+  void stoppingTakesTheRouteFirstThenDrainsBeforeSigterm() {
+    try (TestCloud cloud = TestCloud.builder().nodes(1).drainPeriod(Duration.ofSeconds(5)).build()) {
+      cloud.push(web("drained", 1));
+      cloud.awaitRunning("drained", 1);
+      cloud.controller().stop("drained");
+      cloud.until(() -> cloud.instances("drained", InstanceState.STOPPING).size() == 1,
+          () -> "the instance STOPPING, found " + cloud.describe("drained"));
+      Duration stopAsked = cloud.clock().elapsed();
+      assertEquals(1, cloud.backend("n1").running().size(), "still running while it drains");
+      cloud.until(() -> cloud.backend("n1").running().isEmpty(), () -> "the container stopped");
+      Duration drained = cloud.clock().elapsed().minus(stopAsked);
+      assertTrue(drained.compareTo(Duration.ofSeconds(5)) >= 0, "SIGTERM only after the drain: " + drained);
+    }
+  }
+
+  @Test
   void droppedHeartbeatsKillEveryNodeAndRestoringThemBringsThemBack(TestCloud cloud) {
     cloud.dropMessages("paaskit.node.heartbeat");
     cloud.until(() -> cloud.controller().nodes().stream().allMatch(n -> n.state() == NodeState.DEAD),

@@ -16,6 +16,8 @@ import java.time.Duration;
 public final class MicroCloud {
   /** How long a stopping instance gets between SIGTERM and SIGKILL. */
   static final Duration STOP_GRACE = Duration.ofSeconds(5);
+  /** How long a stopping instance keeps serving requests already routed to it. */
+  static final Duration DRAIN = Duration.ofMillis(500);
 
   private MicroCloud() {}
 
@@ -50,6 +52,7 @@ public final class MicroCloud {
           .backend(ProcessBackend.builder().build())
           .ports(ports)
           .stopGrace(STOP_GRACE)
+          .drainPeriod(DRAIN)
           .workDir(workDir.resolve("nodes").resolve(id)));
     }
     return builder.build();
