@@ -93,4 +93,15 @@ public interface Controller {
 
   /** Every node the cloud knows, sorted by id. */
   List<NodeStatus> nodes();
+
+  /**
+   * Empties a node: it takes no new instances, and each of its instances is started elsewhere
+   * before it is stopped there, so nothing stops serving. Idempotent.
+   *
+   * @throws NotFoundException if the cloud knows no such node
+   */
+  void drain(String nodeId);
+
+  /** Lets a drained node take instances again. */
+  void resume(String nodeId);
 }

@@ -29,6 +29,7 @@ import dev.paaskit.api.spi.StoreEntry;
 import dev.paaskit.core.events.EventLog;
 import dev.paaskit.core.events.Events;
 import dev.paaskit.core.health.ActualState;
+import dev.paaskit.core.health.HealthManager;
 import dev.paaskit.core.protocol.AppRecord;
 import dev.paaskit.core.protocol.DropletRecord;
 import dev.paaskit.core.protocol.InstanceReport;
@@ -105,7 +106,7 @@ public final class DefaultController implements Controller {
     long now = clock.now().toEpochMilli();
     String id = UUID.randomUUID().toString();
     AppRecord record = new AppRecord(id, SpecRecord.of(spec), AppState.STOPPED,
-        PackageState.PENDING, null, 0, 0, null, null, 1, now, now);
+        PackageState.PENDING, null, 0, 0, null, null, 1, now, now, null, 0);
     long revision = insert(record);
     events.publish(EventType.APP_CREATED, spec.name(), "created with " + spec.instances()
         + " instance(s) of " + spec.memory());
@@ -373,7 +374,8 @@ public final class DefaultController implements Controller {
     DropletRecord dropletRecord = DropletRecord.of(droplet);
     if (tryLoad(spec.name()).isEmpty()) {
       AppRecord record = new AppRecord(UUID.randomUUID().toString(), next, AppState.STARTED,
-          PackageState.STAGED, pkg.sha256(), pkg.sizeBytes(), now, null, dropletRecord, 1, now, now);
+          PackageState.STAGED, pkg.sha256(), pkg.sizeBytes(), now, null, dropletRecord, 1, now, now,
+          null, 0);
       long revision = -1;
       try {
         revision = insert(record);
@@ -532,6 +534,25 @@ public final class DefaultController implements Controller {
   public AutoCloseable followEvents(String name, Consumer<Event> listener) {
     AppSpec.checkName(name);
     return eventLog.follow(name, listener);
+  }
+
+  @Override
+  public void drain(String nodeId) {
+    nodeOrThrow(nodeId);
+    store.put(StoreKeys.drain(nodeId), new byte[] {1});
+    events.publish(EventType.NODE_DRAINING, HealthManager.NODE_EVENT_PREFIX + nodeId,
+        "node " + nodeId + " draining: its instances move to other nodes");
+  }
+
+  @Override
+  public void resume(String nodeId) {
+    nodeOrThrow(nodeId);
+    store.delete(StoreKeys.drain(nodeId));
+  }
+
+  private NodeStatus nodeOrThrow(String nodeId) {
+    return cluster.nodes().stream().filter(n -> n.nodeId().equals(nodeId)).findFirst()
+        .orElseThrow(() -> new NotFoundException("node", nodeId));
   }
 
   @Override

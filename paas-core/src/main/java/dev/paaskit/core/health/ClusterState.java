@@ -45,6 +45,7 @@ public final class ClusterState implements AutoCloseable {
   private final Map<String, InstanceReport> instances = new HashMap<>();
   private final Map<String, Pending> pending = new HashMap<>();
   private final Map<String, Set<String>> byApp = new HashMap<>();
+  private final Set<String> drained = new HashSet<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private long lastDiscoverNanos = Long.MIN_VALUE;
 
@@ -78,6 +79,7 @@ public final class ClusterState implements AutoCloseable {
       }
       NodeState before = view == null ? null : view.state;
       view = new NodeView(ad, clock.nanoTime(), clock.now().toEpochMilli());
+      view.draining = drained.contains(ad.nodeId());
       nodes.put(ad.nodeId(), view);
       listener.nodeChanged(view, before);
     } else {
@@ -177,7 +179,7 @@ public final class ClusterState implements AutoCloseable {
   synchronized void checkLiveness() {
     long now = clock.nanoTime();
     for (NodeView view : nodes.values()) {
-      if (view.state == NodeState.DEAD || view.state == NodeState.DRAINING) {
+      if (view.state == NodeState.DEAD) {
         continue;
       }
       long silent = now - view.lastHeardNanos;
@@ -194,6 +196,19 @@ public final class ClusterState implements AutoCloseable {
       }
     }
     pending.values().removeIf(p -> p.deadlineNanos() - now < 0);
+  }
+
+  /** Marks a node as being emptied, or not; a node not yet known takes it when it joins. */
+  synchronized void setDraining(String nodeId, boolean draining) {
+    if (draining) {
+      drained.add(nodeId);
+    } else {
+      drained.remove(nodeId);
+    }
+    NodeView view = nodes.get(nodeId);
+    if (view != null) {
+      view.draining = draining;
+    }
   }
 
   synchronized void addPending(InstanceReport report, Duration timeout) {
@@ -260,7 +275,7 @@ public final class ClusterState implements AutoCloseable {
     for (NodeView v : nodeViews()) {
       NodeAdvertisement ad = v.advertisement;
       long[] u = used.getOrDefault(v.id(), new long[3]);
-      out.add(new NodeStatus(v.id(), v.state, ad.zone(), ad.stack(),
+      out.add(new NodeStatus(v.id(), v.effectiveState(), ad.zone(), ad.stack(),
           new NodeCapacity(ByteSize.ofBytes(ad.memoryBytes()), ByteSize.ofBytes(ad.diskBytes()),
               ad.maxInstances()),
           u[0], u[1], (int) u[2], Instant.ofEpochMilli(v.lastHeardMillis)));

@@ -78,6 +78,11 @@ public final class HealthManager implements Role, ActualState {
   private final Object passLock = new Object();
   private volatile boolean running;
   private StoreMirror<AppRecord> apps;
+  private StoreMirror<Boolean> drains;
+  /** Nodes being emptied: their instances are replaced elsewhere, then stopped. */
+  private final Set<String> draining = ConcurrentHashMap.newKeySet();
+  /** When each app's current generation was first seen not all running: "appId:gen" to nanoTime. */
+  private final Map<String, Long> rollouts = new ConcurrentHashMap<>();
   private Cancellable sweep;
 
   static final class CrashHistory {
@@ -128,6 +133,24 @@ public final class HealthManager implements Role, ActualState {
             requestPass();
           }
         });
+    drains = StoreMirror.open(store, StoreKeys.DRAINS, b -> Boolean.TRUE,
+        new StoreMirror.Listener<>() {
+          @Override
+          public void put(String key, Boolean value) {
+            String node = key.substring(StoreKeys.DRAINS.length());
+            draining.add(node);
+            cluster.setDraining(node, true);
+            requestPass();
+          }
+
+          @Override
+          public void deleted(String key) {
+            String node = key.substring(StoreKeys.DRAINS.length());
+            draining.remove(node);
+            cluster.setDraining(node, false);
+            requestPass();
+          }
+        });
     cluster.start();
     scheduleSweep();
     requestPass();
@@ -141,6 +164,9 @@ public final class HealthManager implements Role, ActualState {
     }
     if (apps != null) {
       apps.close();
+    }
+    if (drains != null) {
+      drains.close();
     }
     cluster.close();
   }
@@ -212,15 +238,20 @@ public final class HealthManager implements Role, ActualState {
           || stopsSent.containsKey(r.instanceId())) {
         continue;
       }
+      boolean current_ = app.isCurrent(r.generation());
       if (r.index() >= want) {
         stopIfActive(r, want == 0 ? "app stopped" : "scaled down");
-      } else if (r.generation() == app.generation()) {
+      } else if (current_ && !draining.contains(r.nodeId())) {
         current.computeIfAbsent(r.index(), i -> new ArrayList<>()).add(r);
-      } else if (r.generation() < app.generation()) {
+      } else if (current_ || r.generation() < app.generation()) {
+        // An old generation, or a node being emptied: replaced first, stopped once it is.
         older.computeIfAbsent(r.index(), i -> new ArrayList<>()).add(r);
       } else {
-        stopIfActive(r, "from a newer generation than the store holds");
+        stopIfActive(r, "from a generation the store no longer asks for");
       }
+    }
+    if (cancelStalledRollout(app, want, current, older, now)) {
+      return;
     }
     for (int index = 0; index < want; index++) {
       List<InstanceReport> mine = current.getOrDefault(index, List.of());
@@ -238,6 +269,43 @@ public final class HealthManager implements Role, ActualState {
         startIfAllowed(app, index, candidates, now);
       }
     }
+  }
+
+  /**
+   * Cancels a rollout that has not become healthy within its timeout while the previous
+   * generation still serves: the app goes back to what those instances run, so they stay, and
+   * the new ones are stopped. True when it did.
+   */
+  private boolean cancelStalledRollout(AppRecord app, int want,
+      Map<Integer, List<InstanceReport>> current, Map<Integer, List<InstanceReport>> older, long now) {
+    String key = app.id() + ":" + app.generation();
+    boolean oldServing = app.previous() != null && older.values().stream().flatMap(List::stream)
+        .anyMatch(r -> r.state() == InstanceState.RUNNING && r.generation() == app.previous().generation());
+    long newRunning = current.values().stream().flatMap(List::stream)
+        .filter(r -> r.state() == InstanceState.RUNNING).count();
+    if (!oldServing || newRunning >= want) {
+      rollouts.remove(key);
+      return false;
+    }
+    long since = rollouts.computeIfAbsent(key, k -> now);
+    if (now - since < options.rolloutTimeout().toNanos()) {
+      return false;
+    }
+    rollouts.remove(key);
+    String why = "generation " + app.generation() + " did not become healthy within "
+        + options.rolloutTimeout().toSeconds() + " s (" + newRunning + " of " + want
+        + " running); generation " + app.previous().generation() + " keeps serving";
+    store.get(StoreKeys.app(app.id())).ifPresent(entry -> {
+      AppRecord stored = Json.read(entry.value(), AppRecord.class);
+      if (stored.generation() == app.generation() && stored.previous() != null) {
+        AppRecord back = stored.toBuilder().rollBackTo(stored.previous()).failure("rollout cancelled: " + why)
+            .updatedMillis(context.clock().now().toEpochMilli()).build();
+        if (store.compareAndSet(entry.key(), entry.revision(), Json.write(back)).isPresent()) {
+          events.publish(EventType.ROLLOUT_CANCELLED, app.spec().name(), "rollout cancelled: " + why);
+        }
+      }
+    });
+    return true;
   }
 
   private void startIfAllowed(AppRecord app, int index, Candidates candidates, long now) {
@@ -457,8 +525,8 @@ public final class HealthManager implements Role, ActualState {
       for (NodeView v : nodes.values()) {
         NodeAdvertisement ad = v.advertisement;
         long[] u = used.getOrDefault(v.id(), new long[3]);
-        NodeState state = avoided.contains(v.id()) && v.state == NodeState.ALIVE
-            ? NodeState.SUSPECT : v.state;
+        NodeState state = avoided.contains(v.id()) && v.effectiveState() == NodeState.ALIVE
+            ? NodeState.SUSPECT : v.effectiveState();
         out.add(new NodeCandidate(v.id(), state, ad.zone(), ad.stack(), ad.tags(),
             ad.memoryBytes() - u[0], ad.diskBytes() - u[1], ad.maxInstances() - (int) u[2],
             ad.memoryBytes(), counts.getOrDefault(v.id(), 0)));

@@ -11,11 +11,18 @@ final class NodeView {
   long lastHeardMillis;
   /** The highest heartbeat seq seen in the current epoch. */
   long seq = -1;
+  /** An operator asked to empty the node; {@link #state} still tracks whether it lives. */
+  boolean draining;
 
   NodeView(NodeAdvertisement advertisement, long nowNanos, long nowMillis) {
     this.advertisement = advertisement;
     this.lastHeardNanos = nowNanos;
     this.lastHeardMillis = nowMillis;
+  }
+
+  /** DEAD and SUSPECT win; a live node being emptied is DRAINING. */
+  NodeState effectiveState() {
+    return draining && state == NodeState.ALIVE ? NodeState.DRAINING : state;
   }
 
   String id() {

@@ -13,10 +13,24 @@ import java.util.Optional;
  *
  * @param generation increases whenever running instances must be replaced: a new droplet, a
  *     spec change that instances see, a restart
+ * @param previous what ran before the last generation change, for cancelling a rollout that does
+ *     not become healthy; null when there is nothing to go back to
+ * @param equivalentGeneration a generation whose instances count as current too, or 0: after a
+ *     cancelled rollout the restored generation's instances keep serving without a restart
  */
 public record AppRecord(String id, SpecRecord spec, AppState state, PackageState packageState,
     String packageSha256, long packageSizeBytes, long packageUploadedMillis, String failure,
-    DropletRecord droplet, long generation, long createdMillis, long updatedMillis) {
+    DropletRecord droplet, long generation, long createdMillis, long updatedMillis,
+    Previous previous, long equivalentGeneration) {
+
+  /** A generation an app can go back to. */
+  public record Previous(long generation, SpecRecord spec, DropletRecord droplet) {}
+
+  /** Whether instances of {@code instanceGeneration} run what this record asks for. */
+  public boolean isCurrent(long instanceGeneration) {
+    return instanceGeneration == generation
+        || (equivalentGeneration > 0 && instanceGeneration == equivalentGeneration);
+  }
 
   /** How many instances should run now. */
   public int desiredInstances() {
@@ -55,8 +69,14 @@ public record AppRecord(String id, SpecRecord spec, AppState state, PackageState
     private long generation;
     private long createdMillis;
     private long updatedMillis;
+    private Previous previous;
+    private long equivalentGeneration;
+    private final AppRecord original;
 
     private Builder(AppRecord r) {
+      original = r;
+      previous = r.previous;
+      equivalentGeneration = r.equivalentGeneration;
       id = r.id;
       spec = r.spec;
       state = r.state;
@@ -79,12 +99,33 @@ public record AppRecord(String id, SpecRecord spec, AppState state, PackageState
     public Builder packageUploadedMillis(long v) { packageUploadedMillis = v; return this; }
     public Builder failure(String v) { failure = v; return this; }
     public Builder droplet(DropletRecord v) { droplet = v; return this; }
-    public Builder nextGeneration() { generation++; return this; }
+    /**
+     * Replaces the instances: remembers what ran until now (if it ever ran) as the generation a
+     * failed rollout goes back to.
+     */
+    public Builder nextGeneration() {
+      generation++;
+      equivalentGeneration = 0;
+      previous = original.droplet == null ? null
+          : new Previous(original.generation, original.spec, original.droplet);
+      return this;
+    }
+
+    /** Goes back to {@code to}, whose instances are still serving, as generation + 1. */
+    public Builder rollBackTo(Previous to) {
+      generation++;
+      spec = to.spec();
+      droplet = to.droplet();
+      equivalentGeneration = to.generation();
+      previous = null;
+      return this;
+    }
     public Builder updatedMillis(long v) { updatedMillis = v; return this; }
 
     public AppRecord build() {
       return new AppRecord(id, spec, state, packageState, packageSha256, packageSizeBytes,
-          packageUploadedMillis, failure, droplet, generation, createdMillis, updatedMillis);
+          packageUploadedMillis, failure, droplet, generation, createdMillis, updatedMillis,
+          previous, equivalentGeneration);
     }
   }
 }

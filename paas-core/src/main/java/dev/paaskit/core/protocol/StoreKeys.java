@@ -8,6 +8,8 @@ public final class StoreKeys {
   public static final String NAMES = "names.";
   /** Prefix of route claims, one per host name, whose value is the app id that holds it. */
   public static final String ROUTES = "routes.";
+  /** Prefix of drained nodes: a key per node an operator asked to empty. */
+  public static final String DRAINS = "drains.";
   /** Prefix of {@link DropletRecord}s by staging cache key. */
   public static final String DROPLETS = "droplets.";
 
@@ -23,6 +25,10 @@ public final class StoreKeys {
 
   public static String route(String host) {
     return ROUTES + host;
+  }
+
+  public static String drain(String nodeId) {
+    return DRAINS + nodeId;
   }
 
   public static String droplet(String cacheKey) {

@@ -87,7 +87,15 @@ final class Endpoints {
         .add("GET", "/v1/apps/{name}/logs", this::logs)
         .add("POST", "/v1/uploads", this::upload)
         .add("GET", "/v1/nodes", r -> r.respond(200, Map.of("nodes",
-            controller.nodes().stream().map(Dto::node).toList())));
+            controller.nodes().stream().map(Dto::node).toList())))
+        .add("POST", "/v1/nodes/{name}/drain", r -> {
+          controller.drain(r.param("name"));
+          r.respond(204, null);
+        })
+        .add("POST", "/v1/nodes/{name}/resume", r -> {
+          controller.resume(r.param("name"));
+          r.respond(204, null);
+        });
   }
 
   private void info(ApiRequest r) throws IOException {

@@ -354,6 +354,16 @@ public final class RemoteController implements Controller, AutoCloseable {
     return list(call(request(url("nodes")).get()), "nodes", NodeJson.class, Dto::node);
   }
 
+  @Override
+  public void drain(String nodeId) {
+    call(post(url("nodes", nodeId, "drain"), Map.of()));
+  }
+
+  @Override
+  public void resume(String nodeId) {
+    call(post(url("nodes", nodeId, "resume"), Map.of()));
+  }
+
   /** {@code GET /v1/info}: the API version, the upload limit, and what the server adds. */
   public Map<String, Object> info() {
     @SuppressWarnings("unchecked")
