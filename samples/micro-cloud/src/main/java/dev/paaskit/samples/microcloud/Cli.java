@@ -44,6 +44,11 @@ final class Cli {
     COMMANDS.put("logs", new String[] {"show an app's output",
         "paaskit logs NAME [--recent | --follow] [--lines N]\n  --recent (the default) prints the last lines of every instance; --follow streams until interrupted."});
     COMMANDS.put("events", new String[] {"show what happened to an app", "paaskit events NAME"});
+    COMMANDS.put("nodes", new String[] {"list nodes with their state and what they hold", "paaskit nodes"});
+    COMMANDS.put("drain", new String[] {"empty a node: its instances start elsewhere, then stop there",
+        "paaskit drain NODE\n  The node takes no new instances; each of its instances is started on another node\n"
+            + "  before it is stopped on this one."});
+    COMMANDS.put("resume", new String[] {"let a drained node take instances again", "paaskit resume NODE"});
     COMMANDS.put("env", new String[] {"show an app's environment",
         "paaskit env NAME [--show-secrets]\n  Secret values show as ****** unless --show-secrets is given."});
   }
@@ -149,6 +154,20 @@ final class Cli {
         return events(c, args.required(0, "app name"));
       case "env":
         return env(client, args.required(0, "app name"), args.has("--show-secrets"));
+      case "nodes":
+        return nodes(c);
+      case "drain": {
+        String node = args.required(0, "node id");
+        c.drain(node);
+        out.println("draining " + node + ": its instances move to other nodes");
+        return 0;
+      }
+      case "resume": {
+        String node = args.required(0, "node id");
+        c.resume(node);
+        out.println(node + " takes instances again");
+        return 0;
+      }
       default:
         throw new IllegalStateException(command);
     }
@@ -226,6 +245,16 @@ final class Cli {
     return l.time() + " [" + who + "] " + l.source() + " " + l.text();
   }
 
+  private int nodes(Controller c) {
+    out.printf("%-8s %-9s %-6s %-18s %-18s %s%n", "node", "state", "zone", "memory used", "disk used", "instances");
+    for (var n : c.nodes()) {
+      out.printf("%-8s %-9s %-6s %-18s %-18s %d%n", n.nodeId(), n.state(), n.zone().isEmpty() ? "-" : n.zone(),
+          (n.memoryUsedBytes() >> 20) + "M/" + n.capacity().memory(),
+          (n.diskUsedBytes() >> 20) + "M/" + n.capacity().disk(), n.instances());
+    }
+    return 0;
+  }
+
   private int events(Controller c, String name) {
     c.get(name);
     for (Event e : c.events(name)) {
@@ -270,7 +299,10 @@ final class Cli {
       Map.entry("delete", new Spec(opts(), Set.of(), Set.of(), 1)),
       Map.entry("logs", new Spec(opts("--lines"), Set.of(), Set.of("--recent", "--follow"), 1)),
       Map.entry("events", new Spec(opts(), Set.of(), Set.of(), 1)),
-      Map.entry("env", new Spec(opts(), Set.of(), Set.of("--show-secrets"), 1)));
+      Map.entry("env", new Spec(opts(), Set.of(), Set.of("--show-secrets"), 1)),
+      Map.entry("nodes", new Spec(opts(), Set.of(), Set.of(), 0)),
+      Map.entry("drain", new Spec(opts(), Set.of(), Set.of(), 1)),
+      Map.entry("resume", new Spec(opts(), Set.of(), Set.of(), 1)));
 
   static String summary() {
     return COMMANDS.entrySet().stream().map(e -> String.format("  %-8s %s", e.getKey(), e.getValue()[0]))

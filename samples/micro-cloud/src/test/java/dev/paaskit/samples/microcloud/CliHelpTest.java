@@ -24,7 +24,7 @@ class CliHelpTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"push", "apps", "app", "scale", "start", "stop", "restart", "delete",
-      "logs", "events", "env", "serve", "demo"})
+      "logs", "events", "env", "nodes", "drain", "resume", "serve", "demo"})
   void helpOfEveryCommand(String command) throws Exception {
     String[] r = run(command, "--help");
     assertEquals("0", r[0], r[2]);

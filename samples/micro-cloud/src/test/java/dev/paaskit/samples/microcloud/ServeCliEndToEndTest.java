@@ -134,6 +134,12 @@ class ServeCliEndToEndTest {
     assertFalse(events.all().contains("hunter2") || logs.all().contains("hunter2") || push.all().contains("hunter2"));
     Run shown = cli("env", "hello", "--show-secrets");
     assertTrue(shown.out().contains("DB_PASSWORD=hunter2"), shown.out());
+
+    Run nodes = cli("nodes");
+    assertTrue(nodes.out().contains("n1") && nodes.out().contains("ALIVE"), nodes.out());
+    Run unknown = cli("drain", "n9");
+    assertEquals(1, unknown.code());
+    assertTrue(unknown.err().contains("node 'n9' not found"), unknown.err());
   }
 
   @Test
