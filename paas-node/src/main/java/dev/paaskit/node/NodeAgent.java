@@ -77,6 +77,10 @@ public final class NodeAgent implements Role {
   private final long epoch;
   private final AtomicLong changeSeq = new AtomicLong();
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+  /** What admitted instances hold until cleaned up; guarded by {@link #instances}. */
+  private long reservedMemory;
+  private long reservedDisk;
+  private int reservedCount;
   private final List<Subscription> subscriptions = new ArrayList<>();
   private volatile boolean running;
   private volatile Cancellable heartbeat;
@@ -243,16 +247,9 @@ public final class NodeAgent implements Role {
     if (instances.containsKey(cmd.instanceId())) {
       return Ack.accepted();
     }
-    long memory = 0;
-    long disk = 0;
-    int count = 0;
-    for (Instance i : instances.values()) {
-      if (i.report.state().isActive()) {
-        memory += i.command.memoryBytes();
-        disk += i.command.diskBytes();
-        count++;
-      }
-    }
+    long memory = reservedMemory;
+    long disk = reservedDisk;
+    int count = reservedCount;
     NodeCapacity c = options.capacity;
     if (memory + cmd.memoryBytes() > c.memory().bytes()) {
       return Ack.refused("node " + options.id + " is short of memory: " + (c.memory().bytes() - memory)
@@ -276,6 +273,9 @@ public final class NodeAgent implements Role {
         options.address, port, cmd.memoryBytes(), cmd.diskBytes(), clock.now().toEpochMilli(),
         null, 0);
     Instance inst = new Instance(cmd, dir, report);
+    reservedMemory += cmd.memoryBytes();
+    reservedDisk += cmd.diskBytes();
+    reservedCount++;
     // In the map before it takes a seq: a heartbeat snapshot that misses it was taken before
     // this put, so its seq is lower than the one given here, and the instance is not "gone".
     instances.put(cmd.instanceId(), inst);
@@ -287,13 +287,17 @@ public final class NodeAgent implements Role {
   }
 
   private void launch(Instance inst) {
-    droplets.get(inst.command.dropletSha256()).thenAcceptAsync(droplet -> {
+    CompletableFuture<Path> fetched = options.unpackDroplets
+        ? droplets.get(inst.command.dropletSha256()) : CompletableFuture.completedFuture(null);
+    fetched.thenAcceptAsync(droplet -> {
       try {
         synchronized (inst) {
           if (inst.stopRequested) {
             return;
           }
-          unpacker.unpack(droplet, inst.dir);
+          if (droplet != null) {
+            unpacker.unpack(droplet, inst.dir);
+          }
           options.backend.create(new ContainerSpec(inst.id(), inst.dir, inst.command.command(),
               environment(inst), new ResourceLimits(inst.command.memoryBytes(),
                   inst.command.diskBytes(), 1024), new Listener(inst)));
@@ -562,6 +566,11 @@ public final class NodeAgent implements Role {
     if (!inst.cleanedUp.compareAndSet(false, true)) {
       return;
     }
+    synchronized (instances) {
+      reservedMemory -= inst.command.memoryBytes();
+      reservedDisk -= inst.command.diskBytes();
+      reservedCount--;
+    }
     options.ports.release(inst.report.port());
     executor.execute(() -> {
       try {
@@ -667,6 +676,7 @@ public final class NodeAgent implements Role {
     Map<String, String> baseEnv;
     DropletUnpacker unpacker;
     HealthProber prober = HealthProber.NETWORK;
+    boolean unpackDroplets = true;
   }
 
   /**
@@ -815,6 +825,16 @@ public final class NodeAgent implements Role {
     public Builder baseEnv(Map<String, String> env) {
       once("baseEnv");
       o.baseEnv = Map.copyOf(env);
+      return this;
+    }
+
+    /**
+     * Whether instances get their droplet unpacked in a folder of their own; default true. Turn it
+     * off only for backends that run nothing from the droplet, such as a fake one.
+     */
+    public Builder unpackDroplets(boolean unpack) {
+      once("unpackDroplets");
+      o.unpackDroplets = unpack;
       return this;
     }
 

@@ -55,7 +55,11 @@ public final class PortAllocator {
   private final RandomGenerator random;
   private final Set<Integer> held = new HashSet<>();
 
-  private PortAllocator(int first, int last, int[] ephemeral, RandomGenerator random) {
+  private final boolean verifyFree;
+
+  private PortAllocator(int first, int last, int[] ephemeral, RandomGenerator random,
+      boolean verifyFree) {
+    this.verifyFree = verifyFree;
     this.first = first;
     this.last = last;
     this.ephemeralFirst = ephemeral[0];
@@ -86,7 +90,7 @@ public final class PortAllocator {
       if (held.contains(port)) {
         continue;
       }
-      if (canBind(port)) {
+      if (!verifyFree || canBind(port)) {
         held.add(port);
         return port;
       }
@@ -210,6 +214,7 @@ public final class PortAllocator {
     private int[] range;
     private RandomGenerator random;
     private Path ephemeralRangeFile;
+    private boolean verifyFree = true;
 
     private Builder() {}
 
@@ -239,6 +244,16 @@ public final class PortAllocator {
     public Builder seed(long seed) {
       checkRandomUnset();
       this.random = new Random(seed);
+      return this;
+    }
+
+    /**
+     * Whether a port is checked free by binding it before it is handed out; default true. Turn it
+     * off only for nodes whose instances bind nothing on this machine, such as fake ones: their
+     * ports are then just numbers, one allocator per node.
+     */
+    public Builder verifyFree(boolean verify) {
+      this.verifyFree = verify;
       return this;
     }
 
@@ -281,7 +296,7 @@ public final class PortAllocator {
             + " (" + file + "); outgoing connections could take those ports");
       }
       return new PortAllocator(first, last, ephemeral,
-          random != null ? random : new SplittableRandom());
+          random != null ? random : new SplittableRandom(), verifyFree);
     }
   }
 }

@@ -46,6 +46,8 @@ public final class ClusterState implements AutoCloseable {
   private final Map<String, Pending> pending = new HashMap<>();
   private final Map<String, Set<String>> byApp = new HashMap<>();
   private final Set<String> drained = new HashSet<>();
+  /** Instance ids by node, so a heartbeat costs what its node holds, not what the cloud holds. */
+  private final Map<String, Set<String>> byNode = new HashMap<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private long lastDiscoverNanos = Long.MIN_VALUE;
 
@@ -102,10 +104,10 @@ public final class ClusterState implements AutoCloseable {
       apply(r);
     }
     List<String> gone = new ArrayList<>();
-    for (InstanceReport known : instances.values()) {
-      if (known.nodeId().equals(hb.nodeId()) && !reported.contains(known.instanceId())
-          && known.seq() <= hb.seq()) {
-        gone.add(known.instanceId());
+    for (String id : byNode.getOrDefault(hb.nodeId(), Set.of())) {
+      InstanceReport known = instances.get(id);
+      if (!reported.contains(id) && known.seq() <= hb.seq()) {
+        gone.add(id);
       }
     }
     gone.forEach(this::remove);
@@ -137,6 +139,7 @@ public final class ClusterState implements AutoCloseable {
     pending.remove(r.instanceId());
     instances.put(r.instanceId(), r);
     byApp.computeIfAbsent(r.appId(), a -> new HashSet<>()).add(r.instanceId());
+    byNode.computeIfAbsent(r.nodeId(), n -> new HashSet<>()).add(r.instanceId());
     if (known == null || known.state() != r.state()) {
       listener.instanceChanged(known, r);
     }
@@ -152,18 +155,19 @@ public final class ClusterState implements AutoCloseable {
           byApp.remove(known.appId());
         }
       }
+      Set<String> onNode = byNode.get(known.nodeId());
+      if (onNode != null) {
+        onNode.remove(instanceId);
+        if (onNode.isEmpty()) {
+          byNode.remove(known.nodeId());
+        }
+      }
       listener.instanceChanged(known, null);
     }
   }
 
   private void dropInstancesOf(String nodeId) {
-    List<String> ids = new ArrayList<>();
-    for (InstanceReport r : instances.values()) {
-      if (r.nodeId().equals(nodeId)) {
-        ids.add(r.instanceId());
-      }
-    }
-    ids.forEach(this::remove);
+    new ArrayList<>(byNode.getOrDefault(nodeId, Set.of())).forEach(this::remove);
     pending.values().removeIf(p -> p.report().nodeId().equals(nodeId));
   }
 

@@ -74,7 +74,8 @@ public final class HealthManager implements Role, ActualState {
   private final Map<String, String> lastPlacementFailure = new ConcurrentHashMap<>();
   /** Nodes that failed a start: node id to the nanoTime until which no start is sent there. */
   private final Map<String, Long> avoid = new ConcurrentHashMap<>();
-  private final AtomicBoolean passQueued = new AtomicBoolean();
+  private final AtomicBoolean passWanted = new AtomicBoolean();
+  private final AtomicBoolean passRunner = new AtomicBoolean();
   private final Object passLock = new Object();
   private volatile boolean running;
   private StoreMirror<AppRecord> apps;
@@ -187,22 +188,38 @@ public final class HealthManager implements Role, ActualState {
     });
   }
 
-  /** Queues one pass; requests made while one is queued share it. */
+  /**
+   * Asks for a pass. At most one task runs passes at a time: it keeps passing while requests
+   * come in, so every request is covered by a pass that starts after it, and requests never
+   * pile up threads.
+   */
   void requestPass() {
-    if (running && passQueued.compareAndSet(false, true)) {
-      executor.execute(() -> {
-        passQueued.set(false);
+    if (!running) {
+      return;
+    }
+    passWanted.set(true);
+    if (passRunner.compareAndSet(false, true)) {
+      executor.execute(this::runPasses);
+    }
+  }
+
+  private void runPasses() {
+    try {
+      while (running && passWanted.getAndSet(false)) {
         synchronized (passLock) {
-          if (!running) {
-            return;
-          }
           try {
             pass();
           } catch (RuntimeException e) {
             log.error("reconcile pass failed", e);
           }
         }
-      });
+      }
+    } finally {
+      passRunner.set(false);
+      // A request that came after the loop's last check but before the flag was cleared.
+      if (running && passWanted.get() && passRunner.compareAndSet(false, true)) {
+        executor.execute(this::runPasses);
+      }
     }
   }
 
