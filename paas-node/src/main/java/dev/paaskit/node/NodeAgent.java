@@ -66,6 +66,8 @@ public final class NodeAgent implements Role {
   private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
   private static final int CRASH_OUTPUT_LINES = 20;
+  /** One heartbeat in this many lists every instance; the rest only carry the change seq. */
+  private static final int FULL_HEARTBEAT_EVERY = 10;
 
   private final Options options;
   private final MessageBus bus;
@@ -76,6 +78,8 @@ public final class NodeAgent implements Role {
   private final DropletUnpacker unpacker;
   private final long epoch;
   private final AtomicLong changeSeq = new AtomicLong();
+  /** Heartbeats sent; touched only by the heartbeat timer. */
+  private long beats;
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
   /** What admitted instances hold until cleaned up; guarded by {@link #instances}. */
   private long reservedMemory;
@@ -160,6 +164,7 @@ public final class NodeAgent implements Role {
     subscriptions.add(bus.subscribe(Subjects.nodeStart(options.id), this::onStart));
     subscriptions.add(bus.subscribe(Subjects.nodeStop(options.id), this::onStop));
     subscriptions.add(bus.subscribe(Subjects.nodeLogs(options.id), this::onLogs));
+    subscriptions.add(bus.subscribe(Subjects.nodeSync(options.id), m -> publishHeartbeat(true)));
     subscriptions.add(bus.subscribe(Subjects.NODE_DISCOVER, m -> advertise()));
     subscriptions.add(bus.subscribe(Subjects.ROUTER_START, m -> registerAllRoutes()));
     advertise();
@@ -215,12 +220,7 @@ public final class NodeAgent implements Role {
       return;
     }
     try {
-      // The seq is read before the snapshot: an instance the snapshot misses was added after it,
-      // and so takes a higher seq (see admit).
-      long seq = changeSeq.get();
-      List<InstanceReport> reports = new ArrayList<>(instances.size());
-      instances.values().forEach(i -> reports.add(i.report));
-      bus.publish(Subjects.NODE_HEARTBEAT, Json.write(new NodeHeartbeat(options.id, epoch, seq, reports)));
+      publishHeartbeat(beats++ % FULL_HEARTBEAT_EVERY == 0);
     } catch (RuntimeException e) {
       log.warn("node {}: heartbeat not sent: {}", options.id, e.toString());
     } finally {
@@ -228,6 +228,24 @@ public final class NodeAgent implements Role {
         heartbeat = clock.schedule(options.heartbeatInterval, this::sendHeartbeat);
       }
     }
+  }
+
+  /**
+   * Publishes a heartbeat: a full one lists every instance, a light one only the change seq, and
+   * costs the same whatever the node runs. Every tenth is full, and any asked for.
+   */
+  private void publishHeartbeat(boolean full) {
+    // The seq is read before the snapshot: an instance the snapshot misses was added after it,
+    // and so takes a higher seq (see admit).
+    long seq = changeSeq.get();
+    List<InstanceReport> reports = List.of();
+    if (full) {
+      reports = new ArrayList<>(instances.size());
+      for (Instance i : instances.values()) {
+        reports.add(i.report);
+      }
+    }
+    bus.publish(Subjects.NODE_HEARTBEAT, Json.write(new NodeHeartbeat(options.id, epoch, seq, full, reports)));
   }
 
   private void onStart(Message m) {

@@ -98,11 +98,19 @@ public final class ClusterState implements AutoCloseable {
     }
     heard(view);
     view.seq = Math.max(view.seq, hb.seq());
+    if (!hb.full()) {
+      if (hb.seq() > view.reportSeq) {
+        askForFullHeartbeat(view);
+      }
+      return;
+    }
     Set<String> reported = new HashSet<>();
     for (InstanceReport r : hb.instances()) {
       reported.add(r.instanceId());
       apply(r);
     }
+    // A full heartbeat is the node's whole state as of its seq: nothing before it is missing.
+    view.reportSeq = Math.max(view.reportSeq, hb.seq());
     List<String> gone = new ArrayList<>();
     for (String id : byNode.getOrDefault(hb.nodeId(), Set.of())) {
       InstanceReport known = instances.get(id);
@@ -132,6 +140,10 @@ public final class ClusterState implements AutoCloseable {
   }
 
   private void apply(InstanceReport r) {
+    NodeView view = nodes.get(r.nodeId());
+    if (view != null) {
+      view.reportSeq = Math.max(view.reportSeq, r.seq());
+    }
     InstanceReport known = instances.get(r.instanceId());
     if (known != null && r.seq() < known.seq()) {
       return;
@@ -169,6 +181,15 @@ public final class ClusterState implements AutoCloseable {
   private void dropInstancesOf(String nodeId) {
     new ArrayList<>(byNode.getOrDefault(nodeId, Set.of())).forEach(this::remove);
     pending.values().removeIf(p -> p.report().nodeId().equals(nodeId));
+  }
+
+  /** Asks one node for a full heartbeat, at most once per heartbeat interval. */
+  private void askForFullHeartbeat(NodeView view) {
+    long now = clock.nanoTime();
+    if (view.syncAskedNanos == Long.MIN_VALUE || now - view.syncAskedNanos > heartbeatNanos) {
+      view.syncAskedNanos = now;
+      bus.publish(Subjects.nodeSync(view.id()), new byte[0]);
+    }
   }
 
   private void askNodesToAdvertise() {

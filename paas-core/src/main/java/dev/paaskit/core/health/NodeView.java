@@ -11,6 +11,10 @@ final class NodeView {
   long lastHeardMillis;
   /** The highest heartbeat seq seen in the current epoch. */
   long seq = -1;
+  /** The highest seq of this node's instance reports applied: behind {@link #seq}, a change was missed. */
+  long reportSeq;
+  /** When a full heartbeat was last asked for, so a slow node is not asked on every beat. */
+  long syncAskedNanos = Long.MIN_VALUE;
   /** An operator asked to empty the node; {@link #state} still tracks whether it lives. */
   boolean draining;
 

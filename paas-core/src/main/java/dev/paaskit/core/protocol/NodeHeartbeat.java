@@ -3,12 +3,15 @@ package dev.paaskit.core.protocol;
 import java.util.List;
 
 /**
- * The full actual state of a node, sent every heartbeat interval.
+ * A node's sign of life, sent every heartbeat interval. A full heartbeat lists every instance
+ * the node has; a light one lists none and only says how far the node's changes have gone, so a
+ * receiver that has not heard every change asks for a full one ({@link Subjects#nodeSync}).
  *
  * @param seq the node's change counter when the snapshot was taken: an instance the sender
  *     once reported with a seq at or below it, and absent here, is gone
  */
-public record NodeHeartbeat(String nodeId, long epoch, long seq, List<InstanceReport> instances) {
+public record NodeHeartbeat(String nodeId, long epoch, long seq, boolean full,
+    List<InstanceReport> instances) {
   public NodeHeartbeat {
     instances = instances == null ? List.of() : List.copyOf(instances);
   }
