@@ -459,9 +459,12 @@ public final class HealthManager implements Role, ActualState {
         long[] u = used.getOrDefault(v.id(), new long[3]);
         NodeState state = avoided.contains(v.id()) && v.state == NodeState.ALIVE
             ? NodeState.SUSPECT : v.state;
+        // Advertisements come off the bus unchecked: a bad one must refuse its node, not fail
+        // every placement with it.
+        long memory = Math.max(0, ad.memoryBytes());
         out.add(new NodeCandidate(v.id(), state, ad.zone(), ad.stack(), ad.tags(),
-            ad.memoryBytes() - u[0], ad.diskBytes() - u[1], ad.maxInstances() - (int) u[2],
-            ad.memoryBytes(), counts.getOrDefault(v.id(), 0)));
+            memory - u[0], ad.diskBytes() - u[1], 0, ad.maxInstances() - (int) u[2],
+            memory, 0, counts.getOrDefault(v.id(), 0)));
       }
       return out;
     }

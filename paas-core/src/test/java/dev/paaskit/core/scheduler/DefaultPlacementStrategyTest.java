@@ -17,8 +17,8 @@ class DefaultPlacementStrategyTest {
   private final DefaultPlacementStrategy strategy = DefaultPlacementStrategy.create();
 
   private static NodeCandidate node(String id, long freeMemory, int ofApp) {
-    return new NodeCandidate(id, NodeState.ALIVE, "z1", "", Set.of(), freeMemory, 10 * GB, 10,
-        4 * GB, ofApp);
+    return new NodeCandidate(id, NodeState.ALIVE, "z1", "", Set.of(), freeMemory, 10 * GB, 0, 10,
+        4 * GB, 0, ofApp);
   }
 
   @Test
@@ -45,10 +45,10 @@ class DefaultPlacementStrategyTest {
   @Test
   void explainsWhyNothingFitsWithCountsPerFilter() {
     NodeCandidate dead = new NodeCandidate("d", NodeState.DEAD, "z1", "", Set.of(), 8 * GB,
-        10 * GB, 10, 8 * GB, 0);
+        10 * GB, 0, 10, 8 * GB, 0, 0);
     NodeCandidate otherZone = new NodeCandidate("z", NodeState.ALIVE, "z2", "", Set.of(), 8 * GB,
-        10 * GB, 10, 8 * GB, 0);
-    PlacementRequest request = new PlacementRequest("web", 0, 2 * GB, GB, "", Set.of("z1"), Set.of());
+        10 * GB, 0, 10, 8 * GB, 0, 0);
+    PlacementRequest request = PlacementRequest.of("web", 0, 2 * GB, GB).withZones(Set.of("z1"));
     Placement p = strategy.place(request,
         List.of(node("a", GB, 0), node("b", GB, 0), dead, otherZone));
     assertFalse(p.placed());
