@@ -85,8 +85,8 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
   /**
    * How many nodes that pass the filters are scored among {@code candidates} when they are more
    * than the sampling threshold and no sample size was set: {@code ceil(log2 candidates)}, as
-   * Nomad does, and at least 3. On 10,000 nodes, bin-packing so leaves memory about a quarter of
-   * a point less used than an exhaustive best-fit does ({@code paaskit bench scheduler}).
+   * Nomad does, and at least 3. On 10,000 nodes, bin-packing so fills memory to within half a
+   * point of an exhaustive best-fit ({@code paaskit bench scheduler}: 99.2% against 99.5%).
    */
   public static int defaultSampleSize(int candidates) {
     int log2 = 32 - Integer.numberOfLeadingZeros(Math.max(1, candidates - 1));
