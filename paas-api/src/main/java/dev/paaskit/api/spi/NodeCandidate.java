@@ -6,18 +6,57 @@ import java.util.Set;
 
 /**
  * A node as placement sees it, with what is free on it now, placements already decided in the
- * same round included.
+ * same round included. A free amount is negative when the node is overcommitted.
  *
- * @param instancesOfApp instances of the app being placed that the node already runs
+ * @param cpuFreeShares CPU shares not yet taken; ignored when the node does not meter CPU
+ * @param memoryTotalBytes all the memory the node offers, 0 or more
+ * @param cpuTotalShares all the CPU shares the node offers; 0 when it does not meter CPU, so
+ *     that any request for CPU fits
+ * @param instancesOfApp instances of the app being placed that the node already runs, 0 or more
  */
 public record NodeCandidate(String nodeId, NodeState state, String zone, String stack,
-    Set<String> tags, long memoryFreeBytes, long diskFreeBytes, int slotsFree,
-    long memoryTotalBytes, int instancesOfApp) {
+    Set<String> tags, long memoryFreeBytes, long diskFreeBytes, long cpuFreeShares,
+    int slotsFree, long memoryTotalBytes, long cpuTotalShares, int instancesOfApp) {
   public NodeCandidate {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(state, "state");
     zone = zone == null ? "" : zone;
     stack = stack == null ? "" : stack;
     tags = Set.copyOf(tags == null ? Set.of() : tags);
+    if (memoryTotalBytes < 0) {
+      throw new IllegalArgumentException(
+          "memoryTotalBytes of node '" + nodeId + "' must not be negative: " + memoryTotalBytes);
+    }
+    if (cpuTotalShares < 0) {
+      throw new IllegalArgumentException(
+          "cpuTotalShares of node '" + nodeId + "' must not be negative: " + cpuTotalShares);
+    }
+    if (instancesOfApp < 0) {
+      throw new IllegalArgumentException(
+          "instancesOfApp of node '" + nodeId + "' must not be negative: " + instancesOfApp);
+    }
+  }
+
+  /** Whether the node accounts for CPU; when it does not, CPU neither refuses nor ranks it. */
+  public boolean metersCpu() {
+    return cpuTotalShares > 0;
+  }
+
+  /**
+   * This node once it runs {@code request}'s instance too: its memory, disk and CPU less, one
+   * slot fewer, one more instance of the app. Placing several instances in one round updates the
+   * candidate this way between them.
+   */
+  public NodeCandidate afterPlacing(PlacementRequest request) {
+    return new NodeCandidate(nodeId, state, zone, stack, tags,
+        memoryFreeBytes - request.memoryBytes(), diskFreeBytes - request.diskBytes(),
+        cpuFreeShares - request.cpuShares(), slotsFree - 1, memoryTotalBytes, cpuTotalShares,
+        instancesOfApp + 1);
+  }
+
+  /** This node as seen by another app, which runs {@code count} instances on it. */
+  public NodeCandidate withInstancesOfApp(int count) {
+    return new NodeCandidate(nodeId, state, zone, stack, tags, memoryFreeBytes, diskFreeBytes,
+        cpuFreeShares, slotsFree, memoryTotalBytes, cpuTotalShares, count);
   }
 }

@@ -39,7 +39,7 @@ public record Placement(Optional<String> nodeId, Map<String, Integer> rejections
       return "no node fits: no nodes are available";
     }
     return "no node fits: " + rejections.entrySet().stream()
-        .map(e -> String.format("%,d %s", e.getValue(), e.getKey()))
+        .map(e -> String.format(java.util.Locale.ROOT, "%,d %s", e.getValue(), e.getKey()))
         .collect(Collectors.joining(", "));
   }
 }

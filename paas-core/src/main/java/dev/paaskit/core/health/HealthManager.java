@@ -27,6 +27,7 @@ import dev.paaskit.core.protocol.Subjects;
 import dev.paaskit.core.util.StoreMirror;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -333,7 +334,8 @@ public final class HealthManager implements Role, ActualState {
     }
     SpecRecord spec = app.spec();
     PlacementRequest request =
-        PlacementRequest.of(spec.name(), index, spec.memoryBytes(), spec.diskBytes());
+        PlacementRequest.of(spec.name(), index, spec.memoryBytes(), spec.diskBytes())
+            .withInstancesByZone(candidates.zonesOf(app.id()));
     Placement chosen = placement.place(request, candidates.forApp(app.id()));
     if (!chosen.placed()) {
       String why = chosen.explain();
@@ -355,7 +357,7 @@ public final class HealthManager implements Role, ActualState {
         node.address(), 0, spec.memoryBytes(), spec.diskBytes(),
         context.clock().now().toEpochMilli(), null, -1);
     cluster.addPending(placeholder, options.startAckTimeout());
-    candidates.reserve(nodeId, app.id(), spec.memoryBytes(), spec.diskBytes());
+    candidates.reserve(nodeId, app.id(), request);
     bus.request(Subjects.nodeStart(nodeId), Json.write(cmd), COMMAND_TIMEOUT)
         .whenComplete((reply, error) -> {
           Ack ack = error == null ? Json.read(reply.data(), Ack.class) : null;
@@ -504,32 +506,40 @@ public final class HealthManager implements Role, ActualState {
     }
   }
 
-  /** Free resources per node for one pass, updated as the pass places instances. */
+  /**
+   * Free resources per node for one pass, updated as the pass places instances. The candidates
+   * of the app placed last are kept and updated in place, so placing many instances of one app
+   * costs one list, not one per instance.
+   */
   private static final class Candidates {
-    private final Map<String, NodeView> nodes = new HashMap<>();
+    private final List<NodeView> nodes;
+    private final Map<String, Integer> positions = new HashMap<>();
     private final Map<String, long[]> used;
     private final Map<String, Map<String, Integer>> appCounts = new HashMap<>();
+    private final Map<String, Map<String, Integer>> zoneCounts = new HashMap<>();
     private final ClusterState cluster;
-
     private final Set<String> avoided;
+    private String listedApp;
+    private List<NodeCandidate> listed;
 
     Candidates(ClusterState cluster, Set<String> avoided) {
       this.cluster = cluster;
       this.avoided = Set.copyOf(avoided);
-      for (NodeView v : cluster.nodeViews()) {
-        nodes.put(v.id(), v);
+      this.nodes = cluster.nodeViews();
+      for (int i = 0; i < nodes.size(); i++) {
+        positions.put(nodes.get(i).id(), i);
       }
       this.used = cluster.usage();
     }
 
     /** The node's advertisement, or null when it is not a candidate. */
     NodeAdvertisement advertisement(String nodeId) {
-      NodeView v = nodes.get(nodeId);
-      return v == null ? null : v.advertisement;
+      Integer at = positions.get(nodeId);
+      return at == null ? null : nodes.get(at).advertisement;
     }
 
-    List<NodeCandidate> forApp(String appId) {
-      Map<String, Integer> counts = appCounts.computeIfAbsent(appId, id -> {
+    private Map<String, Integer> countsOf(String appId) {
+      return appCounts.computeIfAbsent(appId, id -> {
         Map<String, Integer> c = new HashMap<>();
         for (InstanceReport r : cluster.instancesOf(id)) {
           if (r.state().isActive()) {
@@ -538,25 +548,63 @@ public final class HealthManager implements Role, ActualState {
         }
         return c;
       });
-      List<NodeCandidate> out = new ArrayList<>(nodes.size());
-      for (NodeView v : nodes.values()) {
-        NodeAdvertisement ad = v.advertisement;
-        long[] u = used.getOrDefault(v.id(), new long[3]);
-        NodeState state = avoided.contains(v.id()) && v.effectiveState() == NodeState.ALIVE
-            ? NodeState.SUSPECT : v.effectiveState();
-        out.add(new NodeCandidate(v.id(), state, ad.zone(), ad.stack(), ad.tags(),
-            ad.memoryBytes() - u[0], ad.diskBytes() - u[1], ad.maxInstances() - (int) u[2],
-            ad.memoryBytes(), counts.getOrDefault(v.id(), 0)));
-      }
-      return out;
     }
 
-    void reserve(String nodeId, String appId, long memory, long disk) {
+    /** Active instances of the app in each zone, on the nodes this pass knows. */
+    Map<String, Integer> zonesOf(String appId) {
+      return zoneCounts.computeIfAbsent(appId, id -> {
+        Map<String, Integer> z = new HashMap<>();
+        countsOf(id).forEach((nodeId, count) -> {
+          NodeAdvertisement ad = advertisement(nodeId);
+          if (ad != null) {
+            z.merge(zoneOf(ad), count, Integer::sum);
+          }
+        });
+        return z;
+      });
+    }
+
+    List<NodeCandidate> forApp(String appId) {
+      if (!appId.equals(listedApp)) {
+        Map<String, Integer> counts = countsOf(appId);
+        List<NodeCandidate> out = new ArrayList<>(nodes.size());
+        for (NodeView v : nodes) {
+          NodeAdvertisement ad = v.advertisement;
+          long[] u = used.getOrDefault(v.id(), new long[3]);
+          NodeState state = avoided.contains(v.id()) && v.effectiveState() == NodeState.ALIVE
+              ? NodeState.SUSPECT : v.effectiveState();
+          // Advertisements come off the bus unchecked: a bad one must refuse its node, not fail
+          // every placement with it.
+          long memory = Math.max(0, ad.memoryBytes());
+          out.add(new NodeCandidate(v.id(), state, zoneOf(ad), ad.stack(), ad.tags(),
+              memory - u[0], ad.diskBytes() - u[1], 0, ad.maxInstances() - (int) u[2],
+              memory, 0, counts.getOrDefault(v.id(), 0)));
+        }
+        listedApp = appId;
+        listed = out;
+      }
+      return Collections.unmodifiableList(listed);
+    }
+
+    void reserve(String nodeId, String appId, PlacementRequest request) {
       long[] u = used.computeIfAbsent(nodeId, n -> new long[3]);
-      u[0] += memory;
-      u[1] += disk;
+      u[0] += request.memoryBytes();
+      u[1] += request.diskBytes();
       u[2]++;
-      appCounts.get(appId).merge(nodeId, 1, Integer::sum);
+      countsOf(appId).merge(nodeId, 1, Integer::sum);
+      NodeAdvertisement ad = advertisement(nodeId);
+      zonesOf(appId).merge(zoneOf(ad), 1, Integer::sum);
+      if (appId.equals(listedApp)) {
+        int at = positions.get(nodeId);
+        listed.set(at, listed.get(at).afterPlacing(request));
+      } else {
+        listedApp = null;
+        listed = null;
+      }
+    }
+
+    private static String zoneOf(NodeAdvertisement ad) {
+      return ad.zone() == null ? "" : ad.zone();
     }
   }
 

@@ -5,7 +5,8 @@ import dev.paaskit.api.spi.PlacementRequest;
 
 /**
  * One test a node must pass to take an instance. {@link #reason()} says why a node was refused,
- * worded to follow a count: {@code 12 short of memory}.
+ * worded to follow a count: {@code 12 short of memory}. Placement calls {@link #accepts} for every
+ * node it visits, so it must be quick and must not block.
  */
 public interface NodeFilter {
   String reason();

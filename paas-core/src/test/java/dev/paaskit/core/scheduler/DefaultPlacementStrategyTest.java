@@ -1,24 +1,37 @@
 package dev.paaskit.core.scheduler;
 
+import static dev.paaskit.core.scheduler.Nodes.GB;
+import static dev.paaskit.core.scheduler.Nodes.node;
+import static dev.paaskit.core.scheduler.Nodes.withCpu;
+import static dev.paaskit.core.scheduler.Nodes.withMemory;
+import static dev.paaskit.core.scheduler.Nodes.withPlace;
+import static dev.paaskit.core.scheduler.Nodes.withState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.NodeState;
 import dev.paaskit.api.spi.NodeCandidate;
 import dev.paaskit.api.spi.Placement;
 import dev.paaskit.api.spi.PlacementRequest;
+import java.util.ArrayList;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(10)
 class DefaultPlacementStrategyTest {
-  private static final long GB = 1L << 30;
   private final DefaultPlacementStrategy strategy = DefaultPlacementStrategy.create();
 
   private static NodeCandidate node(String id, long freeMemory, int ofApp) {
-    return new NodeCandidate(id, NodeState.ALIVE, "z1", "", Set.of(), freeMemory, 10 * GB, 10,
-        4 * GB, ofApp);
+    return withCpu(withMemory(Nodes.node(id), freeMemory, 4 * GB), 0, 0).withInstancesOfApp(ofApp);
   }
 
   @Test
@@ -36,6 +49,14 @@ class DefaultPlacementStrategyTest {
   }
 
   @Test
+  void binPackingPrefersTheNodeLeftFullest() {
+    DefaultPlacementStrategy packing = DefaultPlacementStrategy.builder().binPack().build();
+    Placement p = packing.place(PlacementRequest.of("web", 0, GB / 4, GB / 4),
+        List.of(node("a", GB, 0), node("b", 3 * GB, 0)));
+    assertEquals(Optional.of("a"), p.nodeId());
+  }
+
+  @Test
   void tiesGoToTheLowestIdSoPlacementIsDeterministic() {
     Placement p = strategy.place(PlacementRequest.of("web", 0, GB / 4, GB / 4),
         List.of(node("b", GB, 0), node("a", GB, 0)));
@@ -44,11 +65,10 @@ class DefaultPlacementStrategyTest {
 
   @Test
   void explainsWhyNothingFitsWithCountsPerFilter() {
-    NodeCandidate dead = new NodeCandidate("d", NodeState.DEAD, "z1", "", Set.of(), 8 * GB,
-        10 * GB, 10, 8 * GB, 0);
-    NodeCandidate otherZone = new NodeCandidate("z", NodeState.ALIVE, "z2", "", Set.of(), 8 * GB,
-        10 * GB, 10, 8 * GB, 0);
-    PlacementRequest request = new PlacementRequest("web", 0, 2 * GB, GB, "", Set.of("z1"), Set.of());
+    NodeCandidate dead = withState(node("d", 8 * GB, 0), NodeState.DEAD);
+    NodeCandidate otherZone = withPlace(node("z", 8 * GB, 0), "z2", "", Set.of());
+    PlacementRequest request =
+        PlacementRequest.of("web", 0, 2 * GB, GB).withZones(Set.of("z1"));
     Placement p = strategy.place(request,
         List.of(node("a", GB, 0), node("b", GB, 0), dead, otherZone));
     assertFalse(p.placed());
@@ -57,10 +77,119 @@ class DefaultPlacementStrategyTest {
   }
 
   @Test
+  void aLargeClusterThatCannotFitIsExplainedWithEveryNodeCounted() {
+    List<NodeCandidate> nodes = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      NodeCandidate n = Nodes.node(String.format("n%05d", i));
+      nodes.add(i < 9_812 ? withMemory(n, GB, 8 * GB) : withPlace(n, "z2", n.stack(), Set.of()));
+    }
+    PlacementRequest request =
+        PlacementRequest.of("web", 0, 2 * GB, GB).withZones(Set.of("z1"));
+    Locale before = Locale.getDefault(Locale.Category.FORMAT);
+    Locale.setDefault(Locale.Category.FORMAT, Locale.ROOT);
+    try {
+      assertEquals("no node fits: 9,812 short of memory, 188 in the wrong zone",
+          strategy.place(request, nodes).explain());
+    } finally {
+      Locale.setDefault(Locale.Category.FORMAT, before);
+    }
+  }
+
+  @Test
+  void noCandidatesIsExplained() {
+    assertEquals("no node fits: no nodes are available",
+        strategy.place(PlacementRequest.of("web", 0, GB, GB), List.of()).explain());
+  }
+
+  @Test
   void customFiltersRunAfterTheStandardOnes() {
     DefaultPlacementStrategy gpuOnly = DefaultPlacementStrategy.builder()
         .addFilter(NodeFilter.of("without a GPU", (r, n) -> n.tags().contains("gpu"))).build();
-    Placement p = gpuOnly.place(PlacementRequest.of("ml", 0, GB, GB), List.of(node("a", 2 * GB, 0)));
-    assertEquals("no node fits: 1 without a GPU", p.explain());
+    Placement p = gpuOnly.place(PlacementRequest.of("ml", 0, GB, GB),
+        List.of(node("a", 2 * GB, 0), node("b", GB / 2, 0)));
+    assertEquals("no node fits: 1 short of memory, 1 without a GPU", p.explain());
+  }
+
+  @Test
+  void customScorersAddToTheStandardOnes() {
+    DefaultPlacementStrategy preferB = DefaultPlacementStrategy.builder()
+        .addScorer((r, n) -> n.nodeId().equals("b") ? 0.5 : 0).build();
+    Placement p = preferB.place(PlacementRequest.of("web", 0, GB / 4, GB / 4),
+        List.of(node("a", 2 * GB, 0), node("b", GB, 0)));
+    assertEquals(Optional.of("b"), p.nodeId(), "0.5 outweighs a's lead in spreading");
+    Placement q = preferB.place(PlacementRequest.of("web", 0, GB / 4, GB / 4),
+        List.of(node("a", 4 * GB, 0), node("b", GB, 0)));
+    assertEquals(Optional.of("a"), q.nodeId(), "but not an empty node's lead over a nearly full one");
+  }
+
+  @Test
+  void aFailingPluginIsWrappedNamingItAndTheNode() {
+    IllegalArgumentException boom = new IllegalArgumentException("boom");
+    DefaultPlacementStrategy s = DefaultPlacementStrategy.builder()
+        .addFilter(NodeFilter.of("broken", (r, n) -> {
+          throw boom;
+        })).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> s.place(PlacementRequest.of("web", 0, GB, GB), List.of(node("a", 2 * GB, 0))));
+    assertSame(boom, e.getCause());
+    assertTrue(e.getMessage().contains("'broken'") && e.getMessage().contains("'a'"),
+        e.getMessage());
+
+    DefaultPlacementStrategy scoring = DefaultPlacementStrategy.builder()
+        .addScorer((r, n) -> {
+          throw boom;
+        }).build();
+    IllegalStateException se = assertThrows(IllegalStateException.class,
+        () -> scoring.place(PlacementRequest.of("web", 0, GB, GB), List.of(node("a", 2 * GB, 0))));
+    assertSame(boom, se.getCause());
+    assertTrue(se.getMessage().contains("'a'"), se.getMessage());
+  }
+
+  @Test
+  void acceptsAListWithoutRandomAccess() {
+    List<NodeCandidate> linked = new LinkedList<>();
+    for (int i = 0; i < 300; i++) {
+      linked.add(node(String.format("n%03d", i), i == 123 ? GB : 3 * GB, 0));
+    }
+    Placement p = DefaultPlacementStrategy.builder().binPack().sampleSize(300).build()
+        .place(PlacementRequest.of("web", 0, GB / 2, GB / 2), linked);
+    assertEquals(Optional.of("n123"), p.nodeId());
+  }
+
+  @Test
+  void standardFiltersAreListedInTheOrderTheyRun() {
+    assertEquals(List.of("not accepting instances", "at their instance limit", "short of memory",
+            "short of disk", "short of CPU", "on another stack", "in the wrong zone",
+            "missing placement tags", "at this app's per-node limit"),
+        DefaultPlacementStrategy.STANDARD_FILTERS.stream().map(NodeFilter::reason).toList());
+  }
+
+  @Test
+  void settingAnOptionTwiceIsAnError() {
+    assertThrows(IllegalStateException.class,
+        () -> DefaultPlacementStrategy.builder().binPack().spread());
+    assertThrows(IllegalStateException.class,
+        () -> DefaultPlacementStrategy.builder().spread().spread());
+    assertThrows(IllegalStateException.class,
+        () -> DefaultPlacementStrategy.builder().sampleSize(3).sampleSize(4));
+    assertThrows(IllegalStateException.class,
+        () -> DefaultPlacementStrategy.builder().sampleAbove(3).sampleAbove(4));
+    assertThrows(IllegalStateException.class, () -> DefaultPlacementStrategy.builder()
+        .random(new SplittableRandom(1)).random(new SplittableRandom(2)));
+  }
+
+  @Test
+  void badOptionsAreRefusedNamingTheValue() {
+    IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+        () -> DefaultPlacementStrategy.builder().sampleSize(0));
+    assertTrue(size.getMessage().contains("0"), size.getMessage());
+    IllegalArgumentException above = assertThrows(IllegalArgumentException.class,
+        () -> DefaultPlacementStrategy.builder().sampleAbove(-1));
+    assertTrue(above.getMessage().contains("-1"), above.getMessage());
+    assertThrows(NullPointerException.class, () -> DefaultPlacementStrategy.builder().random(null));
+    assertThrows(NullPointerException.class,
+        () -> DefaultPlacementStrategy.builder().addFilter(null));
+    assertThrows(NullPointerException.class,
+        () -> DefaultPlacementStrategy.builder().addScorer(null));
   }
 }

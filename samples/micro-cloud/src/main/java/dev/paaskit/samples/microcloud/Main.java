@@ -7,6 +7,12 @@ import java.util.Set;
 
 /** The {@code paaskit} command line. */
 public final class Main {
+  private static final String BENCH_SCHEDULER_HELP =
+      "places M instances on N synthetic nodes one by one (defaults 100,000 and\n"
+      + "             10,000), bin-packing with sampling; prints placements/s, the p99 latency of one\n"
+      + "             placement and the memory used when placement stops beside an exhaustive\n"
+      + "             best-fit's; medians of K runs (default 3) after warm-up, input from seed S";
+
   private Main() {}
 
   public static void main(String[] args) throws Exception {
@@ -74,11 +80,16 @@ public final class Main {
             return 2;
           }
         }
+        if (rest.length >= 1 && rest[0].equals("scheduler")) {
+          return benchScheduler(Arrays.copyOfRange(rest, 1, rest.length), out, err);
+        }
         err.println("usage: paaskit bench push [--runs N] | paaskit bench harness [--runs N]\n"
-            + "  push:    push-to-first-200 of a small Python app over the REST API, fresh bits and\n"
-            + "           unchanged bits, median of N runs (default 5)\n"
-            + "  harness: cloud-start and push-to-running of paas-testing's in-process cloud,\n"
-            + "           medians of N runs (default 50) after warm-up");
+            + "       | paaskit bench scheduler [--nodes N] [--instances M] [--seed S] [--runs K]\n"
+            + "  push:      push-to-first-200 of a small Python app over the REST API, fresh bits and\n"
+            + "             unchanged bits, median of N runs (default 5)\n"
+            + "  harness:   cloud-start and push-to-running of paas-testing's in-process cloud,\n"
+            + "             medians of N runs (default 50) after warm-up\n"
+            + "  scheduler: " + BENCH_SCHEDULER_HELP);
         return rest.length == 1 && rest[0].equals("--help") ? 0 : 2;
       case "serve":
         if (Arrays.asList(rest).contains("--help")) {
@@ -103,13 +114,44 @@ public final class Main {
     }
   }
 
+  private static int benchScheduler(String[] args, PrintStream out, PrintStream err) {
+    if (Arrays.asList(args).contains("--help")) {
+      out.println("usage: paaskit bench scheduler [--nodes N] [--instances M] [--seed S] [--runs K]\n"
+          + "  " + BENCH_SCHEDULER_HELP.replace("\n             ", "\n  "));
+      return 0;
+    }
+    try {
+      Args a = Args.parse(args, Map.of("--nodes", "", "--instances", "", "--seed", "", "--runs", ""),
+          Set.of(), Set.of(), 0);
+      int nodes = a.intOption("--nodes", 10_000);
+      int instances = a.intOption("--instances", 100_000);
+      int seed = a.intOption("--seed", 1);
+      int runs = a.intOption("--runs", 3);
+      if (nodes < 1 || nodes > 1_000_000) {
+        throw new Args.UsageException("--nodes must be between 1 and 1,000,000, not " + nodes);
+      }
+      if (instances < 1 || instances > 10_000_000) {
+        throw new Args.UsageException(
+            "--instances must be between 1 and 10,000,000, not " + instances);
+      }
+      if (runs < 1) {
+        throw new Args.UsageException("--runs must be at least 1, not " + runs);
+      }
+      return new BenchScheduler(out).run(nodes, instances, seed, runs);
+    } catch (Args.UsageException e) {
+      err.println("paaskit bench scheduler: " + e.getMessage());
+      return 2;
+    }
+  }
+
   private static void usage(PrintStream out) {
     out.println("usage: paaskit <command> [options]    (paaskit <command> --help for details)");
     out.println();
     out.println("  demo     start a micro cloud, push a Python app with 3 instances, route requests to it");
     out.println("  serve    run a micro cloud (every role, process nodes) until interrupted");
     out.println(Cli.summary());
-    out.println("  bench    benchmarks: 'bench push' (push-to-first-200), 'bench harness' (paas-testing)");
+    out.println("  bench    benchmarks: 'bench push' (push-to-first-200), 'bench harness' (paas-testing),\n"
+        + "           'bench scheduler' (placement)");
     out.println("  test     build everything and run all tests (handled by the ./paaskit script)");
   }
 }
