@@ -24,6 +24,7 @@ import dev.paaskit.core.protocol.LogsRequest;
 import dev.paaskit.core.protocol.NodeAdvertisement;
 import dev.paaskit.core.protocol.NodeHeartbeat;
 import dev.paaskit.core.protocol.RouteRegistration;
+import dev.paaskit.core.protocol.StartBatch;
 import dev.paaskit.core.protocol.StartInstance;
 import dev.paaskit.core.protocol.StopInstance;
 import dev.paaskit.core.protocol.Subjects;
@@ -249,12 +250,14 @@ public final class NodeAgent implements Role {
   }
 
   private void onStart(Message m) {
-    StartInstance cmd = Json.read(m.data(), StartInstance.class);
-    Ack ack;
+    StartBatch batch = Json.read(m.data(), StartBatch.class);
+    List<Ack> acks = new ArrayList<>(batch.starts().size());
     synchronized (instances) {
-      ack = admit(cmd);
+      for (StartInstance cmd : batch.starts()) {
+        acks.add(admit(cmd));
+      }
     }
-    bus.reply(m, Json.write(ack));
+    bus.reply(m, Json.write(new StartBatch.Acks(acks)));
   }
 
   /** Checks room for {@code cmd} and records it STARTING; called under the instances lock. */

@@ -19,6 +19,7 @@ import dev.paaskit.core.protocol.Ack;
 import dev.paaskit.core.protocol.InstanceReport;
 import dev.paaskit.core.protocol.Json;
 import dev.paaskit.core.protocol.RouteRegistration;
+import dev.paaskit.core.protocol.StartBatch;
 import dev.paaskit.core.protocol.StartInstance;
 import dev.paaskit.core.protocol.StopInstance;
 import dev.paaskit.core.protocol.Subjects;
@@ -92,6 +93,10 @@ class NodeAgentTest {
   }
 
   private Ack send(String subject, Object command) throws Exception {
+    if (command instanceof StartInstance start) {
+      return Json.read(bus.request(subject, Json.write(new StartBatch(List.of(start))),
+          Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS).data(), StartBatch.Acks.class).acks().get(0);
+    }
     return Json.read(bus.request(subject, Json.write(command), Duration.ofSeconds(5))
         .get(5, TimeUnit.SECONDS).data(), Ack.class);
   }

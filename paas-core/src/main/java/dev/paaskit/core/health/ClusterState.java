@@ -46,6 +46,8 @@ public final class ClusterState implements AutoCloseable {
   private final Map<String, Pending> pending = new HashMap<>();
   private final Map<String, Set<String>> byApp = new HashMap<>();
   private final Set<String> drained = new HashSet<>();
+  /** Memory, disk and count held on each node by active and pending instances, kept as they change. */
+  private final Map<String, long[]> used = new HashMap<>();
   /** Instance ids by node, so a heartbeat costs what its node holds, not what the cloud holds. */
   private final Map<String, Set<String>> byNode = new HashMap<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
@@ -148,7 +150,16 @@ public final class ClusterState implements AutoCloseable {
     if (known != null && r.seq() < known.seq()) {
       return;
     }
-    pending.remove(r.instanceId());
+    Pending wasPending = pending.remove(r.instanceId());
+    if (wasPending != null) {
+      count(wasPending.report(), -1);
+    }
+    if (known != null && known.state().isActive()) {
+      count(known, -1);
+    }
+    if (r.state().isActive()) {
+      count(r, 1);
+    }
     instances.put(r.instanceId(), r);
     byApp.computeIfAbsent(r.appId(), a -> new HashSet<>()).add(r.instanceId());
     byNode.computeIfAbsent(r.nodeId(), n -> new HashSet<>()).add(r.instanceId());
@@ -160,6 +171,9 @@ public final class ClusterState implements AutoCloseable {
   private void remove(String instanceId) {
     InstanceReport known = instances.remove(instanceId);
     if (known != null) {
+      if (known.state().isActive()) {
+        count(known, -1);
+      }
       Set<String> ids = byApp.get(known.appId());
       if (ids != null) {
         ids.remove(instanceId);
@@ -180,7 +194,7 @@ public final class ClusterState implements AutoCloseable {
 
   private void dropInstancesOf(String nodeId) {
     new ArrayList<>(byNode.getOrDefault(nodeId, Set.of())).forEach(this::remove);
-    pending.values().removeIf(p -> p.report().nodeId().equals(nodeId));
+    removePendingIf(p -> p.report().nodeId().equals(nodeId));
   }
 
   /** Asks one node for a full heartbeat, at most once per heartbeat interval. */
@@ -220,7 +234,24 @@ public final class ClusterState implements AutoCloseable {
         listener.nodeChanged(view, before);
       }
     }
-    pending.values().removeIf(p -> p.deadlineNanos() - now < 0);
+    removePendingIf(p -> p.deadlineNanos() - now < 0);
+  }
+
+  private void removePendingIf(java.util.function.Predicate<Pending> gone) {
+    pending.values().removeIf(p -> {
+      if (gone.test(p)) {
+        count(p.report(), -1);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  private void count(InstanceReport r, int sign) {
+    long[] u = used.computeIfAbsent(r.nodeId(), n -> new long[3]);
+    u[0] += sign * r.memoryBytes();
+    u[1] += sign * r.diskBytes();
+    u[2] += sign;
   }
 
   /** Marks a node as being emptied, or not; a node not yet known takes it when it joins. */
@@ -237,11 +268,18 @@ public final class ClusterState implements AutoCloseable {
   }
 
   synchronized void addPending(InstanceReport report, Duration timeout) {
-    pending.put(report.instanceId(), new Pending(report, clock.nanoTime() + timeout.toNanos()));
+    Pending before = pending.put(report.instanceId(), new Pending(report, clock.nanoTime() + timeout.toNanos()));
+    if (before != null) {
+      count(before.report(), -1);
+    }
+    count(report, 1);
   }
 
   synchronized void removePending(String instanceId) {
-    pending.remove(instanceId);
+    Pending gone = pending.remove(instanceId);
+    if (gone != null) {
+      count(gone.report(), -1);
+    }
   }
 
   /** The app's reported and pending instances. */
@@ -272,25 +310,11 @@ public final class ClusterState implements AutoCloseable {
     return new ArrayList<>(nodes.values());
   }
 
-  /** Memory and disk reserved on each node by its active and pending instances. */
+  /** Memory, disk and count reserved on each node by its active and pending instances: a copy. */
   synchronized Map<String, long[]> usage() {
-    Map<String, long[]> used = new HashMap<>();
-    for (InstanceReport r : instances.values()) {
-      if (r.state().isActive()) {
-        add(used, r);
-      }
-    }
-    for (Pending p : pending.values()) {
-      add(used, p.report());
-    }
-    return used;
-  }
-
-  private static void add(Map<String, long[]> used, InstanceReport r) {
-    long[] u = used.computeIfAbsent(r.nodeId(), n -> new long[3]);
-    u[0] += r.memoryBytes();
-    u[1] += r.diskBytes();
-    u[2]++;
+    Map<String, long[]> copy = new HashMap<>(used.size() * 2);
+    used.forEach((node, u) -> copy.put(node, u.clone()));
+    return copy;
   }
 
   /** Every known node, sorted by id. */

@@ -20,6 +20,7 @@ import dev.paaskit.core.protocol.InstanceReport;
 import dev.paaskit.core.protocol.Json;
 import dev.paaskit.core.protocol.NodeAdvertisement;
 import dev.paaskit.core.protocol.SpecRecord;
+import dev.paaskit.core.protocol.StartBatch;
 import dev.paaskit.core.protocol.StartInstance;
 import dev.paaskit.core.protocol.StopInstance;
 import dev.paaskit.core.protocol.StoreKeys;
@@ -75,7 +76,21 @@ public final class HealthManager implements Role, ActualState {
   private final Map<String, String> lastPlacementFailure = new ConcurrentHashMap<>();
   /** Nodes that failed a start: node id to the nanoTime until which no start is sent there. */
   private final Map<String, Long> avoid = new ConcurrentHashMap<>();
+  /** Starts chosen by the pass under way, by node; touched only by the pass thread. */
+  private final Map<String, List<StartInstance>> outbox = new LinkedHashMap<>();
+  private int outboxSize;
+  /** Starts collected before a pass sends them on, without waiting for its end. */
+  private static final int OUTBOX_FLUSH = 2_000;
+  private final java.util.SplittableRandom ids =
+      new java.util.SplittableRandom(new java.security.SecureRandom().nextLong());
   private final AtomicBoolean passWanted = new AtomicBoolean();
+  private final AtomicBoolean fullPassWanted = new AtomicBoolean();
+  /** A sweep checks node liveness; every this many sweeps it also asks for a full pass. */
+  private static final int FULL_PASS_EVERY_SWEEPS = 10;
+  /** Sweeps run; touched only by the sweep timer. */
+  private long sweeps;
+  /** Apps changed since the last pass; a pass that is not full looks at these only. */
+  private final Set<String> dirtyApps = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean passRunner = new AtomicBoolean();
   private final Object passLock = new Object();
   private volatile boolean running;
@@ -126,13 +141,14 @@ public final class HealthManager implements Role, ActualState {
           @Override
           public void put(String key, AppRecord app) {
             desired.put(app.id(), app);
-            requestPass();
+            requestPass(app.id());
           }
 
           @Override
           public void deleted(String key) {
-            desired.remove(key.substring(StoreKeys.APPS.length()));
-            requestPass();
+            String id = key.substring(StoreKeys.APPS.length());
+            desired.remove(id);
+            requestPass(id);
           }
         });
     drains = StoreMirror.open(store, StoreKeys.DRAINS, b -> Boolean.TRUE,
@@ -180,7 +196,10 @@ public final class HealthManager implements Role, ActualState {
     sweep = context.clock().schedule(options.sweepInterval(), () -> {
       try {
         cluster.checkLiveness();
-        requestPass();
+        // Changes reconcile the apps they touch at once; the full pass is only a backstop.
+        if (sweeps++ % FULL_PASS_EVERY_SWEEPS == 0) {
+          requestPass();
+        }
       } catch (RuntimeException e) {
         log.error("health sweep failed; the next one runs as usual", e);
       } finally {
@@ -190,11 +209,22 @@ public final class HealthManager implements Role, ActualState {
   }
 
   /**
-   * Asks for a pass. At most one task runs passes at a time: it keeps passing while requests
-   * come in, so every request is covered by a pass that starts after it, and requests never
-   * pile up threads.
+   * Asks for a full pass, over every app: after a node's change, a drain, and on the sweep.
+   * At most one task runs passes at a time: it keeps passing while requests come in, so every
+   * request is covered by a pass that starts after it, and requests never pile up threads.
    */
   void requestPass() {
+    fullPassWanted.set(true);
+    wakeRunner();
+  }
+
+  /** Asks for a pass over one app, whose desired or actual state changed. */
+  void requestPass(String appId) {
+    dirtyApps.add(appId);
+    wakeRunner();
+  }
+
+  private void wakeRunner() {
     if (!running) {
       return;
     }
@@ -228,23 +258,36 @@ public final class HealthManager implements Role, ActualState {
     long now = context.clock().nanoTime();
     stopsSent.values().removeIf(until -> until - now < 0);
     avoid.values().removeIf(until -> until - now < 0);
+    Set<String> appIds;
+    if (fullPassWanted.getAndSet(false)) {
+      dirtyApps.clear();
+      appIds = new java.util.HashSet<>(desired.keySet());
+      appIds.addAll(cluster.appIds());
+    } else {
+      appIds = new java.util.HashSet<>(dirtyApps);
+      dirtyApps.removeAll(appIds);
+    }
+    if (appIds.isEmpty()) {
+      return;
+    }
     Candidates candidates = new Candidates(cluster, avoid.keySet());
-    for (AppRecord app : desired.values()) {
+    for (String appId : appIds) {
+      AppRecord app = desired.get(appId);
       try {
-        reconcile(app, candidates, now);
+        if (app != null) {
+          reconcile(app, candidates, now);
+        } else {
+          for (InstanceReport r : cluster.instancesOf(appId)) {
+            stopIfActive(r, "app deleted");
+          }
+          crashes.keySet().removeIf(k -> k.startsWith(appId + ":"));
+        }
       } catch (RuntimeException e) {
         // One app's failure, a placement plugin's say, must not stop every other app converging.
-        log.error("reconciling {} failed", app.spec().name(), e);
+        log.error("reconciling {} failed", app == null ? appId : app.spec().name(), e);
       }
     }
-    for (String appId : cluster.appIds()) {
-      if (!desired.containsKey(appId)) {
-        for (InstanceReport r : cluster.instancesOf(appId)) {
-          stopIfActive(r, "app deleted");
-        }
-        crashes.keySet().removeIf(k -> k.startsWith(appId + ":"));
-      }
-    }
+    sendStarts();
   }
 
   private void reconcile(AppRecord app, Candidates candidates, long now) {
@@ -358,17 +401,51 @@ public final class HealthManager implements Role, ActualState {
         context.clock().now().toEpochMilli(), null, -1);
     cluster.addPending(placeholder, options.startAckTimeout());
     candidates.reserve(nodeId, app.id(), request);
-    bus.request(Subjects.nodeStart(nodeId), Json.write(cmd), COMMAND_TIMEOUT)
-        .whenComplete((reply, error) -> {
-          Ack ack = error == null ? Json.read(reply.data(), Ack.class) : null;
-          if (ack == null || !ack.ok()) {
-            log.warn("node {} did not start {}[{}]: {}", nodeId, spec.name(), index,
-                error != null ? error.toString() : ack.error());
-            avoid.put(nodeId, context.clock().nanoTime() + options.heartbeatInterval().toNanos());
-            cluster.removePending(cmd.instanceId());
-            requestPass();
-          }
-        });
+    outbox.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(cmd);
+    if (++outboxSize >= OUTBOX_FLUSH) {
+      // Nodes start working while a long pass goes on.
+      sendStarts();
+    }
+  }
+
+  /** Sends each node the starts this pass chose for it, in one request per node. */
+  private void sendStarts() {
+    for (Map.Entry<String, List<StartInstance>> e : outbox.entrySet()) {
+      String nodeId = e.getKey();
+      List<StartInstance> starts = e.getValue();
+      bus.request(Subjects.nodeStart(nodeId), Json.write(new StartBatch(starts)), COMMAND_TIMEOUT)
+          .whenComplete((reply, error) -> {
+            List<Ack> acks = error == null
+                ? Json.read(reply.data(), StartBatch.Acks.class).acks() : List.of();
+            boolean refused = false;
+            for (int i = 0; i < starts.size(); i++) {
+              Ack ack = i < acks.size() ? acks.get(i) : null;
+              if (ack == null || !ack.ok()) {
+                StartInstance cmd = starts.get(i);
+                log.warn("node {} did not start {}[{}]: {}", nodeId, cmd.appName(), cmd.index(),
+                    error != null ? error.toString() : ack == null ? "no answer" : ack.error());
+                cluster.removePending(cmd.instanceId());
+                refused = true;
+              }
+            }
+            if (refused) {
+              avoid.put(nodeId, context.clock().nanoTime() + options.heartbeatInterval().toNanos());
+              starts.forEach(cmd -> requestPass(cmd.appId()));
+            }
+          });
+    }
+    outbox.clear();
+    outboxSize = 0;
+  }
+
+  /**
+   * A random (version 4) UUID from a fast generator: instance ids need to be unique, not secret,
+   * and the JVM's SecureRandom takes a global lock on every call. Used by the pass thread only.
+   */
+  private String newInstanceId() {
+    long hi = (ids.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+    long lo = (ids.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new UUID(hi, lo).toString();
   }
 
   private StartInstance startCommand(AppRecord app, int index) {
@@ -378,7 +455,7 @@ public final class HealthManager implements Role, ActualState {
     env.putAll(spec.secretEnv());
     String command = withPreRunningHooks(spec.preRunning(),
         spec.command() != null ? spec.command() : app.droplet().command());
-    return new StartInstance(UUID.randomUUID().toString(), app.id(), spec.name(),
+    return new StartInstance(newInstanceId(), app.id(), spec.name(),
         app.generation(), index, app.droplet().sha256(), command, env,
         app.urls(context.domain()), spec.memoryBytes(), spec.diskBytes(),
         spec.healthCheckType(), spec.healthCheckEndpoint(), spec.startTimeoutMillis());
@@ -453,7 +530,7 @@ public final class HealthManager implements Role, ActualState {
         h.nextAllowedNanos = context.clock().nanoTime() + delay.toNanos();
         if (!delay.isZero()) {
           // Restart when the back-off ends, not at the next sweep, which may be much later.
-          context.clock().schedule(delay, this::requestPass);
+          context.clock().schedule(delay, () -> requestPass(r.appId()));
         }
       }
     }
@@ -488,7 +565,7 @@ public final class HealthManager implements Role, ActualState {
       } else if (!after.state().isActive()) {
         stopsSent.remove(after.instanceId());
       }
-      requestPass();
+      requestPass((after != null ? after : before).appId());
     }
 
     @Override

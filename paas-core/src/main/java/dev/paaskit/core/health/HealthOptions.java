@@ -8,8 +8,9 @@ import java.util.Objects;
  *
  * @param heartbeatInterval how often nodes heartbeat; must match the nodes' setting
  * @param missedHeartbeats heartbeats missed in a row after which a node is DEAD
- * @param sweepInterval how often a full comparison of desired and actual state runs, besides
- *     the one every reported change triggers
+ * @param sweepInterval how often node liveness is checked; every tenth sweep also runs a full
+ *     comparison of desired and actual state, a backstop to the pass each change triggers for
+ *     the apps it touches
  * @param startAckTimeout how long a start may go unreported before the index is started again
  * @param rolloutTimeout how long a new generation may take to become healthy while the previous
  *     one still serves; past it the rollout is cancelled and the previous generation kept

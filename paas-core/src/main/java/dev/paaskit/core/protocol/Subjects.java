@@ -8,7 +8,7 @@ package dev.paaskit.core.protocol;
  *   <tr><td>{@code paaskit.node.advertise}</td><td>node → all</td><td>{@link NodeAdvertisement}</td></tr>
  *   <tr><td>{@code paaskit.node.discover}</td><td>health manager → nodes</td><td>empty: advertise yourselves</td></tr>
  *   <tr><td>{@code paaskit.node.heartbeat}</td><td>node → health manager</td><td>{@link NodeHeartbeat}</td></tr>
- *   <tr><td>{@code paaskit.node.<id>.start}</td><td>health manager → node (request)</td><td>{@link StartInstance} → {@link Ack}</td></tr>
+ *   <tr><td>{@code paaskit.node.<id>.start}</td><td>health manager → node (request)</td><td>{@link StartBatch} → {@link StartBatch.Acks}</td></tr>
  *   <tr><td>{@code paaskit.node.<id>.stop}</td><td>health manager → node (request)</td><td>{@link StopInstance} → {@link Ack}</td></tr>
  *   <tr><td>{@code paaskit.instance.state}</td><td>node → all</td><td>{@link InstanceReport}</td></tr>
  *   <tr><td>{@code paaskit.router.register}, {@code .unregister}</td><td>node → routers</td><td>{@link RouteRegistration}</td></tr>
