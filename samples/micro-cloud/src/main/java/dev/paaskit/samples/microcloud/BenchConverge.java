@@ -108,6 +108,10 @@ final class BenchConverge {
     }
   }
 
+  /**
+   * The sum of each heap pool's own peak since the reset: an upper bound of the heap's peak, as
+   * the pools need not peak at the same moment.
+   */
   private static long peakHeapBytes() {
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
