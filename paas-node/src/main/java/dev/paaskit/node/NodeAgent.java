@@ -67,8 +67,12 @@ public final class NodeAgent implements Role {
   private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
   private static final int CRASH_OUTPUT_LINES = 20;
-  /** One heartbeat in this many lists every instance; the rest only carry the change seq. */
-  private static final int FULL_HEARTBEAT_EVERY = 10;
+  /**
+   * One heartbeat in this many lists every instance; the rest only carry the change seq. A full
+   * one is a backstop (a missed change is caught by the seq and asked for at once), so it can be
+   * rare: at a million instances a full heartbeat per node every ten beats was the largest load.
+   */
+  private static final int FULL_HEARTBEAT_EVERY = 60;
 
   private final Options options;
   private final MessageBus bus;
@@ -233,7 +237,7 @@ public final class NodeAgent implements Role {
 
   /**
    * Publishes a heartbeat: a full one lists every instance, a light one only the change seq, and
-   * costs the same whatever the node runs. Every tenth is full, and any asked for.
+   * costs the same whatever the node runs. Every sixtieth is full, and any asked for.
    */
   private void publishHeartbeat(boolean full) {
     // The seq is read before the snapshot: an instance the snapshot misses was added after it,
