@@ -221,6 +221,17 @@ class CloudLogicTest {
   }
 
   @Test
+  void aRouteAnUpdateDropsIsFreedForOtherApps() {
+    cloud.controller().create(spec("mover", 1).route("old.example.com").build());
+    cloud.controller().update(spec("mover", 1).route("new.example.com").build());
+    assertEquals(List.of("new.example.com"), cloud.controller().get("mover").urls());
+    cloud.controller().create(spec("taker", 1).route("old.example.com").build());
+    ConflictException e = assertThrows(ConflictException.class, () ->
+        cloud.controller().create(spec("late", 1).route("new.example.com").build()));
+    assertTrue(e.getMessage().contains("taken by app 'mover'"), e.getMessage());
+  }
+
+  @Test
   void aNameClaimWhoseRecordWasNeverWrittenDoesNotBlockTheName() {
     // As a crash between the claim and the record would leave it.
     store().put("names.ghost", "0b8e3e2c-0000-0000-0000-000000000000".getBytes());

@@ -41,11 +41,8 @@ import com.google.common.collect.HashMultiset;
 import com.google.common.collect.Multiset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,8 +77,6 @@ public final class DefaultController implements Controller {
   private final MessageBus bus;
   /** Packages of pushes in flight, which a failed push must not delete; guarded by itself. */
   private final Multiset<String> pushing = HashMultiset.create();
-  /** Route claims to release once a change that drops them is stored: "appId host". */
-  private final Set<String> pendingRelease = ConcurrentHashMap.newKeySet();
   private static final Logger log = LoggerFactory.getLogger(DefaultController.class);
   private static final java.time.Duration LOGS_TIMEOUT = java.time.Duration.ofSeconds(3);
 
@@ -207,31 +202,11 @@ public final class DefaultController implements Controller {
     return app;
   }
 
-  /**
-   * Claims the routes {@code spec} asks for, for the existing app of its name, and releases the
-   * ones it no longer asks for once the change is stored.
-   */
+  /** Claims the routes {@code spec} asks for, for the existing app of its name. */
   private void claimRoutesFor(AppSpec spec) {
     AppRecord current = load(spec.name()).record;
     AppRecord next = current.toBuilder().spec(SpecRecord.of(spec)).build();
     claimRoutes(current.id(), spec.name(), next.urls(domain));
-    for (String host : current.urls(domain)) {
-      if (!next.urls(domain).contains(host)) {
-        pendingRelease.add(current.id() + " " + host);
-      }
-    }
-  }
-
-  /** Releases route claims dropped by a stored change; see {@link #claimRoutesFor}. */
-  private void releaseDroppedRoutes(AppRecord stored) {
-    pendingRelease.removeIf(entry -> {
-      String[] parts = entry.split(" ", 2);
-      if (parts[0].equals(stored.id()) && !stored.urls(domain).contains(parts[1])) {
-        release(StoreKeys.route(parts[1]), stored.id());
-        return true;
-      }
-      return false;
-    });
   }
 
   @Override
@@ -590,7 +565,13 @@ public final class DefaultController implements Controller {
       OptionalLong revision = store.compareAndSet(StoreKeys.app(next.id()), current.revision,
           Json.write(next));
       if (revision.isPresent()) {
-        releaseDroppedRoutes(next);
+        // Claims of routes the change dropped go only once the change is stored.
+        List<String> kept = next.urls(domain);
+        for (String host : current.record.urls(domain)) {
+          if (!kept.contains(host)) {
+            release(StoreKeys.route(host), next.id());
+          }
+        }
         return next.toApp(domain, revision.getAsLong());
       }
     }

@@ -34,7 +34,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -121,11 +120,6 @@ public final class HealthManager implements Role, ActualState {
     this.executor = context.executor();
     this.cluster = new ClusterState(bus, context.clock(), options.heartbeatInterval(),
         options.missedHeartbeats(), new ClusterListener());
-  }
-
-  /** The actual state this manager sees; the controller answers instance queries from it. */
-  public ClusterState cluster() {
-    return cluster;
   }
 
   @Override
@@ -718,7 +712,4 @@ public final class HealthManager implements Role, ActualState {
     return out;
   }
 
-  Optional<AppRecord> desired(String appId) {
-    return Optional.ofNullable(desired.get(appId));
-  }
 }

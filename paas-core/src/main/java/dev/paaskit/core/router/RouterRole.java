@@ -69,10 +69,6 @@ public final class RouterRole implements Role {
     return router.port();
   }
 
-  public RouteTable table() {
-    return table;
-  }
-
   @Override
   public void start() throws Exception {
     router.start();
