@@ -20,8 +20,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * {@code paaskit bench push}: push-to-first-200 through the router for a small Python app, over
@@ -31,7 +29,6 @@ import okhttp3.Response;
  */
 final class BenchPush {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final Duration RECHECK = Duration.ofMillis(5);
 
   private final PrintStream out;
 
@@ -96,22 +93,9 @@ final class BenchPush {
       long start = System.nanoTime();
       remote.push(AppSpec.builder(name).instances(1).memory("64M").disk("128M").build(), app,
           line -> { }).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-      long deadline = start + DEADLINE.toNanos();
-      Request request = new Request.Builder().url("http://127.0.0.1:" + port + "/")
-          .header("Host", name + ".localhost").build();
-      while (true) {
-        try (Response r = http.newCall(request).execute()) {
-          if (r.code() == 200) {
-            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-          }
-        }
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException(name + " did not answer 200 within " + DEADLINE.toSeconds() + " s");
-        }
-        // Wake on the app's next event, and re-ask at least every few ms: the route's
-        // registration, the last step, is no event.
-        events.poll(RECHECK.toNanos(), TimeUnit.NANOSECONDS);
-      }
+      long first = FirstAnswer.await(http, port, name + ".localhost", events,
+          start + DEADLINE.toNanos(), () -> { });
+      return TimeUnit.NANOSECONDS.toMillis(first - start);
     }
   }
 

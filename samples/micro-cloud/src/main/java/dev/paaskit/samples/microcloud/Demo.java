@@ -30,7 +30,6 @@ final class Demo {
   private static final int INSTANCES = 3;
   private static final int REQUESTS = 6;
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final Duration RECHECK = Duration.ofMillis(20);
 
   private final PrintStream out;
 
@@ -55,7 +54,11 @@ final class Demo {
           AppSpec.builder(APP).instances(INSTANCES).memory("128M").disk("256M").build(),
           app, line -> out.println("  staging | " + line));
       long deadline = start + DEADLINE.toNanos();
-      long firstOk = firstSuccess(http, port, host, push, events, deadline);
+      long firstOk = FirstAnswer.await(http, port, host, events, deadline, () -> {
+        if (push.isCompletedExceptionally()) {
+          push.join();
+        }
+      });
       long pushToFirst = TimeUnit.NANOSECONDS.toMillis(firstOk - start);
       push.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
 
@@ -83,45 +86,20 @@ final class Demo {
     }
   }
 
-  /**
-   * Asks the router for the app after every event of the cloud until it answers 200, and returns
-   * the nanoTime it did. Events are what can make the answer change, so nothing polls blindly.
-   */
-  private static long firstSuccess(OkHttpClient http, int port, String host,
-      CompletableFuture<?> push, BlockingQueue<Event> events, long deadline) throws Exception {
-    while (true) {
-      if (push.isCompletedExceptionally()) {
-        push.join();
-      }
-      try (Response r = http.newCall(request(port, host)).execute()) {
-        if (r.code() == 200) {
-          return System.nanoTime();
-        }
-      } catch (IOException e) {
-        // The router is up before the app; anything but a 200 means "not yet".
-      }
-      awaitEvent(events, deadline, RECHECK, "a 200 from " + host);
-    }
-  }
-
   private static void awaitRunning(PaasCloud cloud, BlockingQueue<Event> events, long deadline)
       throws InterruptedException {
     while (cloud.controller().instances(APP).stream()
         .filter(i -> i.state() == InstanceState.RUNNING).count() < INSTANCES) {
-      awaitEvent(events, deadline, DEADLINE, INSTANCES + " RUNNING instances of " + APP + ", have "
+      awaitEvent(events, deadline, INSTANCES + " RUNNING instances of " + APP + ", have "
           + cloud.controller().instances(APP));
     }
   }
 
-  /**
-   * Waits for the next event, or at most {@code recheck}, or fails once {@code deadline} (a
-   * nanoTime) has passed. A route registration is no event, so the first 200 is re-checked at
-   * least every {@link #RECHECK} even when nothing is heard.
-   */
-  private static void awaitEvent(BlockingQueue<Event> events, long deadline, Duration recheck,
-      String waitingFor) throws InterruptedException {
+  /** Waits for the next event, or fails once {@code deadline} (a nanoTime) has passed. */
+  private static void awaitEvent(BlockingQueue<Event> events, long deadline, String waitingFor)
+      throws InterruptedException {
     long left = deadline - System.nanoTime();
-    events.poll(Math.min(Math.max(left, 0), recheck.toNanos()), TimeUnit.NANOSECONDS);
+    events.poll(Math.max(left, 0), TimeUnit.NANOSECONDS);
     if (System.nanoTime() - deadline >= 0) {
       throw new IllegalStateException("gave up after " + DEADLINE.toSeconds()
           + " s waiting for " + waitingFor);
