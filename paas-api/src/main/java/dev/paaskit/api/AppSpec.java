@@ -25,11 +25,12 @@ import java.util.regex.Pattern;
  * @param cartridge the cartridge to stage with; empty when detected from the files
  * @param hooks commands run before and after staging and before each instance starts
  * @param noRoute true when the app takes no HTTP traffic at all: no route, not even the default
+ * @param placement where instances may run: stack, zones, tags, CPU, the most per node
  */
 public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk,
     Optional<String> command, Map<String, String> env, Map<String, Secret> secretEnv,
     List<String> routes, HealthCheck healthCheck, Optional<String> cartridge, Hooks hooks,
-    boolean noRoute) {
+    boolean noRoute, PlacementConstraints placement) {
 
   public static final ByteSize DEFAULT_MEMORY = ByteSize.ofMegabytes(256);
   public static final ByteSize DEFAULT_DISK = ByteSize.ofMegabytes(1024);
@@ -72,6 +73,7 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
       throw new InvalidSpecException("no-route", "true", "an app with no route cannot also have routes "
           + routes);
     }
+    placement = placement == null ? PlacementConstraints.none() : placement;
   }
 
   /**
@@ -109,6 +111,7 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
     b.cartridge = cartridge.orElse(null);
     b.hooks = hooks;
     b.noRoute = noRoute;
+    b.placement = placement;
     return b;
   }
 
@@ -126,6 +129,7 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
     private String cartridge;
     private Hooks hooks = Hooks.none();
     private boolean noRoute;
+    private PlacementConstraints placement = PlacementConstraints.none();
 
     private Builder(String name) {
       this.name = name;
@@ -214,10 +218,16 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
       return this;
     }
 
+    public Builder placement(PlacementConstraints placement) {
+      this.placement = Objects.requireNonNull(placement, "placement");
+      return this;
+    }
+
     /** @throws InvalidSpecException naming the first field that cannot be used */
     public AppSpec build() {
       return new AppSpec(name, instances, memory, disk, Optional.ofNullable(command), env,
-          secretEnv, routes, healthCheck, Optional.ofNullable(cartridge), hooks, noRoute);
+          secretEnv, routes, healthCheck, Optional.ofNullable(cartridge), hooks, noRoute,
+          placement);
     }
   }
 }

@@ -90,6 +90,7 @@ public final class NodeAgent implements Role {
   private long reservedMemory;
   private long reservedDisk;
   private int reservedCount;
+  private long reservedCpu;
   private final List<Subscription> subscriptions = new ArrayList<>();
   private volatile boolean running;
   private volatile Cancellable heartbeat;
@@ -217,7 +218,7 @@ public final class NodeAgent implements Role {
     bus.publish(Subjects.NODE_ADVERTISE, Json.write(new NodeAdvertisement(options.id, epoch,
         options.zone, options.stack, options.tags, c.memory().bytes(), c.disk().bytes(),
         c.maxInstances(), options.backend.name(), options.address,
-        options.heartbeatInterval.toMillis())));
+        options.heartbeatInterval.toMillis(), options.cpuShares)));
   }
 
   private void sendHeartbeat() {
@@ -276,6 +277,10 @@ public final class NodeAgent implements Role {
     long disk = reservedDisk;
     int count = reservedCount;
     NodeCapacity c = options.capacity;
+    if (options.cpuShares > 0 && reservedCpu + cmd.cpuShares() > options.cpuShares) {
+      return Ack.refused("node " + options.id + " is short of CPU: " + (options.cpuShares - reservedCpu)
+          + " shares free, " + cmd.cpuShares() + " asked");
+    }
     if (memory + cmd.memoryBytes() > c.memory().bytes()) {
       return Ack.refused("node " + options.id + " is short of memory: " + (c.memory().bytes() - memory)
           + " bytes free, " + cmd.memoryBytes() + " asked");
@@ -296,11 +301,12 @@ public final class NodeAgent implements Role {
     InstanceReport report = new InstanceReport(cmd.instanceId(), options.id, cmd.appId(),
         cmd.appName(), cmd.generation(), cmd.index(), cmd.dropletSha256(), InstanceState.STARTING,
         options.address, port, cmd.memoryBytes(), cmd.diskBytes(), clock.now().toEpochMilli(),
-        null, 0);
+        null, 0, cmd.cpuShares());
     Instance inst = new Instance(cmd, dir, report);
     reservedMemory += cmd.memoryBytes();
     reservedDisk += cmd.diskBytes();
     reservedCount++;
+    reservedCpu += cmd.cpuShares();
     // In the map before it takes a seq: a heartbeat snapshot that misses it was taken before
     // this put, so its seq is lower than the one given here, and the instance is not "gone".
     instances.put(cmd.instanceId(), inst);
@@ -595,6 +601,7 @@ public final class NodeAgent implements Role {
       reservedMemory -= inst.command.memoryBytes();
       reservedDisk -= inst.command.diskBytes();
       reservedCount--;
+      reservedCpu -= inst.command.cpuShares();
     }
     options.ports.release(inst.report.port());
     executor.execute(() -> {
@@ -685,6 +692,7 @@ public final class NodeAgent implements Role {
     String zone = "";
     String stack = "";
     Set<String> tags = Set.of();
+    long cpuShares;
     NodeCapacity capacity;
     ContainerBackend backend;
     PortAllocator ports;
@@ -745,6 +753,19 @@ public final class NodeAgent implements Role {
     public Builder tags(Set<String> tags) {
       once("tags");
       o.tags = Set.copyOf(tags);
+      return this;
+    }
+
+    /**
+     * The CPU the node offers to instances, by convention 1,024 shares to a core; 0 (the default)
+     * when it does not meter CPU, so that requests for CPU neither refuse nor rank it.
+     */
+    public Builder cpuShares(long cpuShares) {
+      once("cpuShares");
+      if (cpuShares < 0) {
+        throw new IllegalArgumentException("cpuShares must not be negative: " + cpuShares);
+      }
+      o.cpuShares = cpuShares;
       return this;
     }
 

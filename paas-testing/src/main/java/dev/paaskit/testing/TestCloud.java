@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +131,17 @@ public final class TestCloud implements AutoCloseable {
       if (!b.zones.isEmpty()) {
         node.zone(b.zones.get((i - 1) % b.zones.size()));
       }
-      kit.addRole(ctx -> node.create(new NodeContext(ctx, nodeBus, nodeBlobs)));
+      if (!b.nodeStack.isEmpty()) {
+        node.stack(b.nodeStack);
+      }
+      if (b.nodeCpuShares > 0) {
+        node.cpuShares(b.nodeCpuShares);
+      }
+      Set<String> tags = b.nodeTags.get(id);
+      if (tags != null) {
+        node.tags(tags);
+      }
+      kit.addRole(ctx -> node.create(new RoleContext(ctx, nodeBus, nodeBlobs)));
     }
     this.backends = Map.copyOf(be);
     this.nodeBuses = Map.copyOf(buses);
@@ -154,34 +165,6 @@ public final class TestCloud implements AutoCloseable {
     return new Builder();
   }
 
-  /** A node's parts of the cloud, with its own faulty bus and blob store. */
-  private record NodeContext(CloudContext cloud, MessageBus bus, BlobStore blobStore)
-      implements CloudContext {
-    @Override
-    public String cloudName() {
-      return cloud.cloudName();
-    }
-
-    @Override
-    public String domain() {
-      return cloud.domain();
-    }
-
-    @Override
-    public StateStore stateStore() {
-      return cloud.stateStore();
-    }
-
-    @Override
-    public Clock clock() {
-      return cloud.clock();
-    }
-
-    @Override
-    public java.util.concurrent.Executor executor() {
-      return cloud.executor();
-    }
-  }
 
   // ---- the cloud
 
@@ -493,6 +476,9 @@ public final class TestCloud implements AutoCloseable {
     private String nodeMemory = "4G";
     private String nodeDisk = "20G";
     private List<String> zones = List.of();
+    private String nodeStack = "";
+    private long nodeCpuShares;
+    private final Map<String, Set<String>> nodeTags = new HashMap<>();
     private boolean router;
     private Duration heartbeat = Duration.ofSeconds(1);
     private int missedHeartbeats = 3;
@@ -532,6 +518,27 @@ public final class TestCloud implements AutoCloseable {
     /** Zones given to nodes in turn: with {@code "z1", "z2"}, n1 is in z1, n2 in z2, n3 in z1. */
     public Builder zones(String... zones) {
       this.zones = List.of(zones);
+      return this;
+    }
+
+    /** The stack every node offers, such as {@code "cflinuxfs4"}; none by default. */
+    public Builder nodeStack(String stack) {
+      this.nodeStack = Objects.requireNonNull(stack, "stack");
+      return this;
+    }
+
+    /** The CPU shares each node offers (1,024 to a core); 0, the default, meters no CPU. */
+    public Builder nodeCpuShares(long shares) {
+      if (shares < 0) {
+        throw new IllegalArgumentException("shares must not be negative: " + shares);
+      }
+      this.nodeCpuShares = shares;
+      return this;
+    }
+
+    /** Placement tags of one node, such as {@code nodeTags("n2", "ssd")}. */
+    public Builder nodeTags(String nodeId, String... tags) {
+      this.nodeTags.put(Objects.requireNonNull(nodeId, "nodeId"), Set.of(tags));
       return this;
     }
 

@@ -89,7 +89,7 @@ class NodeAgentTest {
 
   private StartInstance command(String id, long memoryMb) {
     return new StartInstance(id, "app-id", "web", 1, 0, droplet, "./run.sh", Map.of("A", "1"),
-        List.of("web.localhost"), memoryMb << 20, 64L << 20, "PROCESS", "/", 10_000);
+        List.of("web.localhost"), memoryMb << 20, 64L << 20, "PROCESS", "/", 10_000, 0);
   }
 
   private Ack send(String subject, Object command) throws Exception {
@@ -161,7 +161,7 @@ class NodeAgentTest {
   @Test
   void aDropletThatCannotBeFetchedIsACrashWithTheReason() throws Exception {
     StartInstance missing = new StartInstance("m1", "app-id", "web", 1, 0, "0".repeat(64), "x",
-        Map.of(), List.of(), 1 << 20, 1 << 20, "PROCESS", "/", 1000);
+        Map.of(), List.of(), 1 << 20, 1 << 20, "PROCESS", "/", 1000, 0);
     send(Subjects.nodeStart("n1"), missing);
     InstanceReport crashed = awaitReport(r -> r.state() == InstanceState.CRASHED);
     assertTrue(crashed.crash().reason().contains("could not fetch its droplet"), crashed.crash().reason());

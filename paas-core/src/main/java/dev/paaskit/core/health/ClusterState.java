@@ -248,10 +248,11 @@ public final class ClusterState implements AutoCloseable {
   }
 
   private void count(InstanceReport r, int sign) {
-    long[] u = used.computeIfAbsent(r.nodeId(), n -> new long[3]);
+    long[] u = used.computeIfAbsent(r.nodeId(), n -> new long[4]);
     u[0] += sign * r.memoryBytes();
     u[1] += sign * r.diskBytes();
     u[2] += sign;
+    u[3] += sign * r.cpuShares();
   }
 
   /** Marks a node as being emptied, or not; a node not yet known takes it when it joins. */
@@ -310,7 +311,10 @@ public final class ClusterState implements AutoCloseable {
     return new ArrayList<>(nodes.values());
   }
 
-  /** Memory, disk and count reserved on each node by its active and pending instances: a copy. */
+  /**
+   * Memory, disk, count and CPU shares reserved on each node by its active and pending instances:
+   * a copy.
+   */
   synchronized Map<String, long[]> usage() {
     Map<String, long[]> copy = new HashMap<>(used.size() * 2);
     used.forEach((node, u) -> copy.put(node, u.clone()));
@@ -323,7 +327,7 @@ public final class ClusterState implements AutoCloseable {
     List<NodeStatus> out = new ArrayList<>();
     for (NodeView v : nodeViews()) {
       NodeAdvertisement ad = v.advertisement;
-      long[] u = used.getOrDefault(v.id(), new long[3]);
+      long[] u = used.getOrDefault(v.id(), new long[4]);
       out.add(new NodeStatus(v.id(), v.effectiveState(), ad.zone(), ad.stack(),
           new NodeCapacity(ByteSize.ofBytes(ad.memoryBytes()), ByteSize.ofBytes(ad.diskBytes()),
               ad.maxInstances()),

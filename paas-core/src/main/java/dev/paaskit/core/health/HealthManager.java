@@ -100,6 +100,8 @@ public final class HealthManager implements Role, ActualState {
   /** When each app's current generation was first seen not all running: "appId:gen" to nanoTime. */
   private final Map<String, Long> rollouts = new ConcurrentHashMap<>();
   private Cancellable sweep;
+  /** Time ticked since the last sweep; touched by the sweep timer only. */
+  private long sinceSweepNanos;
 
   static final class CrashHistory {
     long generation;
@@ -187,12 +189,23 @@ public final class HealthManager implements Role, ActualState {
     if (!running) {
       return;
     }
-    sweep = context.clock().schedule(options.sweepInterval(), () -> {
+    // Liveness is checked four times a heartbeat, so that a node is found dead within a quarter
+    // beat of its deadline rather than up to a whole sweep after it.
+    Duration tick = options.heartbeatInterval().dividedBy(4);
+    if (tick.isZero() || tick.compareTo(options.sweepInterval()) > 0) {
+      tick = options.sweepInterval();
+    }
+    long tickNanos = tick.toNanos();
+    sweep = context.clock().schedule(tick, () -> {
       try {
         cluster.checkLiveness();
-        // Changes reconcile the apps they touch at once; the full pass is only a backstop.
-        if (sweeps++ % FULL_PASS_EVERY_SWEEPS == 0) {
-          requestPass();
+        sinceSweepNanos += tickNanos;
+        if (sinceSweepNanos >= options.sweepInterval().toNanos()) {
+          sinceSweepNanos = 0;
+          // Changes reconcile the apps they touch at once; the full pass is only a backstop.
+          if (sweeps++ % FULL_PASS_EVERY_SWEEPS == 0) {
+            requestPass();
+          }
         }
       } catch (RuntimeException e) {
         log.error("health sweep failed; the next one runs as usual", e);
@@ -371,8 +384,9 @@ public final class HealthManager implements Role, ActualState {
     }
     SpecRecord spec = app.spec();
     PlacementRequest request =
-        PlacementRequest.of(spec.name(), index, spec.memoryBytes(), spec.diskBytes())
-            .withInstancesByZone(candidates.zonesOf(app.id()));
+        new PlacementRequest(spec.name(), index, spec.memoryBytes(), spec.diskBytes(),
+            spec.cpuShares(), spec.stack(), spec.zones(), spec.tags(), spec.maxPerNode(),
+            candidates.zonesOf(app.id()));
     Placement chosen = placement.place(request, candidates.forApp(app.id()));
     if (!chosen.placed()) {
       String why = chosen.explain();
@@ -392,7 +406,7 @@ public final class HealthManager implements Role, ActualState {
     InstanceReport placeholder = new InstanceReport(cmd.instanceId(), nodeId, app.id(),
         spec.name(), app.generation(), index, app.droplet().sha256(), InstanceState.STARTING,
         node.address(), 0, spec.memoryBytes(), spec.diskBytes(),
-        context.clock().now().toEpochMilli(), null, -1);
+        context.clock().now().toEpochMilli(), null, -1, spec.cpuShares());
     cluster.addPending(placeholder, options.startAckTimeout());
     candidates.reserve(nodeId, app.id(), request);
     outbox.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(cmd);
@@ -452,7 +466,8 @@ public final class HealthManager implements Role, ActualState {
     return new StartInstance(newInstanceId(), app.id(), spec.name(),
         app.generation(), index, app.droplet().sha256(), command, env,
         app.urls(context.domain()), spec.memoryBytes(), spec.diskBytes(),
-        spec.healthCheckType(), spec.healthCheckEndpoint(), spec.startTimeoutMillis());
+        spec.healthCheckType(), spec.healthCheckEndpoint(), spec.startTimeoutMillis(),
+        spec.cpuShares());
   }
 
   /**
@@ -641,15 +656,16 @@ public final class HealthManager implements Role, ActualState {
         List<NodeCandidate> out = new ArrayList<>(nodes.size());
         for (NodeView v : nodes) {
           NodeAdvertisement ad = v.advertisement;
-          long[] u = used.getOrDefault(v.id(), new long[3]);
+          long[] u = used.getOrDefault(v.id(), new long[4]);
           NodeState state = avoided.contains(v.id()) && v.effectiveState() == NodeState.ALIVE
               ? NodeState.SUSPECT : v.effectiveState();
           // Advertisements come off the bus unchecked: a bad one must refuse its node, not fail
           // every placement with it.
           long memory = Math.max(0, ad.memoryBytes());
           out.add(new NodeCandidate(v.id(), state, zoneOf(ad), ad.stack(), ad.tags(),
-              memory - u[0], ad.diskBytes() - u[1], 0, ad.maxInstances() - (int) u[2],
-              memory, 0, counts.getOrDefault(v.id(), 0)));
+              memory - u[0], ad.diskBytes() - u[1], ad.cpuShares() - u[3],
+              ad.maxInstances() - (int) u[2], memory, Math.max(0, ad.cpuShares()),
+              counts.getOrDefault(v.id(), 0)));
         }
         listedApp = appId;
         listed = out;
@@ -658,10 +674,11 @@ public final class HealthManager implements Role, ActualState {
     }
 
     void reserve(String nodeId, String appId, PlacementRequest request) {
-      long[] u = used.computeIfAbsent(nodeId, n -> new long[3]);
+      long[] u = used.computeIfAbsent(nodeId, n -> new long[4]);
       u[0] += request.memoryBytes();
       u[1] += request.diskBytes();
       u[2]++;
+      u[3] += request.cpuShares();
       countsOf(appId).merge(nodeId, 1, Integer::sum);
       NodeAdvertisement ad = advertisement(nodeId);
       zonesOf(appId).merge(zoneOf(ad), 1, Integer::sum);

@@ -4,19 +4,22 @@ import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.ByteSize;
 import dev.paaskit.api.HealthCheck;
 import dev.paaskit.api.Hooks;
+import dev.paaskit.api.PlacementConstraints;
 import dev.paaskit.api.Secret;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The stored form of {@link AppSpec}. Holds secret values: its toString shows their names only. */
 public record SpecRecord(String name, int instances, long memoryBytes, long diskBytes,
     String command, Map<String, String> env, Map<String, String> secretEnv, List<String> routes,
     String healthCheckType, String healthCheckEndpoint, long startTimeoutMillis,
     String cartridge, List<String> preStaging, List<String> postStaging, List<String> preRunning,
-    boolean noRoute) {
+    boolean noRoute, String stack, Set<String> zones, Set<String> tags, long cpuShares,
+    int maxPerNode) {
   public SpecRecord {
     preStaging = preStaging == null ? List.of() : List.copyOf(preStaging);
     postStaging = postStaging == null ? List.of() : List.copyOf(postStaging);
@@ -24,6 +27,10 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
     env = env == null ? Map.of() : Map.copyOf(env);
     secretEnv = secretEnv == null ? Map.of() : Map.copyOf(secretEnv);
     routes = routes == null ? List.of() : List.copyOf(routes);
+    // Records stored before placement constraints existed read as "none".
+    stack = stack == null ? "" : stack;
+    zones = zones == null ? Set.of() : Set.copyOf(zones);
+    tags = tags == null ? Set.of() : Set.copyOf(tags);
   }
 
   public static SpecRecord of(AppSpec s) {
@@ -33,7 +40,8 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
         s.command().orElse(null), s.env(), secrets, s.routes(), s.healthCheck().type().name(),
         s.healthCheck().endpoint(), s.healthCheck().startTimeout().toMillis(),
         s.cartridge().orElse(null), s.hooks().preStaging(), s.hooks().postStaging(),
-        s.hooks().preRunning(), s.noRoute());
+        s.hooks().preRunning(), s.noRoute(), s.placement().stack(), s.placement().zones(),
+        s.placement().tags(), s.placement().cpuShares(), s.placement().maxPerNode());
   }
 
   public AppSpec toSpec() {
@@ -43,14 +51,21 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
         Optional.ofNullable(command), env, secrets, routes,
         new HealthCheck(HealthCheck.Type.valueOf(healthCheckType), healthCheckEndpoint,
             Duration.ofMillis(startTimeoutMillis)),
-        Optional.ofNullable(cartridge), hooks(), noRoute);
+        Optional.ofNullable(cartridge), hooks(), noRoute, placement());
+  }
+
+  public PlacementConstraints placement() {
+    return new PlacementConstraints(stack, zones, tags, cpuShares, maxPerNode);
   }
 
   public Hooks hooks() {
     return new Hooks(preStaging, postStaging, preRunning);
   }
 
-  /** Whether running instances must be replaced to follow {@code next}. */
+  /**
+   * Whether running instances must be replaced to follow {@code next}. A change of placement
+   * counts: instances roll out again under the new constraints.
+   */
   public boolean instancesDifferFrom(SpecRecord next) {
     return memoryBytes != next.memoryBytes || diskBytes != next.diskBytes
         || !java.util.Objects.equals(command, next.command) || !env.equals(next.env)
@@ -58,7 +73,7 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
         || !healthCheckType.equals(next.healthCheckType)
         || !healthCheckEndpoint.equals(next.healthCheckEndpoint)
         || startTimeoutMillis != next.startTimeoutMillis || !preRunning.equals(next.preRunning)
-        || noRoute != next.noRoute;
+        || noRoute != next.noRoute || !placement().equals(next.placement());
   }
 
   @Override

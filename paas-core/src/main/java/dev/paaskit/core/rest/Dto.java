@@ -1,5 +1,6 @@
 package dev.paaskit.core.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.paaskit.api.App;
 import dev.paaskit.api.AppPackage;
 import dev.paaskit.api.AppSpec;
@@ -19,6 +20,7 @@ import dev.paaskit.api.NodeCapacity;
 import dev.paaskit.api.NodeState;
 import dev.paaskit.api.NodeStatus;
 import dev.paaskit.api.PackageState;
+import dev.paaskit.api.PlacementConstraints;
 import dev.paaskit.api.Secret;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -48,7 +51,23 @@ final class Dto {
    */
   record SpecJson(String name, Integer instances, String memory, String disk, String command,
       Map<String, String> env, Map<String, String> secretEnv, List<String> routes,
-      HealthCheckJson healthCheck, String cartridge, HooksJson hooks, Boolean noRoute) {}
+      HealthCheckJson healthCheck, String cartridge, HooksJson hooks, Boolean noRoute,
+      PlacementJson placement) {}
+
+  /** Where instances may run; every field may be left out. Absent from answers when unset. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record PlacementJson(String stack, Set<String> zones, Set<String> tags, Long cpuShares,
+      Integer maxPerNode) {
+    static PlacementJson of(PlacementConstraints p) {
+      return p.isNone() ? null : new PlacementJson(p.stack(), p.zones(), p.tags(), p.cpuShares(),
+          p.maxPerNode());
+    }
+
+    PlacementConstraints toConstraints() {
+      return new PlacementConstraints(stack, zones, tags, cpuShares == null ? 0 : cpuShares,
+          maxPerNode == null ? 0 : maxPerNode);
+    }
+  }
 
   /** Stackato hooks: shell commands per phase. */
   record HooksJson(List<String> preStaging, List<String> postStaging, List<String> preRunning) {
@@ -149,7 +168,8 @@ final class Dto {
         s.command().orElse(null), new TreeMap<>(s.env()), secrets, s.routes(),
         new HealthCheckJson(hc.type().name().toLowerCase(Locale.ROOT), hc.endpoint(),
             hc.startTimeout().toMillis()),
-        s.cartridge().orElse(null), HooksJson.of(s.hooks()), s.noRoute());
+        s.cartridge().orElse(null), HooksJson.of(s.hooks()), s.noRoute(),
+        PlacementJson.of(s.placement()));
   }
 
   /**
@@ -217,6 +237,9 @@ final class Dto {
     }
     if (j.noRoute() != null) {
       b.noRoute(j.noRoute());
+    }
+    if (j.placement() != null) {
+      b.placement(j.placement().toConstraints());
     }
   }
 

@@ -13,6 +13,7 @@ import dev.paaskit.api.HealthCheck;
 import dev.paaskit.api.InvalidArchiveException;
 import dev.paaskit.api.InvalidSpecException;
 import dev.paaskit.api.NotFoundException;
+import dev.paaskit.api.PlacementConstraints;
 import dev.paaskit.api.Secret;
 import dev.paaskit.api.StagingException;
 import dev.paaskit.core.rest.Dto.SpecJson;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,7 +34,9 @@ class DtoTest {
       .disk("2G").command("run --fast").env("A", "1").env("B", "two")
       .secretEnv("TOKEN", Secret.of("t0ken-value")).route("web.example.com")
       .healthCheck(HealthCheck.http("/health").withStartTimeout(Duration.ofMillis(2500)))
-      .cartridge("python").build();
+      .cartridge("python").placement(PlacementConstraints.none().withStack("cflinuxfs4")
+          .withZones(Set.of("z1", "z2")).withTags(Set.of("ssd")).withCpuShares(512)
+          .withMaxPerNode(1)).build();
 
   private static SpecJson viaJson(SpecJson json) {
     return RestJson.readRequest(RestJson.write(json), SpecJson.class);
@@ -77,6 +81,20 @@ class DtoTest {
         () -> Dto.incoming(Dto.outgoing(FULL, PLACEHOLDER), "other", Map.of()));
     assertEquals("name", e.field());
     assertEquals("web", e.value());
+  }
+
+  @Test
+  void placementTravelsInSnakeCaseAndBadValuesNameTheirField() {
+    String answer = new String(RestJson.write(Dto.redacted(FULL)), StandardCharsets.UTF_8);
+    assertTrue(answer.contains("\"cpu_shares\":512"), answer);
+    assertTrue(answer.contains("\"max_per_node\":1"), answer);
+    String bare = new String(RestJson.write(Dto.redacted(AppSpec.builder("x").build())),
+        StandardCharsets.UTF_8);
+    assertFalse(bare.contains("placement"), bare);
+    String text = "{\"name\": \"x\", \"placement\": {\"max_per_node\": -1}}";
+    SpecJson json = RestJson.readRequest(text.getBytes(StandardCharsets.UTF_8), SpecJson.class);
+    assertEquals("max-per-node", assertThrows(InvalidSpecException.class,
+        () -> Dto.incoming(json, null, Map.of())).field());
   }
 
   @Test
