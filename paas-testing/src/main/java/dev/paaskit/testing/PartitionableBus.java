@@ -10,9 +10,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * One node's view of a shared bus that a test can cut: while cut, what the node publishes is lost
  * and nothing reaches its subscriptions, as when its network link is down. Closing it closes
- * nothing of the shared bus.
+ * nothing of the shared bus. Give one to each role whose link a test or benchmark cuts.
  */
-final class PartitionableBus implements MessageBus {
+public final class PartitionableBus implements MessageBus {
   private final MessageBus bus;
   private volatile boolean cut;
 
@@ -20,15 +20,22 @@ final class PartitionableBus implements MessageBus {
     this.bus = bus;
   }
 
-  void cut() {
+  /** A view of {@code bus} that starts connected. */
+  public static PartitionableBus over(MessageBus bus) {
+    return new PartitionableBus(java.util.Objects.requireNonNull(bus, "bus"));
+  }
+
+  /** Drops everything in both directions from now on. */
+  public void cut() {
     cut = true;
   }
 
-  void heal() {
+  /** Lets messages through again; what was dropped meanwhile stays lost. */
+  public void heal() {
     cut = false;
   }
 
-  boolean isCut() {
+  public boolean isCut() {
     return cut;
   }
 

@@ -52,6 +52,22 @@ public final class Main {
             return 2;
           }
         }
+        if (rest.length >= 1 && rest[0].equals("failover")) {
+          try {
+            Args a = Args.parse(java.util.Arrays.copyOfRange(rest, 1, rest.length),
+                Map.of("--nodes", "", "--instances", "", "--kills", "", "--heartbeat-ms", "",
+                    "--missed", "", "--sweep-ms", "", "--timeout", ""), Set.of(), Set.of(), 0);
+            return new BenchFailover(out).run(a.intOption("--nodes", 100),
+                a.intOption("--instances", 1000), a.intOption("--kills", 10),
+                java.time.Duration.ofMillis(a.intOption("--heartbeat-ms", 1000)),
+                a.intOption("--missed", 3),
+                java.time.Duration.ofMillis(a.intOption("--sweep-ms", 1000)),
+                java.time.Duration.ofSeconds(a.intOption("--timeout", 120)));
+          } catch (Args.UsageException e) {
+            err.println("paaskit bench failover: " + e.getMessage());
+            return 2;
+          }
+        }
         if (rest.length >= 1 && rest[0].equals("harness")) {
           try {
             Args a = Args.parse(java.util.Arrays.copyOfRange(rest, 1, rest.length),
@@ -85,11 +101,18 @@ public final class Main {
         }
         err.println("usage: paaskit bench push [--runs N] | paaskit bench harness [--runs N]\n"
             + "       | paaskit bench scheduler [--nodes N] [--instances M] [--seed S] [--runs K]\n"
+            + "       | paaskit bench converge [--nodes N] [--instances M] [--timeout S]\n"
+            + "       | paaskit bench failover [--nodes N] [--instances M] [--kills K] [--heartbeat-ms T]\n"
+            + "                              [--missed N] [--sweep-ms T] [--timeout S]\n"
             + "  push:      push-to-first-200 of a small Python app over the REST API, fresh bits and\n"
             + "             unchanged bits, median of N runs (default 5)\n"
             + "  harness:   cloud-start and push-to-running of paas-testing's in-process cloud,\n"
             + "             medians of N runs (default 50) after warm-up\n"
-            + "  scheduler: " + BENCH_SCHEDULER_HELP);
+            + "  scheduler: " + BENCH_SCHEDULER_HELP + "\n"
+            + "  converge:  the whole cloud in one JVM on fake nodes, from empty to every instance\n"
+            + "             RUNNING; prints converged and peak-heap\n"
+            + "  failover:  kills K nodes one at a time; each moved instance timed from the kill to\n"
+            + "             RUNNING elsewhere and registered with the router; prints p50 and p99");
         return rest.length == 1 && rest[0].equals("--help") ? 0 : 2;
       case "serve":
         if (Arrays.asList(rest).contains("--help")) {

@@ -1,0 +1,55 @@
+package dev.paaskit.samples.microcloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code paaskit bench failover} on a small cloud with fast heartbeats: each killed node's
+ * instances come back elsewhere, and the figures it prints are bounded by the dead-node deadline.
+ */
+@Timeout(60)
+class BenchFailoverTest {
+  private static String[] run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8)};
+  }
+
+  private static long millis(String text, String name) {
+    Matcher m = Pattern.compile("^" + name + ": (\\d+) ms", Pattern.MULTILINE).matcher(text);
+    assertTrue(m.find(), name + " in\n" + text);
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
+  void killedNodesInstancesMoveAndAreTimed() {
+    String[] r = run("bench", "failover", "--nodes", "6", "--instances", "40", "--kills", "2",
+        "--heartbeat-ms", "100", "--missed", "3", "--sweep-ms", "100", "--timeout", "30");
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("killed n1: "), r[1]);
+    assertTrue(r[1].contains("killed n2: "), r[1]);
+    long p50 = millis(r[1], "failover-p50");
+    long p99 = millis(r[1], "failover-p99");
+    // Dead after 3 missed beats of 100 ms: no instance can move before about 200 ms.
+    assertTrue(p50 >= 150 && p50 <= p99, r[1]);
+  }
+
+  @Test
+  void asManyKillsAsNodesIsRefused() {
+    String[] r = run("bench", "failover", "--nodes", "2", "--kills", "2");
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("--kills must be fewer than --nodes"), r[2]);
+  }
+}
