@@ -22,6 +22,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The actual state of the cloud as nodes report it over the bus: which nodes live, which
@@ -35,6 +37,12 @@ public final class ClusterState implements AutoCloseable {
 
     void nodeChanged(NodeView node, NodeState before);
   }
+
+  /** Mass silence is judged only in clouds of at least this many live nodes. */
+  static final int MASS_SILENCE_MIN_NODES = 10;
+  /** More than this share of live nodes silent at once is mass silence. */
+  static final double MASS_SILENCE_SHARE = 0.55;
+  private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
 
   private final MessageBus bus;
   private final Clock clock;
@@ -52,6 +60,7 @@ public final class ClusterState implements AutoCloseable {
   private final Map<String, Set<String>> byNode = new HashMap<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private long lastDiscoverNanos = Long.MIN_VALUE;
+  private boolean holdingDeaths;
 
   /** A start sent to a node and not yet reported back. */
   record Pending(InstanceReport report, long deadlineNanos) {}
@@ -128,6 +137,8 @@ public final class ClusterState implements AutoCloseable {
     if (view == null || view.state == NodeState.DEAD) {
       return;
     }
+    // A node that reports is alive, even if its heartbeat waits behind the report.
+    heard(view);
     apply(r);
   }
 
@@ -214,9 +225,38 @@ public final class ClusterState implements AutoCloseable {
     }
   }
 
-  /** Marks nodes SUSPECT after a missed heartbeat and DEAD after too many; drops expired starts. */
+  /**
+   * Marks nodes SUSPECT after a missed heartbeat and DEAD after too many; drops expired starts.
+   *
+   * <p>When most nodes of a large cloud fall silent at once, the likelier cause is on this side:
+   * the health manager starved of CPU, or its own link down. Then no node is declared dead, since
+   * moving every instance at once would overload the cloud further; they stay SUSPECT (no new
+   * instances) until they are heard again or the silence becomes partial. Kubernetes' node
+   * lifecycle controller stops evicting for the same reason.
+   */
   synchronized void checkLiveness() {
     long now = clock.nanoTime();
+    int live = 0;
+    int expired = 0;
+    for (NodeView view : nodes.values()) {
+      if (view.state != NodeState.DEAD) {
+        live++;
+        if (now - view.lastHeardNanos > deadAfterNanos(view)) {
+          expired++;
+        }
+      }
+    }
+    boolean hold = live >= MASS_SILENCE_MIN_NODES && expired > live * MASS_SILENCE_SHARE;
+    if (hold != holdingDeaths) {
+      holdingDeaths = hold;
+      if (hold) {
+        log.warn("{} of {} nodes are silent at once; assuming the health manager lags or is cut "
+            + "off, and declaring none dead until fewer are", expired, live);
+      } else {
+        log.info("node silence is partial again ({} of {}); dead nodes are declared as usual",
+            expired, live);
+      }
+    }
     for (NodeView view : nodes.values()) {
       if (view.state == NodeState.DEAD) {
         continue;
@@ -224,7 +264,7 @@ public final class ClusterState implements AutoCloseable {
       long silent = now - view.lastHeardNanos;
       long interval = Math.max(heartbeatNanos, view.advertisement.heartbeatMillis() * 1_000_000L);
       NodeState before = view.state;
-      if (silent > interval * missedBeforeDead) {
+      if (silent > deadAfterNanos(view) && !hold) {
         view.state = NodeState.DEAD;
         dropInstancesOf(view.id());
       } else if (silent > interval * 3 / 2) {
@@ -235,6 +275,16 @@ public final class ClusterState implements AutoCloseable {
       }
     }
     removePendingIf(p -> p.deadlineNanos() - now < 0);
+  }
+
+  private long deadAfterNanos(NodeView view) {
+    return Math.max(heartbeatNanos, view.advertisement.heartbeatMillis() * 1_000_000L)
+        * missedBeforeDead;
+  }
+
+  /** Whether nodes past their deadline are kept SUSPECT rather than declared dead. */
+  synchronized boolean holdingDeaths() {
+    return holdingDeaths;
   }
 
   private void removePendingIf(java.util.function.Predicate<Pending> gone) {
