@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class BenchFailoverTest {
-  private static String[] run(String... args) {
+  private static String[] run(String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -34,7 +34,7 @@ class BenchFailoverTest {
   }
 
   @Test
-  void killedNodesInstancesMoveAndAreTimed() {
+  void killedNodesInstancesMoveAndAreTimed() throws Exception {
     String[] r = run("bench", "failover", "--nodes", "6", "--instances", "40", "--kills", "2",
         "--heartbeat-ms", "100", "--missed", "3", "--sweep-ms", "100", "--timeout", "30");
     assertEquals("0", r[0], r[1] + r[2]);
@@ -47,7 +47,7 @@ class BenchFailoverTest {
   }
 
   @Test
-  void asManyKillsAsNodesIsRefused() {
+  void asManyKillsAsNodesIsRefused() throws Exception {
     String[] r = run("bench", "failover", "--nodes", "2", "--kills", "2");
     assertEquals("2", r[0]);
     assertTrue(r[2].contains("--kills must be fewer than --nodes"), r[2]);
