@@ -251,7 +251,8 @@ public final class NodeAgent implements Role {
         reports.add(i.report);
       }
     }
-    bus.publish(Subjects.NODE_HEARTBEAT, Json.write(new NodeHeartbeat(options.id, epoch, seq, full, reports)));
+    bus.publish(Subjects.NODE_HEARTBEAT, Json.write(new NodeHeartbeat(options.id, epoch, seq, full, reports,
+        clock.now().toEpochMilli())));
   }
 
   private void onStart(Message m) {

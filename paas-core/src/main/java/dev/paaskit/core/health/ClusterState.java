@@ -61,6 +61,17 @@ public final class ClusterState implements AutoCloseable {
   private final List<Subscription> subscriptions = new ArrayList<>();
   private long lastDiscoverNanos = Long.MIN_VALUE;
   private boolean holdingDeaths;
+  /**
+   * The longest any heartbeat handled in this window (one heartbeat interval) and the one before
+   * waited on its way here, nanoseconds. When this side falls behind, every beat waits longer;
+   * silences are judged against the time it has caught up to, so a backlog is not taken for dead
+   * nodes. Beats of different nodes wait differently, hence the maximum over a recent window.
+   */
+  private long windowLagNanos;
+  private long previousWindowLagNanos;
+  private long lagWindowStartNanos;
+  /** When the latest heartbeat from any node was handled, nanoTime. */
+  private long lastBeatNanos;
 
   /** A start sent to a node and not yet reported back. */
   record Pending(InstanceReport report, long deadlineNanos) {}
@@ -81,6 +92,7 @@ public final class ClusterState implements AutoCloseable {
         m -> onHeartbeat(Json.read(m.data(), NodeHeartbeat.class))));
     subscriptions.add(bus.subscribe(Subjects.INSTANCE_STATE,
         m -> onInstanceReport(Json.read(m.data(), InstanceReport.class))));
+    lastBeatNanos = clock.nanoTime();
     bus.publish(Subjects.NODE_DISCOVER, new byte[0]);
   }
 
@@ -108,6 +120,20 @@ public final class ClusterState implements AutoCloseable {
       return;
     }
     heard(view);
+    lastBeatNanos = view.lastHeardNanos;
+    if (hb.sentMillis() > 0) {
+      long delta = view.lastHeardMillis - hb.sentMillis();
+      view.minDeltaMillis = Math.min(view.minDeltaMillis, delta);
+      long lagNanos = (delta - view.minDeltaMillis) * 1_000_000L;
+      view.aliveNanos = view.lastHeardNanos - lagNanos;
+      long at = view.lastHeardNanos;
+      if (at - lagWindowStartNanos > heartbeatNanos) {
+        previousWindowLagNanos = at - lagWindowStartNanos > 2 * heartbeatNanos ? 0 : windowLagNanos;
+        windowLagNanos = 0;
+        lagWindowStartNanos = at;
+      }
+      windowLagNanos = Math.max(windowLagNanos, lagNanos);
+    }
     view.seq = Math.max(view.seq, hb.seq());
     if (!hb.full()) {
       if (hb.seq() > view.reportSeq) {
@@ -144,6 +170,7 @@ public final class ClusterState implements AutoCloseable {
 
   private void heard(NodeView view) {
     view.lastHeardNanos = clock.nanoTime();
+    view.aliveNanos = view.lastHeardNanos;
     view.lastHeardMillis = clock.now().toEpochMilli();
     if (view.state == NodeState.SUSPECT || view.state == NodeState.DEAD) {
       NodeState before = view.state;
@@ -228,11 +255,13 @@ public final class ClusterState implements AutoCloseable {
   /**
    * Marks nodes SUSPECT after a missed heartbeat and DEAD after too many; drops expired starts.
    *
-   * <p>When most nodes of a large cloud fall silent at once, the likelier cause is on this side:
-   * the health manager starved of CPU, or its own link down. Then no node is declared dead, since
-   * moving every instance at once would overload the cloud further; they stay SUSPECT (no new
-   * instances) until they are heard again or the silence becomes partial. Kubernetes' node
-   * lifecycle controller stops evicting for the same reason.
+   * <p>Silence is judged as of the moment heartbeat handling has caught up to (see
+   * {@link #silentNanos}), so a backlog on this side, or no beat handled at all, is not taken for
+   * dead nodes. And when most nodes of a large cloud are past their deadline at once, the likelier
+   * cause is still on this side (the health manager starved of CPU, or its own link down): no
+   * node is declared dead, since moving every instance at once would overload the cloud further;
+   * they stay SUSPECT (no new instances) until heard again or the silence becomes partial.
+   * Kubernetes' node lifecycle controller stops evicting for the same reasons.
    */
   synchronized void checkLiveness() {
     long now = clock.nanoTime();
@@ -241,7 +270,7 @@ public final class ClusterState implements AutoCloseable {
     for (NodeView view : nodes.values()) {
       if (view.state != NodeState.DEAD) {
         live++;
-        if (now - view.lastHeardNanos > deadAfterNanos(view)) {
+        if (silentNanos(view, now) > deadAfterNanos(view)) {
           expired++;
         }
       }
@@ -261,13 +290,14 @@ public final class ClusterState implements AutoCloseable {
       if (view.state == NodeState.DEAD) {
         continue;
       }
-      long silent = now - view.lastHeardNanos;
+      long silent = silentNanos(view, now);
       long interval = Math.max(heartbeatNanos, view.advertisement.heartbeatMillis() * 1_000_000L);
       NodeState before = view.state;
       if (silent > deadAfterNanos(view) && !hold) {
         view.state = NodeState.DEAD;
         dropInstancesOf(view.id());
-      } else if (silent > interval * 3 / 2) {
+      } else if (now - view.aliveNanos > interval * 3 / 2) {
+        // Suspicion needs no certainty: it only keeps new instances off the node.
         view.state = NodeState.SUSPECT;
       }
       if (view.state != before) {
@@ -275,6 +305,17 @@ public final class ClusterState implements AutoCloseable {
       }
     }
     removePendingIf(p -> p.deadlineNanos() - now < 0);
+  }
+
+  /**
+   * How long the node has been silent as of the moment heartbeat handling has caught up to: the
+   * lag the latest beat showed, or, when no beat at all has been handled for longer than a
+   * heartbeat interval, at least that long. A silence every node shares is this side's.
+   */
+  private long silentNanos(NodeView view, long now) {
+    long measured = Math.max(windowLagNanos, previousWindowLagNanos);
+    long lag = Math.max(measured, now - lastBeatNanos - heartbeatNanos);
+    return now - Math.max(0, lag) - view.aliveNanos;
   }
 
   private long deadAfterNanos(NodeView view) {

@@ -9,6 +9,16 @@ final class NodeView {
   NodeState state = NodeState.ALIVE;
   long lastHeardNanos;
   long lastHeardMillis;
+  /**
+   * When the node was last known alive, in this side's nanoTime: when its latest beat was sent,
+   * which is when it was heard less the time the beat waited on the way.
+   */
+  long aliveNanos;
+  /**
+   * The least (arrival - sentMillis) seen from this node: clock skew plus the fastest delivery.
+   * A beat's lag is how far its own difference exceeds this.
+   */
+  long minDeltaMillis = Long.MAX_VALUE;
   /** The highest heartbeat seq seen in the current epoch. */
   long seq = -1;
   /** The highest seq of this node's instance reports applied: behind {@link #seq}, a change was missed. */
@@ -22,6 +32,7 @@ final class NodeView {
     this.advertisement = advertisement;
     this.lastHeardNanos = nowNanos;
     this.lastHeardMillis = nowMillis;
+    this.aliveNanos = nowNanos;
   }
 
   /** DEAD and SUSPECT win; a live node being emptied is DRAINING. */

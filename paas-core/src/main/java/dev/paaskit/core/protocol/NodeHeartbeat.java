@@ -9,9 +9,11 @@ import java.util.List;
  *
  * @param seq the node's change counter when the snapshot was taken: an instance the sender
  *     once reported with a seq at or below it, and absent here, is gone
+ * @param sentMillis the sender's clock when it sent the beat, epoch milliseconds; 0 when unknown.
+ *     Receivers compare it only with other beats of the same node, so clocks need not agree.
  */
 public record NodeHeartbeat(String nodeId, long epoch, long seq, boolean full,
-    List<InstanceReport> instances) {
+    List<InstanceReport> instances, long sentMillis) {
   public NodeHeartbeat {
     instances = instances == null ? List.of() : List.copyOf(instances);
   }
