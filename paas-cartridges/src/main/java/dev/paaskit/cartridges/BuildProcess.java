@@ -4,8 +4,10 @@ import com.google.common.io.MoreFiles;
 import dev.paaskit.api.StagingException;
 import dev.paaskit.api.spi.StagingContext;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs one build command of a staging (pip, npm) in the build folder: output streamed line by
@@ -102,6 +105,99 @@ final class BuildProcess {
           + process.exitValue(), pump.lastLines());
     }
     pump.rethrowLogFailure();
+  }
+
+  /** What a command printed to its standard output, and how it exited. */
+  record Captured(int exitStatus, String stdout) {
+  }
+
+  /**
+   * Runs {@code command} in {@code dir} with the app's environment, keeping what it prints to
+   * standard output (at most {@code maxBytes}; more is read and dropped) and sending each line
+   * of its standard error to {@code stderr}. Unlike {@link #run}, a non-zero exit status is
+   * returned, not thrown.
+   *
+   * @param deadline the {@link System#nanoTime()} by which the command must end
+   * @throws StagingException when the command cannot start, prints more than {@code maxBytes}
+   *     or outlives the deadline; its process tree is then killed
+   */
+  static Captured capture(Path dir, List<String> command, Map<String, String> env,
+      long deadline, int maxBytes, Consumer<String> stderr) throws IOException {
+    String description = String.join(" ", command);
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(dir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().putAll(env);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new StagingException("'" + description + "' could not start: " + e.getMessage(),
+          List.of(), e);
+    }
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    boolean[] overflow = new boolean[1];
+    Thread out = new Thread(() -> keepBounded(process.getInputStream(), stdout, maxBytes,
+        overflow), "paaskit-capture-" + command.get(0));
+    Thread err = new Thread(() -> lines(process.getErrorStream(), stderr),
+        "paaskit-capture-err-" + command.get(0));
+    out.setDaemon(true);
+    err.setDaemon(true);
+    out.start();
+    err.start();
+    try {
+      if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        kill(process);
+        throw new StagingException("'" + description + "' did not finish in time and was killed",
+            List.of());
+      }
+      out.join(DRAIN_WAIT.toMillis());
+      err.join(DRAIN_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      InterruptedIOException interrupted = new InterruptedIOException(
+          "interrupted while running '" + description + "'");
+      interrupted.initCause(e);
+      throw interrupted;
+    }
+    synchronized (stdout) {
+      if (overflow[0]) {
+        throw new StagingException("'" + description + "' printed more than " + maxBytes
+            + " bytes", List.of());
+      }
+      return new Captured(process.exitValue(), stdout.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static void keepBounded(InputStream in, ByteArrayOutputStream kept, int maxBytes,
+      boolean[] overflow) {
+    byte[] buffer = new byte[8192];
+    try (in) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        synchronized (kept) {
+          int room = Math.max(0, maxBytes - kept.size());
+          kept.write(buffer, 0, Math.min(room, n));
+          overflow[0] |= n > room;
+        }
+      }
+    } catch (IOException e) {
+      synchronized (kept) {
+        overflow[0] = true;
+      }
+    }
+  }
+
+  private static void lines(InputStream in, Consumer<String> sink) {
+    try (BufferedReader reader = new BufferedReader(
+        new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        sink.accept(line);
+      }
+    } catch (IOException e) {
+      sink.accept("[output unreadable: " + e.getMessage() + "]");
+    }
   }
 
   /** Kills the process and its children and waits a little for them to be gone. */
