@@ -69,17 +69,9 @@ final class BuildProcess {
     builder.environment().put("TMPDIR", tmp.toString());
     builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
     context.log().accept("-----> " + description);
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new StagingException("'" + description + "' could not start: " + e.getMessage(),
-          List.of(), e);
-    }
+    Process process = start(builder, description);
     OutputPump pump = new OutputPump(process, context);
-    Thread reader = new Thread(pump, "paaskit-staging-" + command.get(0));
-    reader.setDaemon(true);
-    reader.start();
+    Thread reader = daemon(pump, "paaskit-staging-" + command.get(0));
     try {
       long remaining = deadline - System.nanoTime();
       if (!process.waitFor(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
@@ -90,13 +82,7 @@ final class BuildProcess {
       }
       reader.join(DRAIN_WAIT.toMillis());
     } catch (InterruptedException e) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      InterruptedIOException interrupted = new InterruptedIOException(
-          "interrupted while running '" + description + "'");
-      interrupted.initCause(e);
-      throw interrupted;
+      throw interrupted(process, description, e);
     } finally {
       clean(context, tmp);
     }
@@ -128,23 +114,11 @@ final class BuildProcess {
         .directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().putAll(env);
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new StagingException("'" + description + "' could not start: " + e.getMessage(),
-          List.of(), e);
-    }
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    boolean[] overflow = new boolean[1];
-    Thread out = new Thread(() -> keepBounded(process.getInputStream(), stdout, maxBytes,
-        overflow), "paaskit-capture-" + command.get(0));
-    Thread err = new Thread(() -> lines(process.getErrorStream(), stderr),
+    Process process = start(builder, description);
+    BoundedOutput stdout = new BoundedOutput(process.getInputStream(), maxBytes);
+    Thread out = daemon(stdout, "paaskit-capture-" + command.get(0));
+    Thread err = daemon(() -> lines(process.getErrorStream(), stderr),
         "paaskit-capture-err-" + command.get(0));
-    out.setDaemon(true);
-    err.setDaemon(true);
-    out.start();
-    err.start();
     try {
       if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         kill(process);
@@ -154,39 +128,37 @@ final class BuildProcess {
       out.join(DRAIN_WAIT.toMillis());
       err.join(DRAIN_WAIT.toMillis());
     } catch (InterruptedException e) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      InterruptedIOException interrupted = new InterruptedIOException(
-          "interrupted while running '" + description + "'");
-      interrupted.initCause(e);
-      throw interrupted;
+      throw interrupted(process, description, e);
     }
-    synchronized (stdout) {
-      if (overflow[0]) {
-        throw new StagingException("'" + description + "' printed more than " + maxBytes
-            + " bytes", List.of());
-      }
-      return new Captured(process.exitValue(), stdout.toString(StandardCharsets.UTF_8));
+    return new Captured(process.exitValue(), stdout.text(description));
+  }
+
+  private static Process start(ProcessBuilder builder, String description) {
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new StagingException("'" + description + "' could not start: " + e.getMessage(),
+          List.of(), e);
     }
   }
 
-  private static void keepBounded(InputStream in, ByteArrayOutputStream kept, int maxBytes,
-      boolean[] overflow) {
-    byte[] buffer = new byte[8192];
-    try (in) {
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        synchronized (kept) {
-          int room = Math.max(0, maxBytes - kept.size());
-          kept.write(buffer, 0, Math.min(room, n));
-          overflow[0] |= n > room;
-        }
-      }
-    } catch (IOException e) {
-      synchronized (kept) {
-        overflow[0] = true;
-      }
-    }
+  private static Thread daemon(Runnable task, String name) {
+    Thread thread = new Thread(task, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  /** Kills the process tree at once and keeps the interrupt for the caller's caller. */
+  private static InterruptedIOException interrupted(Process process, String description,
+      InterruptedException e) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    Thread.currentThread().interrupt();
+    InterruptedIOException interrupted = new InterruptedIOException(
+        "interrupted while running '" + description + "'");
+    interrupted.initCause(e);
+    return interrupted;
   }
 
   private static void lines(InputStream in, Consumer<String> sink) {
@@ -197,6 +169,53 @@ final class BuildProcess {
       }
     } catch (IOException e) {
       sink.accept("[output unreadable: " + e.getMessage() + "]");
+    }
+  }
+
+  /** Reads a stream to its end, keeping its first bytes and noting whether there were more. */
+  private static final class BoundedOutput implements Runnable {
+    private final InputStream in;
+    private final int maxBytes;
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private boolean overflow;
+    private IOException failure;
+
+    BoundedOutput(InputStream in, int maxBytes) {
+      this.in = in;
+      this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public void run() {
+      byte[] buffer = new byte[8192];
+      try (in) {
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          keep(buffer, n);
+        }
+      } catch (IOException e) {
+        synchronized (this) {
+          failure = e;
+        }
+      }
+    }
+
+    private synchronized void keep(byte[] buffer, int n) {
+      int room = Math.max(0, maxBytes - kept.size());
+      kept.write(buffer, 0, Math.min(room, n));
+      overflow |= n > room;
+    }
+
+    /** @throws StagingException when the output was longer than the limit or unreadable */
+    synchronized String text(String description) {
+      if (overflow) {
+        throw new StagingException("'" + description + "' printed more than " + maxBytes
+            + " bytes", List.of());
+      }
+      if (failure != null) {
+        throw new StagingException("the output of '" + description + "' was unreadable: "
+            + failure.getMessage(), List.of(), failure);
+      }
+      return kept.toString(StandardCharsets.UTF_8);
     }
   }
 
@@ -229,15 +248,7 @@ final class BuildProcess {
 
     @Override
     public void run() {
-      try (BufferedReader reader = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          keep(line);
-        }
-      } catch (IOException e) {
-        keep("[output unreadable: " + e.getMessage() + "]");
-      }
+      lines(process.getInputStream(), this::keep);
     }
 
     private synchronized void keep(String line) {

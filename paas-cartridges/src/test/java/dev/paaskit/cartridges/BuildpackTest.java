@@ -208,6 +208,16 @@ class BuildpackTest {
   }
 
   @Test
+  void aReleaseThatPrintsTooMuchIsRefused() throws IOException {
+    Buildpack chatty = Buildpack.inFolder(buildpack(temp.resolve("packs"), "chatty", DETECT,
+        "#!/bin/sh\nexit 0\n", "#!/bin/sh\nhead -c 70000 /dev/zero | tr '\\0' x\n"));
+    StagingException e = assertThrows(StagingException.class,
+        () -> chatty.stage(context(Duration.ofSeconds(20))));
+    assertTrue(e.getMessage().endsWith("printed more than " + BuildpackRelease.MAX_CHARS + " bytes"),
+        e.getMessage());
+  }
+
+  @Test
   void aFolderThatIsNotABuildpackIsRefusedNamingWhatIsMissing() throws IOException {
     Path noCompile = buildpack(temp.resolve("packs"), "nocompile", DETECT, null, null);
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
