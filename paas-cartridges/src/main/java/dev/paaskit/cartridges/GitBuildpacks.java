@@ -45,7 +45,7 @@ public final class GitBuildpacks implements CartridgeSource {
   private static final Pattern REMOTE = Pattern.compile(
       "(https?|ssh|git)://[^\\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+");
   private static final Pattern FILE = Pattern.compile("file://[^\\s]+");
-  private static final Pattern REF = Pattern.compile("[A-Za-z0-9._/-]+");
+  private static final Pattern REF = Pattern.compile("[A-Za-z0-9._][A-Za-z0-9._/-]*");
   private static final int MAX_OUTPUT = 64 * 1024;
 
   private final Path cacheDir;
@@ -142,6 +142,7 @@ public final class GitBuildpacks implements CartridgeSource {
     try {
       result = BuildProcess.capture(dir, command, Map.of(
               "GIT_TERMINAL_PROMPT", "0",
+              "GIT_SSH_COMMAND", "ssh -o BatchMode=yes",
               "GIT_ALLOW_PROTOCOL", allowFileUrls ? "https:http:ssh:git:file" : "https:http:ssh:git"),
           System.nanoTime() + timeout.toNanos(), MAX_OUTPUT, line -> {
             synchronized (errors) {

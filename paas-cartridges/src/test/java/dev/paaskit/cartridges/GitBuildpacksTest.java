@@ -115,6 +115,11 @@ class GitBuildpacksTest {
     assertTrue(notABuildpack.getMessage().contains("is not a buildpack")
         && notABuildpack.getMessage().contains("has no bin/detect"), notABuildpack.getMessage());
 
+    StagingException option = assertThrows(StagingException.class,
+        () -> git.find(url + "#--upload-pack=touch"));
+    assertTrue(option.getMessage().contains("'--upload-pack=touch' is not a branch or tag name"),
+        option.getMessage());
+
     GitBuildpacks strict = GitBuildpacks.builder().cacheDir(temp.resolve("strict")).build();
     StagingException refused = assertThrows(StagingException.class, () -> strict.find(url));
     assertTrue(refused.getMessage().contains("file: URLs are not allowed"), refused.getMessage());
