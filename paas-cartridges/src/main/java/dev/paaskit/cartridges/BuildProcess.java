@@ -234,11 +234,28 @@ final class BuildProcess {
     }
   }
 
+  /** Keeps the last {@value #LAST_LINES} lines it is given, for an error to show. Thread-safe. */
+  static final class LastLines implements Consumer<String> {
+    private final Deque<String> last = new ArrayDeque<>();
+
+    @Override
+    public synchronized void accept(String line) {
+      if (last.size() == LAST_LINES) {
+        last.removeFirst();
+      }
+      last.addLast(line);
+    }
+
+    synchronized List<String> lines() {
+      return new ArrayList<>(last);
+    }
+  }
+
   /** Copies the process's output to the staging log, keeping the last lines for errors. */
   private static final class OutputPump implements Runnable {
     private final Process process;
     private final StagingContext context;
-    private final Deque<String> last = new ArrayDeque<>();
+    private final LastLines last = new LastLines();
     private RuntimeException logFailure;
 
     OutputPump(Process process, StagingContext context) {
@@ -252,10 +269,7 @@ final class BuildProcess {
     }
 
     private synchronized void keep(String line) {
-      if (last.size() == LAST_LINES) {
-        last.removeFirst();
-      }
-      last.addLast(line);
+      last.accept(line);
       if (logFailure == null) {
         try {
           context.log().accept(line);
@@ -265,8 +279,8 @@ final class BuildProcess {
       }
     }
 
-    synchronized List<String> lastLines() {
-      return new ArrayList<>(last);
+    List<String> lastLines() {
+      return last.lines();
     }
 
     /** A log consumer that threw stops receiving lines; its exception fails the staging. */

@@ -168,13 +168,10 @@ final class Buildpack implements Cartridge {
     if (!Files.exists(root.resolve("bin/release"))) {
       return BuildpackRelease.empty();
     }
-    List<String> errors = new ArrayList<>();
+    BuildProcess.LastLines errors = new BuildProcess.LastLines();
     BuildProcess.Captured result = BuildProcess.capture(context.buildDir(),
         List.of(script("bin/release"), context.buildDir().toString()), context.env(), deadline,
-        BuildpackRelease.MAX_CHARS, line -> {
-          errors.add(line);
-          context.log().accept(line);
-        });
+        BuildpackRelease.MAX_CHARS, errors.andThen(context.log()));
     if (result.exitStatus() != 0) {
       throw new StagingException("bin/release of buildpack " + name + " failed with exit status "
           + result.exitStatus(), lastLines(errors, result.stdout()));
@@ -187,8 +184,8 @@ final class Buildpack implements Cartridge {
     }
   }
 
-  private static List<String> lastLines(List<String> stderr, String stdout) {
-    List<String> lines = new ArrayList<>(stderr);
+  private static List<String> lastLines(BuildProcess.LastLines stderr, String stdout) {
+    List<String> lines = new ArrayList<>(stderr.lines());
     stdout.lines().forEach(lines::add);
     return lines.subList(Math.max(0, lines.size() - BuildProcess.LAST_LINES), lines.size());
   }

@@ -137,25 +137,21 @@ public final class GitBuildpacks implements CartridgeSource {
   }
 
   private String run(String name, Path dir, List<String> command) throws IOException {
-    List<String> errors = new ArrayList<>();
+    BuildProcess.LastLines errors = new BuildProcess.LastLines();
     BuildProcess.Captured result;
     try {
       result = BuildProcess.capture(dir, command, Map.of(
               "GIT_TERMINAL_PROMPT", "0",
               "GIT_SSH_COMMAND", "ssh -o BatchMode=yes",
               "GIT_ALLOW_PROTOCOL", allowFileUrls ? "https:http:ssh:git:file" : "https:http:ssh:git"),
-          System.nanoTime() + timeout.toNanos(), MAX_OUTPUT, line -> {
-            synchronized (errors) {
-              errors.add(line);
-            }
-          });
+          System.nanoTime() + timeout.toNanos(), MAX_OUTPUT, errors);
     } catch (StagingException e) {
       throw new StagingException("buildpack " + name + ": git " + command.get(1) + " failed: "
-          + e.getMessage() + " (timeout " + timeout + ")", errors, e);
+          + e.getMessage() + " (timeout " + timeout + ")", errors.lines(), e);
     }
     if (result.exitStatus() != 0) {
       throw new StagingException("buildpack " + name + ": git " + command.get(1)
-          + " failed with exit status " + result.exitStatus(), errors);
+          + " failed with exit status " + result.exitStatus(), errors.lines());
     }
     return result.stdout();
   }
