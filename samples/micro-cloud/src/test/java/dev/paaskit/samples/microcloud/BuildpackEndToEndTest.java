@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -236,6 +237,24 @@ class BuildpackEndToEndTest {
     assertTrue(push.err().contains("staging failed: ") && push.err().contains("exit status 3"),
         push.err());
     assertTrue(push.err().contains("  dependency left-pad not found"), push.err());
+  }
+
+  @Test
+  @Order(6)
+  void serveRefusesABuildpacksFolderThatIsMissingOrHoldsSomethingElse() throws Exception {
+    Path half = tmp.resolve("half-buildpacks");
+    script(half.resolve("no-compile/bin/detect"), "exit 0");
+    for (Path folder : List.of(tmp.resolve("no-such-folder"), half)) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = Main.run(new String[] {"serve", "--api-port", "0", "--router-port", "0",
+              "--data", tmp.resolve("refused").toString(), "--buildpacks", folder.toString()},
+          new PrintStream(OutputStream.nullOutputStream()),
+          new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+      String said = err.toString(StandardCharsets.UTF_8);
+      assertEquals(2, code, said);
+      assertTrue(said.startsWith("paaskit serve: --buildpacks: ") && said.contains(folder.toString()),
+          said);
+    }
   }
 
   private static void git(Path dir, String... args) throws Exception {
