@@ -58,7 +58,15 @@ final class BuildProcess {
    */
   static void run(StagingContext context, long deadline, List<String> command,
       Map<String, String> env) throws IOException {
-    String description = String.join(" ", command);
+    run(context, deadline, command, env, String.join(" ", command));
+  }
+
+  /**
+   * As {@link #run(StagingContext, long, List, Map)}, naming the command {@code description} in
+   * the log and in errors, such as {@code bin/compile of buildpack ruby} for a long command line.
+   */
+  static void run(StagingContext context, long deadline, List<String> command,
+      Map<String, String> env, String description) throws IOException {
     Path tmp = Files.createDirectories(context.cacheDir().resolve("tmp"));
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(context.buildDir().toFile())

@@ -142,9 +142,8 @@ final class Buildpack implements Cartridge {
         Files.writeString(envDir.resolve(variable.getKey()), variable.getValue(),
             StandardCharsets.UTF_8);
       }
-      context.log().accept("-----> Compiling with buildpack " + name);
       BuildProcess.run(context, deadline, List.of(script("bin/compile"), buildDir.toString(),
-          cache.toString(), envDir.toString()), Map.of());
+          cache.toString(), envDir.toString()), Map.of(), "bin/compile of buildpack " + name);
     } finally {
       Trees.deleteQuietly(envDir);
     }

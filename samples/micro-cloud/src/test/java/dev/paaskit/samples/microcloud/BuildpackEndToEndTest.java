@@ -234,8 +234,8 @@ class BuildpackEndToEndTest {
 
     assertEquals(1, push.code(), push.all());
     assertTrue(push.out().contains("   dependency left-pad not found"), push.out());
-    assertTrue(push.err().contains("staging failed: ") && push.err().contains("exit status 3"),
-        push.err());
+    assertTrue(push.err().contains(
+        "staging failed: 'bin/compile of buildpack broken-bp' failed with exit status 3"), push.err());
     assertTrue(push.err().contains("  dependency left-pad not found"), push.err());
   }
 
