@@ -4,8 +4,10 @@ import com.google.common.io.MoreFiles;
 import dev.paaskit.api.StagingException;
 import dev.paaskit.api.spi.StagingContext;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs one build command of a staging (pip, npm) in the build folder: output streamed line by
@@ -55,7 +58,15 @@ final class BuildProcess {
    */
   static void run(StagingContext context, long deadline, List<String> command,
       Map<String, String> env) throws IOException {
-    String description = String.join(" ", command);
+    run(context, deadline, command, env, String.join(" ", command));
+  }
+
+  /**
+   * As {@link #run(StagingContext, long, List, Map)}, naming the command {@code description} in
+   * the log and in errors, such as {@code bin/compile of buildpack ruby} for a long command line.
+   */
+  static void run(StagingContext context, long deadline, List<String> command,
+      Map<String, String> env, String description) throws IOException {
     Path tmp = Files.createDirectories(context.cacheDir().resolve("tmp"));
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(context.buildDir().toFile())
@@ -66,17 +77,9 @@ final class BuildProcess {
     builder.environment().put("TMPDIR", tmp.toString());
     builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
     context.log().accept("-----> " + description);
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new StagingException("'" + description + "' could not start: " + e.getMessage(),
-          List.of(), e);
-    }
+    Process process = start(builder, description);
     OutputPump pump = new OutputPump(process, context);
-    Thread reader = new Thread(pump, "paaskit-staging-" + command.get(0));
-    reader.setDaemon(true);
-    reader.start();
+    Thread reader = daemon(pump, "paaskit-staging-" + command.get(0));
     try {
       long remaining = deadline - System.nanoTime();
       if (!process.waitFor(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
@@ -87,13 +90,7 @@ final class BuildProcess {
       }
       reader.join(DRAIN_WAIT.toMillis());
     } catch (InterruptedException e) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      InterruptedIOException interrupted = new InterruptedIOException(
-          "interrupted while running '" + description + "'");
-      interrupted.initCause(e);
-      throw interrupted;
+      throw interrupted(process, description, e);
     } finally {
       clean(context, tmp);
     }
@@ -102,6 +99,132 @@ final class BuildProcess {
           + process.exitValue(), pump.lastLines());
     }
     pump.rethrowLogFailure();
+  }
+
+  /** What a command printed to its standard output, and how it exited. */
+  record Captured(int exitStatus, String stdout) {
+  }
+
+  /**
+   * Runs {@code command} in {@code dir} with the app's environment, keeping what it prints to
+   * standard output (at most {@code maxBytes}; more is read and dropped) and sending each line
+   * of its standard error to {@code stderr}. Unlike {@link #run}, a non-zero exit status is
+   * returned, not thrown.
+   *
+   * @param deadline the {@link System#nanoTime()} by which the command must end
+   * @throws StagingException when the command cannot start, prints more than {@code maxBytes}
+   *     or outlives the deadline; its process tree is then killed
+   */
+  static Captured capture(Path dir, List<String> command, Map<String, String> env,
+      long deadline, int maxBytes, Consumer<String> stderr) throws IOException {
+    String description = String.join(" ", command);
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(dir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().putAll(env);
+    Process process = start(builder, description);
+    BoundedOutput stdout = new BoundedOutput(process.getInputStream(), maxBytes);
+    Thread out = daemon(stdout, "paaskit-capture-" + command.get(0));
+    Thread err = daemon(() -> lines(process.getErrorStream(), stderr),
+        "paaskit-capture-err-" + command.get(0));
+    try {
+      if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        kill(process);
+        throw new StagingException("'" + description + "' did not finish in time and was killed",
+            List.of());
+      }
+      out.join(DRAIN_WAIT.toMillis());
+      err.join(DRAIN_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      throw interrupted(process, description, e);
+    }
+    return new Captured(process.exitValue(), stdout.text(description));
+  }
+
+  private static Process start(ProcessBuilder builder, String description) {
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new StagingException("'" + description + "' could not start: " + e.getMessage(),
+          List.of(), e);
+    }
+  }
+
+  private static Thread daemon(Runnable task, String name) {
+    Thread thread = new Thread(task, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  /** Kills the process tree at once and keeps the interrupt for the caller's caller. */
+  private static InterruptedIOException interrupted(Process process, String description,
+      InterruptedException e) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    Thread.currentThread().interrupt();
+    InterruptedIOException interrupted = new InterruptedIOException(
+        "interrupted while running '" + description + "'");
+    interrupted.initCause(e);
+    return interrupted;
+  }
+
+  private static void lines(InputStream in, Consumer<String> sink) {
+    try (BufferedReader reader = new BufferedReader(
+        new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        sink.accept(line);
+      }
+    } catch (IOException e) {
+      sink.accept("[output unreadable: " + e.getMessage() + "]");
+    }
+  }
+
+  /** Reads a stream to its end, keeping its first bytes and noting whether there were more. */
+  private static final class BoundedOutput implements Runnable {
+    private final InputStream in;
+    private final int maxBytes;
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private boolean overflow;
+    private IOException failure;
+
+    BoundedOutput(InputStream in, int maxBytes) {
+      this.in = in;
+      this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public void run() {
+      byte[] buffer = new byte[8192];
+      try (in) {
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          keep(buffer, n);
+        }
+      } catch (IOException e) {
+        synchronized (this) {
+          failure = e;
+        }
+      }
+    }
+
+    private synchronized void keep(byte[] buffer, int n) {
+      int room = Math.max(0, maxBytes - kept.size());
+      kept.write(buffer, 0, Math.min(room, n));
+      overflow |= n > room;
+    }
+
+    /** @throws StagingException when the output was longer than the limit or unreadable */
+    synchronized String text(String description) {
+      if (overflow) {
+        throw new StagingException("'" + description + "' printed more than " + maxBytes
+            + " bytes", List.of());
+      }
+      if (failure != null) {
+        throw new StagingException("the output of '" + description + "' was unreadable: "
+            + failure.getMessage(), List.of(), failure);
+      }
+      return kept.toString(StandardCharsets.UTF_8);
+    }
   }
 
   /** Kills the process and its children and waits a little for them to be gone. */
@@ -119,11 +242,28 @@ final class BuildProcess {
     }
   }
 
+  /** Keeps the last {@value #LAST_LINES} lines it is given, for an error to show. Thread-safe. */
+  static final class LastLines implements Consumer<String> {
+    private final Deque<String> last = new ArrayDeque<>();
+
+    @Override
+    public synchronized void accept(String line) {
+      if (last.size() == LAST_LINES) {
+        last.removeFirst();
+      }
+      last.addLast(line);
+    }
+
+    synchronized List<String> lines() {
+      return new ArrayList<>(last);
+    }
+  }
+
   /** Copies the process's output to the staging log, keeping the last lines for errors. */
   private static final class OutputPump implements Runnable {
     private final Process process;
     private final StagingContext context;
-    private final Deque<String> last = new ArrayDeque<>();
+    private final LastLines last = new LastLines();
     private RuntimeException logFailure;
 
     OutputPump(Process process, StagingContext context) {
@@ -133,22 +273,11 @@ final class BuildProcess {
 
     @Override
     public void run() {
-      try (BufferedReader reader = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          keep(line);
-        }
-      } catch (IOException e) {
-        keep("[output unreadable: " + e.getMessage() + "]");
-      }
+      lines(process.getInputStream(), this::keep);
     }
 
     private synchronized void keep(String line) {
-      if (last.size() == LAST_LINES) {
-        last.removeFirst();
-      }
-      last.addLast(line);
+      last.accept(line);
       if (logFailure == null) {
         try {
           context.log().accept(line);
@@ -158,8 +287,8 @@ final class BuildProcess {
       }
     }
 
-    synchronized List<String> lastLines() {
-      return new ArrayList<>(last);
+    List<String> lastLines() {
+      return last.lines();
     }
 
     /** A log consumer that threw stops receiving lines; its exception fails the staging. */

@@ -32,7 +32,9 @@ final class Cli {
             + "             [--cartridge C] [-f MANIFEST] [--vars-file F] [--env K=V]... [--secret-env K=V]...\n"
             + "  PATH is a folder or an archive (.zip, .tar, .tar.gz, .tgz); default the current folder.\n"
             + "  A manifest.yml (or stackato.yml) in the folder, or the one given with -f, is honoured;\n"
-            + "  flags override it. Returns when every instance is RUNNING (exit 0), or says why not (exit 1)."});
+            + "  flags override it. Returns when every instance is RUNNING (exit 0), or says why not (exit 1).\n"
+            + "  --cartridge (or the manifest's buildpacks:) names a cartridge, a buildpack of the\n"
+            + "  server's --buildpacks folder, or a buildpack's git URL; default: the first that detects the app."});
     COMMANDS.put("apps", new String[] {"list apps", "paaskit apps"});
     COMMANDS.put("app", new String[] {"show an app and its instances", "paaskit app NAME"});
     COMMANDS.put("scale", new String[] {"change the number of instances",

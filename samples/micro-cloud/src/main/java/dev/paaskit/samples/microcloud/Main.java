@@ -121,7 +121,8 @@ public final class Main {
         }
         try {
           return new Serve(out, env).run(Args.parse(rest, Map.of("--api-port", "", "--router-port", "",
-              "--nodes", "", "--data", ""), Set.of(), Set.of(), 0));
+              "--nodes", "", "--data", "", "--buildpacks", ""), Set.of(),
+              Set.of("--allow-file-buildpacks"), 0));
         } catch (Args.UsageException e) {
           err.println("paaskit serve: " + e.getMessage());
           err.println("usage: " + Serve.USAGE);

@@ -3,12 +3,18 @@ package dev.paaskit.samples.microcloud;
 import dev.paaskit.api.NodeCapacity;
 import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.api.spi.CartridgeSource;
+import dev.paaskit.cartridges.BuildpackDirectory;
 import dev.paaskit.cartridges.BuiltinCartridges;
+import dev.paaskit.cartridges.CartridgeSources;
+import dev.paaskit.cartridges.GitBuildpacks;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
 import dev.paaskit.node.process.ProcessBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -32,11 +38,17 @@ public final class MicroCloud {
   /** As {@link #build(String, Path, int, int)}, with the given store and blob store when not null. */
   public static PaasCloud build(String name, Path workDir, int nodes, int routerPort,
       StateStore store, BlobStore blobs) {
+    return build(name, workDir, nodes, routerPort, store, blobs, cartridges(workDir, null, false));
+  }
+
+  /** As {@link #build(String, Path, int, int, StateStore, BlobStore)}, staging with {@code cartridges}. */
+  public static PaasCloud build(String name, Path workDir, int nodes, int routerPort,
+      StateStore store, BlobStore blobs, CartridgeSource cartridges) {
     PortAllocator ports = PortAllocator.create();
     PaasKit.Builder builder = PaasKit.builder()
         .name(name)
         .workDir(workDir.resolve("cloud"))
-        .cartridges(BuiltinCartridges.create())
+        .cartridges(cartridges)
         .router("127.0.0.1", routerPort);
     if (store != null) {
       builder.stateStore(store);
@@ -56,5 +68,28 @@ public final class MicroCloud {
           .workDir(workDir.resolve("nodes").resolve(id)));
     }
     return builder.build();
+  }
+
+  /**
+   * The built-in cartridges, then the buildpacks in {@code buildpacks} (when not null), in that
+   * order for detection; a git URL named as the cartridge is cloned into
+   * {@code workDir/buildpacks-git}.
+   *
+   * @param allowFileUrls whether a {@code file://} git URL may be cloned
+   * @throws IllegalArgumentException naming a subfolder of {@code buildpacks} that is not a
+   *     buildpack
+   */
+  public static CartridgeSource cartridges(Path workDir, Path buildpacks, boolean allowFileUrls) {
+    GitBuildpacks git = GitBuildpacks.builder().cacheDir(workDir.resolve("buildpacks-git"))
+        .allowFileUrls(allowFileUrls).build();
+    if (buildpacks == null) {
+      return CartridgeSources.concat(BuiltinCartridges.create(), git);
+    }
+    try {
+      return CartridgeSources.concat(BuiltinCartridges.create(),
+          BuildpackDirectory.open(buildpacks), git);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the buildpacks in " + buildpacks, e);
+    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.paaskit.samples.microcloud;
 
 import dev.paaskit.api.Secret;
+import dev.paaskit.api.spi.Cartridge;
+import dev.paaskit.api.spi.CartridgeSource;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.blob.LocalBlobStore;
 import dev.paaskit.core.rest.ApiServer;
@@ -20,8 +22,12 @@ import java.util.concurrent.CountDownLatch;
  */
 final class Serve {
   static final String USAGE = "paaskit serve [--api-port P] [--router-port Q] [--nodes N] [--data DIR]\n"
+      + "             [--buildpacks DIR] [--allow-file-buildpacks]\n"
       + "  Runs a micro cloud until interrupted. State lives in DIR (default $PAASKIT_HOME, else\n"
       + "  ~/.paaskit); the admin token is written to DIR/admin-token on first start.\n"
+      + "  --buildpacks DIR adds each Heroku-style buildpack folder in DIR as a cartridge, tried\n"
+      + "  after the built-in ones; an app may also name a buildpack by git URL, and\n"
+      + "  --allow-file-buildpacks lets it name a file:// one.\n"
       + "  Defaults: --api-port " + Connection.DEFAULT_API_PORT + ", --router-port "
       + Connection.DEFAULT_ROUTER_PORT + ", --nodes 2.";
 
@@ -50,8 +56,17 @@ final class Serve {
     Secret token = AdminToken.loadOrCreate(data.resolve("admin-token"), new SecureRandom());
 
     FileStateStore store = FileStateStore.open(data.resolve("state"));
+    Path buildpacks = args.get("--buildpacks").map(p -> Path.of(p).toAbsolutePath()).orElse(null);
+    CartridgeSource cartridges;
+    try {
+      cartridges = MicroCloud.cartridges(data, buildpacks,
+          args.has("--allow-file-buildpacks"));
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      store.close();
+      throw new Args.UsageException("--buildpacks: " + e.getMessage());
+    }
     PaasCloud cloud = MicroCloud.build("paaskit", data, nodes, routerPort, store,
-        LocalBlobStore.open(data.resolve("blobs")));
+        LocalBlobStore.open(data.resolve("blobs")), cartridges);
     ApiServer api = null;
     CountDownLatch stopped = new CountDownLatch(1);
     try {
@@ -82,6 +97,10 @@ final class Serve {
       stopped.countDown();
     }, "paaskit-shutdown"));
     out.println("data: " + data);
+    if (buildpacks != null) {
+      out.println("cartridges: " + cartridges.cartridges().stream().map(Cartridge::name)
+          .collect(java.util.stream.Collectors.joining(", ")));
+    }
     out.println("api: http://127.0.0.1:" + running.port());
     out.println("router: http://127.0.0.1:" + cloud.routerPort().orElseThrow());
     out.flush();

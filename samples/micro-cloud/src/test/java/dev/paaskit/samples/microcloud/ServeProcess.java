@@ -23,20 +23,25 @@ final class ServeProcess implements AutoCloseable {
   private volatile int apiPort;
   private volatile int routerPort;
 
-  private ServeProcess(Path data) throws IOException {
+  private ServeProcess(Path data, List<String> extraArgs) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(java, "-Dsun.net.httpserver.nodelay=true",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-        "--api-port", "0", "--router-port", "0", "--nodes", "2", "--data", data.toString())
-        .redirectErrorStream(true).start();
+    List<String> command = new java.util.ArrayList<>(List.of(java,
+        "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "serve", "--api-port", "0", "--router-port", "0", "--nodes", "2",
+        "--data", data.toString()));
+    command.addAll(extraArgs);
+    process = new ProcessBuilder(command).redirectErrorStream(true).start();
     Thread reader = new Thread(this::read, "serve-output");
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** Starts serve on {@code data} and returns once it prints its API and router addresses. */
-  static ServeProcess start(Path data) throws Exception {
-    ServeProcess serve = new ServeProcess(data);
+  /**
+   * Starts serve on {@code data}, with {@code extraArgs} after the usual ones, and returns once it
+   * prints its API and router addresses.
+   */
+  static ServeProcess start(Path data, String... extraArgs) throws Exception {
+    ServeProcess serve = new ServeProcess(data, List.of(extraArgs));
     if (!serve.ready.await(60, TimeUnit.SECONDS)) {
       serve.kill9();
       throw new AssertionError("serve did not start within 60 s; it printed:\n"
