@@ -6,13 +6,18 @@ import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.cartridges.BuiltinCartridges;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
+import dev.paaskit.core.generic.GenericServices;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
+import dev.paaskit.node.generic.GenericAgentHost;
 import dev.paaskit.node.process.ProcessBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** A cloud of every role in one JVM, with nodes that run instances as plain processes. */
+/**
+ * A cloud of every role in one JVM, with nodes that run instances as plain processes, and
+ * generic services whose agents run on one agent host.
+ */
 public final class MicroCloud {
   /** How long a stopping instance gets between SIGTERM and SIGKILL. */
   static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -55,6 +60,14 @@ public final class MicroCloud {
           .drainPeriod(DRAIN)
           .workDir(workDir.resolve("nodes").resolve(id)));
     }
+    builder.addRole(GenericServices.builder().workDir(workDir.resolve("generic").resolve("manager")));
+    builder.addRole(GenericAgentHost.builder().id("agents")
+        .workDir(workDir.resolve("generic").resolve("agents")).stopGrace(STOP_GRACE));
     return builder.build();
+  }
+
+  /** The manager of the cloud's generic services. */
+  static GenericServices genericServices(PaasCloud cloud) {
+    return (GenericServices) cloud.role(GenericServices.ROLE_NAME).orElseThrow();
   }
 }
