@@ -468,17 +468,29 @@ public final class GenericServices implements Role {
     }
   }
 
+  /**
+   * Learns a host and what it holds: agents it no longer holds are placed again, agents of no
+   * service (deleted while this manager was away) are removed from it.
+   */
   private void onAdvert(HostAdvert advert) {
     synchronized (lock) {
       hosts.add(advert.hostId());
       Set<String> held = new HashSet<>(advert.agentIds());
       hostOf.entrySet().removeIf(e -> e.getValue().equals(advert.hostId())
           && !held.contains(e.getKey()));
+      List<ServiceRecord> records = store.list(SERVICES).stream().map(GenericServices::read)
+          .toList();
+      Set<String> wanted = new HashSet<>();
+      records.forEach(r -> r.agents().forEach(a -> wanted.add(a.id())));
       for (String id : advert.agentIds()) {
-        hostOf.putIfAbsent(id, advert.hostId());
+        if (!wanted.contains(id)) {
+          hostOf.put(id, advert.hostId());
+          unplace(new AgentInfo(id, "orphan", AgentInfo.NODE));
+        } else {
+          hostOf.putIfAbsent(id, advert.hostId());
+        }
       }
-      for (StoreEntry e : store.list(SERVICES)) {
-        ServiceRecord record = read(e);
+      for (ServiceRecord record : records) {
         for (AgentInfo a : record.agents()) {
           if (!hostOf.containsKey(a.id())) {
             place(record, a);

@@ -177,7 +177,10 @@ public final class GenericAgentHost implements Role {
     }
   }
 
-  /** Options of a host; {@link #id} and {@link #workDir} are required. Not thread-safe. */
+  /**
+   * Options of a host; {@link #id} and {@link #workDir} are required, and each option may be set
+   * once. Not thread-safe.
+   */
   public static final class Builder implements RoleFactory {
     private String id;
     private Path workDir;
@@ -187,11 +190,19 @@ public final class GenericAgentHost implements Role {
     private ResourceLimits resources = new ResourceLimits(2L << 30, 10L << 30, 1024);
     private Map<String, String> baseEnv;
     private int lines = DEFAULT_OUTPUT_LINES;
+    private final java.util.Set<String> set = new java.util.HashSet<>();
 
     private Builder() {}
 
+    private void once(String option) {
+      if (!set.add(option)) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
     /** The host's id, a DNS label unique in the cloud. */
     public Builder id(String id) {
+      once("id");
       if (id == null || !ID.matcher(id).matches()) {
         throw new IllegalArgumentException("host id must be a DNS label: " + id);
       }
@@ -201,18 +212,21 @@ public final class GenericAgentHost implements Role {
 
     /** The folder under which each agent gets its own; created if missing. */
     public Builder workDir(Path workDir) {
+      once("workDir");
       this.workDir = Objects.requireNonNull(workDir, "workDir");
       return this;
     }
 
     /** Runs the scripts; default a {@link ProcessBackend} on the cloud's executor and clock. */
     public Builder backend(ContainerBackend backend) {
+      once("backend");
       this.backend = Objects.requireNonNull(backend, "backend");
       return this;
     }
 
     /** How long an interrupted script has between SIGTERM and SIGKILL; default 5 s. */
     public Builder stopGrace(Duration grace) {
+      once("stopGrace");
       Objects.requireNonNull(grace, "grace");
       if (grace.isNegative()) {
         throw new IllegalArgumentException("stopGrace must not be negative: " + grace);
@@ -223,12 +237,14 @@ public final class GenericAgentHost implements Role {
 
     /** Limits applied when unpacking code; default {@link ArchiveLimits#defaults()}. */
     public Builder codeLimits(ArchiveLimits limits) {
+      once("codeLimits");
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
     /** Limits of each script's process tree; default 2 GiB of memory. */
     public Builder scriptLimits(ResourceLimits limits) {
+      once("scriptLimits");
       this.resources = Objects.requireNonNull(limits, "limits");
       return this;
     }
@@ -238,6 +254,7 @@ public final class GenericAgentHost implements Role {
      * {@code MY_ROLE}, {@code MASTER_IP} and the rest; default {@code PATH} and {@code LANG}.
      */
     public Builder baseEnv(Map<String, String> env) {
+      once("baseEnv");
       this.baseEnv = Map.copyOf(env);
       return this;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.paaskit.api.InvalidArchiveException;
 import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
@@ -19,11 +20,15 @@ import dev.paaskit.core.generic.AgentStatus;
 import dev.paaskit.core.generic.CodeVersion;
 import dev.paaskit.core.generic.GenericService;
 import dev.paaskit.core.generic.GenericServices;
+import dev.paaskit.core.generic.GenericSubjects;
 import dev.paaskit.core.generic.Script;
+import dev.paaskit.core.generic.ScriptCommand;
 import dev.paaskit.core.generic.ScriptRefusedException;
 import dev.paaskit.core.generic.ScriptReport;
 import dev.paaskit.core.generic.ScriptState;
 import dev.paaskit.core.generic.ServiceStatus;
+import dev.paaskit.core.protocol.Ack;
+import dev.paaskit.core.protocol.Json;
 import dev.paaskit.core.store.InMemoryStateStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -167,6 +172,26 @@ class GenericServiceTest {
             && r.script(Script.RUN).exitCode() == 137 && exited(r, Script.INTERRUPT, 0, 1));
     await(() -> liveInGroup(group).isEmpty(), () -> "still alive: " + liveInGroup(group));
     assertTrue(logLines().stream().anyMatch(l -> l[0].equals("interrupt")));
+  }
+
+  @Test
+  void aReplayedCommandChangesNothing() throws Exception {
+    start();
+    services.create("once", 1);
+    awaitPlaced("once", 1);
+    services.activate("once", upload("once", code(Map.of())).version());
+    awaitAll("once", "init.sh exited 0", r -> exited(r, Script.INIT, 0, 1));
+    byte[] command = Json.write(new ScriptCommand("cmd-1", Script.RUN));
+    MessageBus bus = clouds.get(0).context().bus();
+    for (int i = 0; i < 2; i++) {
+      Ack ack = Json.read(bus.request(GenericSubjects.agentCommand("once-1"), command,
+          Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).data(), Ack.class);
+      assertTrue(ack.ok(), ack.toString());
+      awaitAll("once", "run.sh exited 0", r -> exited(r, Script.RUN, 0, 1));
+    }
+    services.run("once");
+    awaitAll("once", "a new command runs again", r -> exited(r, Script.RUN, 0, 2));
+    assertEquals(2, logLines().stream().filter(l -> l[0].equals("run")).count());
   }
 
   @Test
