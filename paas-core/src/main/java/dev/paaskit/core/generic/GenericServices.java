@@ -285,8 +285,8 @@ public final class GenericServices implements Role {
     List<AgentOutcome> outcomes = askAll(record.agents(), GenericSubjects::agentCommand, payload);
     if (!outcomes.isEmpty() && outcomes.stream().noneMatch(AgentOutcome::ok)) {
       throw new ScriptRefusedException(script.fileName() + " refused on every agent: "
-          + String.join("; ", outcomes.stream().map(o -> o.agentId() + ": " + o.message())
-              .toList()));
+          + String.join("; ", outcomes.stream().map(o -> o.message().contains(o.agentId())
+              ? o.message() : o.agentId() + ": " + o.message()).toList()));
     }
     return outcomes;
   }
