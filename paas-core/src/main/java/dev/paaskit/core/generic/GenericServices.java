@@ -179,7 +179,7 @@ public final class GenericServices implements Role {
   public void delete(String name) {
     synchronized (lock) {
       ServiceRecord record = load(name).record;
-      record.agents().forEach(this::unplace);
+      record.agents().forEach(a -> unplace(a.id()));
       record.agents().forEach(this::releaseIp);
       store.delete(SERVICES + name);
       Set<String> inUse = new HashSet<>();
@@ -340,7 +340,7 @@ public final class GenericServices implements Role {
       List<AgentInfo> removed = record.agents().subList(have - count, have);
       ServiceRecord shrunk = record.withAgents(kept, record.nextAgent());
       save(loaded, shrunk);
-      removed.forEach(this::unplace);
+      removed.forEach(a -> unplace(a.id()));
       removed.forEach(this::releaseIp);
       configureAll(shrunk, kept);
       return shrunk.view();
@@ -452,19 +452,19 @@ public final class GenericServices implements Role {
     return hostOf.values().stream().filter(hostId::equals).count();
   }
 
-  private void unplace(AgentInfo agent) {
-    String host = hostOf.remove(agent.id());
+  private void unplace(String agentId) {
+    String host = hostOf.remove(agentId);
     if (host == null) {
       return;
     }
     try {
       Ack ack = Json.read(await(bus.request(GenericSubjects.hostRemove(host),
-          agent.id().getBytes(StandardCharsets.UTF_8), timeout)).data(), Ack.class);
+          agentId.getBytes(StandardCharsets.UTF_8), timeout)).data(), Ack.class);
       if (!ack.ok()) {
-        log.warn("host {} did not remove agent {}: {}", host, agent.id(), ack.error());
+        log.warn("host {} did not remove agent {}: {}", host, agentId, ack.error());
       }
     } catch (AgentUnreachable e) {
-      log.warn("could not remove agent {} from host {}: {}", agent.id(), host, e.getMessage());
+      log.warn("could not remove agent {} from host {}: {}", agentId, host, e.getMessage());
     }
   }
 
@@ -485,7 +485,7 @@ public final class GenericServices implements Role {
       for (String id : advert.agentIds()) {
         if (!wanted.contains(id)) {
           hostOf.put(id, advert.hostId());
-          unplace(new AgentInfo(id, "orphan", AgentInfo.NODE));
+          unplace(id);
         } else {
           hostOf.putIfAbsent(id, advert.hostId());
         }

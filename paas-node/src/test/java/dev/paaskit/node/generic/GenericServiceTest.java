@@ -165,6 +165,10 @@ class GenericServiceTest {
     await(() -> Files.exists(pid), () -> "run.sh wrote its pid");
     long group = Long.parseLong(Files.readString(pid).trim());
     assertFalse(liveInGroup(group).isEmpty(), "run.sh's process group is alive");
+    ScriptRefusedException switching = assertThrows(ScriptRefusedException.class,
+        () -> services.activate("stubborn", "v1"));
+    assertTrue(switching.getMessage().contains("agent stubborn-1 is running run.sh"),
+        switching.getMessage());
 
     services.interrupt("stubborn");
     awaitAll("stubborn", "run.sh stopped with SIGKILL, interrupt.sh exited 0",
