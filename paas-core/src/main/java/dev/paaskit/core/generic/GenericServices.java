@@ -372,6 +372,9 @@ public final class GenericServices implements Role {
             null));
       } catch (AgentUnreachable e) {
         out.add(new AgentStatus(a, host, null, e.getMessage()));
+        if (e.gone) {
+          lost(a.id(), host);
+        }
       }
     }
     return out;
@@ -417,33 +420,40 @@ public final class GenericServices implements Role {
       return new AgentOutcome(agentId, ack.ok(), ack.ok() ? "ok" : ack.error());
     } catch (AgentUnreachable e) {
       if (e.gone) {
-        hostOf.remove(agentId);
+        lost(agentId, hostOf.get(agentId));
       }
       return new AgentOutcome(agentId, false, e.getMessage());
     }
   }
 
-  /** Places {@code agent} on the host holding the fewest agents, if any host advertised. */
+  /**
+   * Places {@code agent} on the host holding the fewest agents; a host found gone is forgotten
+   * and the next one tried.
+   */
   private AgentOutcome place(ServiceRecord record, AgentInfo agent) {
     synchronized (lock) {
-      Optional<String> host = hosts.stream().min((x, y) -> Long.compare(agentsOn(x), agentsOn(y)));
-      if (host.isEmpty()) {
-        return new AgentOutcome(agent.id(), false, "not placed: no agent host has advertised");
-      }
-      try {
-        Ack ack = Json.read(await(bus.request(GenericSubjects.hostPlace(host.get()),
-            Json.write(record.config(agent)), timeout)).data(), Ack.class);
-        if (ack.ok()) {
-          hostOf.put(agent.id(), host.get());
-          return new AgentOutcome(agent.id(), true, "placed on " + host.get());
+      while (true) {
+        Optional<String> host = hosts.stream()
+            .min((x, y) -> Long.compare(agentsOn(x), agentsOn(y)));
+        if (host.isEmpty()) {
+          return new AgentOutcome(agent.id(), false, "not placed: no agent host has advertised");
         }
-        return new AgentOutcome(agent.id(), false, ack.error());
-      } catch (AgentUnreachable e) {
-        if (e.gone) {
+        try {
+          Ack ack = Json.read(await(bus.request(GenericSubjects.hostPlace(host.get()),
+              Json.write(record.config(agent)), timeout)).data(), Ack.class);
+          if (ack.ok()) {
+            hostOf.put(agent.id(), host.get());
+            return new AgentOutcome(agent.id(), true, "placed on " + host.get());
+          }
+          return new AgentOutcome(agent.id(), false, ack.error());
+        } catch (AgentUnreachable e) {
+          log.warn("could not place agent {} on host {}: {}", agent.id(), host.get(),
+              e.getMessage());
+          if (!e.gone) {
+            return new AgentOutcome(agent.id(), false, "host " + host.get() + ": " + e.getMessage());
+          }
           hosts.remove(host.get());
         }
-        log.warn("could not place agent {} on host {}: {}", agent.id(), host.get(), e.getMessage());
-        return new AgentOutcome(agent.id(), false, "host " + host.get() + ": " + e.getMessage());
       }
     }
   }
@@ -490,11 +500,30 @@ public final class GenericServices implements Role {
           hostOf.putIfAbsent(id, advert.hostId());
         }
       }
-      for (ServiceRecord record : records) {
-        for (AgentInfo a : record.agents()) {
-          if (!hostOf.containsKey(a.id())) {
-            place(record, a);
-          }
+      placeUnplaced(records);
+    }
+  }
+
+  /**
+   * Forgets that {@code agentId} is on {@code host}, whose subscription is gone (the host
+   * stopped or died), and places it again, on the executor.
+   */
+  private void lost(String agentId, String host) {
+    if (host != null && hostOf.remove(agentId, host)) {
+      log.warn("agent {} on host {} does not answer any more; placing it again", agentId, host);
+      executor.execute(() -> {
+        synchronized (lock) {
+          placeUnplaced(store.list(SERVICES).stream().map(GenericServices::read).toList());
+        }
+      });
+    }
+  }
+
+  private void placeUnplaced(List<ServiceRecord> records) {
+    for (ServiceRecord record : records) {
+      for (AgentInfo a : record.agents()) {
+        if (!hostOf.containsKey(a.id())) {
+          place(record, a);
         }
       }
     }

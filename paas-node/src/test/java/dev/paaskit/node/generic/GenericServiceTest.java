@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.paaskit.api.InvalidArchiveException;
 import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
 import dev.paaskit.core.archive.TarGzWriter;
 import dev.paaskit.core.blob.InMemoryBlobStore;
+import dev.paaskit.core.bus.InProcessBus;
 import dev.paaskit.core.generic.AgentOutcome;
 import dev.paaskit.core.generic.AgentReport;
 import dev.paaskit.core.generic.AgentStatus;
@@ -30,6 +32,7 @@ import dev.paaskit.core.generic.ServiceStatus;
 import dev.paaskit.core.protocol.Ack;
 import dev.paaskit.core.protocol.Json;
 import dev.paaskit.core.store.InMemoryStateStore;
+import dev.paaskit.core.time.SystemClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -39,6 +42,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -179,6 +184,38 @@ class GenericServiceTest {
   }
 
   @Test
+  void agentsOfAHostThatIsGoneArePlacedOnAnotherHost() throws Exception {
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try (SystemClock clock = SystemClock.create("moving");
+        InProcessBus bus = InProcessBus.create(pool, clock)) {
+      log = dir.resolve("log");
+      gate = Files.createDirectories(dir.resolve("gate"));
+      PaasCloud manager = cloud("manager", bus, GenericServices.builder()
+          .workDir(dir.resolve("manager")).commandTimeout(Duration.ofSeconds(5)));
+      services = (GenericServices) manager.role(GenericServices.ROLE_NAME).orElseThrow();
+      PaasCloud first = cloud("first", bus, GenericAgentHost.builder().id("first")
+          .workDir(dir.resolve("first")).stopGrace(Duration.ofMillis(300)));
+      services.create("moving", 2);
+      awaitPlaced("moving", 2);
+      services.activate("moving", upload("moving", code(Map.of())).version());
+      awaitAll("moving", "init.sh exited 0", r -> exited(r, Script.INIT, 0, 1));
+
+      clouds.remove(first);
+      first.close();
+      cloud("second", bus, GenericAgentHost.builder().id("second")
+          .workDir(dir.resolve("second")).stopGrace(Duration.ofMillis(300)));
+      await(() -> services.status("moving").agents().stream()
+          .allMatch(a -> "second".equals(a.hostId()) && exited(a.report(), Script.INIT, 0, 1)),
+          () -> "every agent on host second, init.sh run: " + services.status("moving"));
+      assertTrue(Files.isDirectory(dir.resolve("second").resolve("moving-1").resolve("code")));
+      clouds.forEach(PaasCloud::close);
+      clouds.clear();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aReplayedCommandChangesNothing() throws Exception {
     start();
     services.create("once", 1);
@@ -253,6 +290,15 @@ class GenericServiceTest {
     clouds.add(cloud);
     cloud.start();
     services = (GenericServices) cloud.role(GenericServices.ROLE_NAME).orElseThrow();
+  }
+
+  /** A cloud of its own on {@code bus} with one extra role, sharing this test's stores. */
+  private PaasCloud cloud(String name, InProcessBus bus, RoleFactory role) {
+    PaasCloud cloud = PaasKit.builder().name(name).noRouter().bus(bus).stateStore(store)
+        .blobStore(blobs).workDir(dir.resolve("cloud-" + name)).addRole(role).build();
+    clouds.add(cloud);
+    cloud.start();
+    return cloud;
   }
 
   /** A code folder whose scripts each log their name, with the bodies given instead where given. */
