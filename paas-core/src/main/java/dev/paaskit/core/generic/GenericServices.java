@@ -9,19 +9,15 @@ import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.Message;
-import dev.paaskit.api.spi.MessageBus;
-import dev.paaskit.api.spi.NoRespondersException;
 import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.StoreEntry;
-import dev.paaskit.api.spi.Subscription;
 import dev.paaskit.core.archive.ArchiveLimits;
 import dev.paaskit.core.protocol.Ack;
 import dev.paaskit.core.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,17 +25,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +62,6 @@ public final class GenericServices implements Role {
   /** The most agents one service may have. */
   public static final int MAX_AGENTS = 64;
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
-  /** Store prefix of service records. */
-  static final String SERVICES = "generic.services.";
   /** Store prefix of loopback address claims, whose value is the agent id. */
   static final String IPS = "generic.ips.";
   private static final int FIRST_ADDRESS = 2;
@@ -81,30 +69,24 @@ public final class GenericServices implements Role {
 
   private static final Logger log = LoggerFactory.getLogger(GenericServices.class);
 
-  private final MessageBus bus;
   private final StateStore store;
   private final BlobStore blobs;
   private final Clock clock;
-  private final Executor executor;
   private final Path workDir;
   private final CodeArchives archives;
-  private final Duration timeout;
+  private final AgentRequests requests;
   /** Serialises changes to services and placements. */
   private final Object lock = new Object();
-  /** Agent id to the host that holds it. */
-  private final Map<String, String> hostOf = new ConcurrentHashMap<>();
-  private final Set<String> hosts = ConcurrentHashMap.newKeySet();
-  private Subscription adverts;
+  private final Placements placements;
 
   private GenericServices(Builder b, CloudContext context) {
-    this.bus = context.bus();
     this.store = context.stateStore();
     this.blobs = context.blobStore();
     this.clock = context.clock();
-    this.executor = context.executor();
     this.workDir = b.workDir;
     this.archives = new CodeArchives(b.limits);
-    this.timeout = b.timeout;
+    this.requests = new AgentRequests(context.bus(), b.timeout);
+    this.placements = new Placements(context.bus(), store, context.executor(), requests, lock);
   }
 
   public static Builder builder() {
@@ -118,26 +100,19 @@ public final class GenericServices implements Role {
 
   /** Listens for agent hosts and asks them to advertise; agents are placed as hosts appear. */
   @Override
-  public synchronized void start() throws IOException {
+  public void start() throws IOException {
     Files.createDirectories(workDir);
-    adverts = bus.subscribe(GenericSubjects.HOST_ADVERTISE, m -> {
-      HostAdvert advert = Json.read(m.data(), HostAdvert.class);
-      executor.execute(() -> onAdvert(advert));
-    });
-    bus.publish(GenericSubjects.HOST_DISCOVER, new byte[0]);
+    placements.start();
   }
 
   @Override
-  public synchronized void stop() {
-    if (adverts != null) {
-      adverts.close();
-      adverts = null;
-    }
+  public void stop() {
+    placements.stop();
   }
 
   /** Every generic service, sorted by name. */
   public List<GenericService> list() {
-    return store.list(SERVICES).stream().map(e -> read(e).view()).toList();
+    return ServiceRecord.all(store).stream().map(ServiceRecord::view).toList();
   }
 
   /** @throws NotFoundException when there is no service {@code name} */
@@ -157,7 +132,7 @@ public final class GenericServices implements Role {
     AppSpec.checkName(name);
     checkCount("agents", agents, MAX_AGENTS);
     synchronized (lock) {
-      if (store.get(SERVICES + name).isPresent()) {
+      if (store.get(ServiceRecord.key(name)).isPresent()) {
         throw new ConflictException("generic service '" + name + "' already exists");
       }
       List<AgentInfo> all = new ArrayList<>();
@@ -166,11 +141,11 @@ public final class GenericServices implements Role {
         all.add(new AgentInfo(id, claimIp(id), i == 1 ? AgentInfo.MASTER : AgentInfo.NODE));
       }
       ServiceRecord record = new ServiceRecord(name, all, agents + 1, 1, List.of(), null, 0);
-      if (store.compareAndSet(SERVICES + name, 0, Json.write(record)).isEmpty()) {
+      if (store.compareAndSet(ServiceRecord.key(name), 0, Json.write(record)).isEmpty()) {
         all.forEach(this::releaseIp);
         throw new ConflictException("generic service '" + name + "' already exists");
       }
-      all.forEach(a -> place(record, a));
+      all.forEach(a -> placements.place(record, a));
       return record.view();
     }
   }
@@ -179,9 +154,9 @@ public final class GenericServices implements Role {
   public void delete(String name) {
     synchronized (lock) {
       ServiceRecord record = load(name).record;
-      record.agents().forEach(a -> unplace(a.id()));
+      record.agents().forEach(a -> placements.unplace(a.id()));
       record.agents().forEach(this::releaseIp);
-      store.delete(SERVICES + name);
+      store.delete(ServiceRecord.key(name));
       Set<String> inUse = new HashSet<>();
       list().forEach(s -> s.codeVersions().forEach(v -> inUse.add(v.sha256())));
       for (CodeVersion v : record.codeVersions()) {
@@ -314,7 +289,7 @@ public final class GenericServices implements Role {
         added.forEach(this::releaseIp);
         throw e;
       }
-      added.forEach(a -> place(grown, a));
+      added.forEach(a -> placements.place(grown, a));
       configureAll(grown, record.agents());
       return grown.view();
     }
@@ -340,7 +315,7 @@ public final class GenericServices implements Role {
       List<AgentInfo> removed = record.agents().subList(have - count, have);
       ServiceRecord shrunk = record.withAgents(kept, record.nextAgent());
       save(loaded, shrunk);
-      removed.forEach(a -> unplace(a.id()));
+      removed.forEach(a -> placements.unplace(a.id()));
       removed.forEach(this::releaseIp);
       configureAll(shrunk, kept);
       return shrunk.view();
@@ -354,26 +329,23 @@ public final class GenericServices implements Role {
   }
 
   private List<AgentStatus> statuses(ServiceRecord record) {
-    List<CompletableFuture<Message>> asks = new ArrayList<>();
-    for (AgentInfo a : record.agents()) {
-      asks.add(hostOf.containsKey(a.id())
-          ? bus.request(GenericSubjects.agentStatus(a.id()), new byte[0], timeout) : null);
-    }
+    List<CompletableFuture<Message>> asks = send(record.agents(), GenericSubjects::agentStatus,
+        new byte[0]);
     List<AgentStatus> out = new ArrayList<>();
     for (int i = 0; i < asks.size(); i++) {
       AgentInfo a = record.agents().get(i);
-      String host = hostOf.get(a.id());
+      String host = placements.hostOf(a.id());
       if (asks.get(i) == null) {
         out.add(new AgentStatus(a, null, null, "not placed: no agent host has taken it yet"));
         continue;
       }
       try {
-        out.add(new AgentStatus(a, host, Json.read(await(asks.get(i)).data(), AgentReport.class),
-            null));
-      } catch (AgentUnreachable e) {
+        out.add(new AgentStatus(a, host,
+            Json.read(requests.await(asks.get(i)).data(), AgentReport.class), null));
+      } catch (AgentRequests.Unreachable e) {
         out.add(new AgentStatus(a, host, null, e.getMessage()));
         if (e.gone) {
-          lost(a.id(), host);
+          placements.lost(a.id(), host);
         }
       }
     }
@@ -383,24 +355,31 @@ public final class GenericServices implements Role {
   private List<AgentOutcome> configureAll(ServiceRecord record, List<AgentInfo> agents) {
     List<AgentOutcome> out = new ArrayList<>();
     for (AgentInfo a : agents) {
-      if (!hostOf.containsKey(a.id())) {
-        out.add(place(record, a));
+      if (placements.hostOf(a.id()) == null) {
+        out.add(placements.place(record, a));
         continue;
       }
-      AgentOutcome o = ask(a.id(), GenericSubjects.agentConfigure(a.id()),
-          Json.write(record.config(a)));
-      out.add(o.ok() || hostOf.containsKey(a.id()) ? o : place(record, a));
+      AgentOutcome o = outcome(a.id(), requests.send(GenericSubjects.agentConfigure(a.id()),
+          Json.write(record.config(a))));
+      out.add(o.ok() || placements.hostOf(a.id()) != null ? o : placements.place(record, a));
     }
     return out;
   }
 
-  private List<AgentOutcome> askAll(List<AgentInfo> agents, Function<String, String> subject,
-      byte[] payload) {
+  /** One request per placed agent, all at once; null for an agent not placed. */
+  private List<CompletableFuture<Message>> send(List<AgentInfo> agents,
+      Function<String, String> subject, byte[] payload) {
     List<CompletableFuture<Message>> asks = new ArrayList<>();
     for (AgentInfo a : agents) {
-      asks.add(hostOf.containsKey(a.id())
-          ? bus.request(subject.apply(a.id()), payload, timeout) : null);
+      asks.add(placements.hostOf(a.id()) == null ? null
+          : requests.send(subject.apply(a.id()), payload));
     }
+    return asks;
+  }
+
+  private List<AgentOutcome> askAll(List<AgentInfo> agents, Function<String, String> subject,
+      byte[] payload) {
+    List<CompletableFuture<Message>> asks = send(agents, subject, payload);
     List<AgentOutcome> out = new ArrayList<>();
     for (int i = 0; i < agents.size(); i++) {
       String id = agents.get(i).id();
@@ -410,122 +389,16 @@ public final class GenericServices implements Role {
     return out;
   }
 
-  private AgentOutcome ask(String agentId, String subject, byte[] payload) {
-    return outcome(agentId, bus.request(subject, payload, timeout));
-  }
-
   private AgentOutcome outcome(String agentId, CompletableFuture<Message> reply) {
+    String host = placements.hostOf(agentId);
     try {
-      Ack ack = Json.read(await(reply).data(), Ack.class);
+      Ack ack = Json.read(requests.await(reply).data(), Ack.class);
       return new AgentOutcome(agentId, ack.ok(), ack.ok() ? "ok" : ack.error());
-    } catch (AgentUnreachable e) {
+    } catch (AgentRequests.Unreachable e) {
       if (e.gone) {
-        lost(agentId, hostOf.get(agentId));
+        placements.lost(agentId, host);
       }
       return new AgentOutcome(agentId, false, e.getMessage());
-    }
-  }
-
-  /**
-   * Places {@code agent} on the host holding the fewest agents; a host found gone is forgotten
-   * and the next one tried.
-   */
-  private AgentOutcome place(ServiceRecord record, AgentInfo agent) {
-    synchronized (lock) {
-      while (true) {
-        Optional<String> host = hosts.stream()
-            .min((x, y) -> Long.compare(agentsOn(x), agentsOn(y)));
-        if (host.isEmpty()) {
-          return new AgentOutcome(agent.id(), false, "not placed: no agent host has advertised");
-        }
-        try {
-          Ack ack = Json.read(await(bus.request(GenericSubjects.hostPlace(host.get()),
-              Json.write(record.config(agent)), timeout)).data(), Ack.class);
-          if (ack.ok()) {
-            hostOf.put(agent.id(), host.get());
-            return new AgentOutcome(agent.id(), true, "placed on " + host.get());
-          }
-          return new AgentOutcome(agent.id(), false, ack.error());
-        } catch (AgentUnreachable e) {
-          log.warn("could not place agent {} on host {}: {}", agent.id(), host.get(),
-              e.getMessage());
-          if (!e.gone) {
-            return new AgentOutcome(agent.id(), false, "host " + host.get() + ": " + e.getMessage());
-          }
-          hosts.remove(host.get());
-        }
-      }
-    }
-  }
-
-  private long agentsOn(String hostId) {
-    return hostOf.values().stream().filter(hostId::equals).count();
-  }
-
-  private void unplace(String agentId) {
-    String host = hostOf.remove(agentId);
-    if (host == null) {
-      return;
-    }
-    try {
-      Ack ack = Json.read(await(bus.request(GenericSubjects.hostRemove(host),
-          agentId.getBytes(StandardCharsets.UTF_8), timeout)).data(), Ack.class);
-      if (!ack.ok()) {
-        log.warn("host {} did not remove agent {}: {}", host, agentId, ack.error());
-      }
-    } catch (AgentUnreachable e) {
-      log.warn("could not remove agent {} from host {}: {}", agentId, host, e.getMessage());
-    }
-  }
-
-  /**
-   * Learns a host and what it holds: agents it no longer holds are placed again, agents of no
-   * service (deleted while this manager was away) are removed from it.
-   */
-  private void onAdvert(HostAdvert advert) {
-    synchronized (lock) {
-      hosts.add(advert.hostId());
-      Set<String> held = new HashSet<>(advert.agentIds());
-      hostOf.entrySet().removeIf(e -> e.getValue().equals(advert.hostId())
-          && !held.contains(e.getKey()));
-      List<ServiceRecord> records = store.list(SERVICES).stream().map(GenericServices::read)
-          .toList();
-      Set<String> wanted = new HashSet<>();
-      records.forEach(r -> r.agents().forEach(a -> wanted.add(a.id())));
-      for (String id : advert.agentIds()) {
-        if (!wanted.contains(id)) {
-          hostOf.put(id, advert.hostId());
-          unplace(id);
-        } else {
-          hostOf.putIfAbsent(id, advert.hostId());
-        }
-      }
-      placeUnplaced(records);
-    }
-  }
-
-  /**
-   * Forgets that {@code agentId} is on {@code host}, whose subscription is gone (the host
-   * stopped or died), and places it again, on the executor.
-   */
-  private void lost(String agentId, String host) {
-    if (host != null && hostOf.remove(agentId, host)) {
-      log.warn("agent {} on host {} does not answer any more; placing it again", agentId, host);
-      executor.execute(() -> {
-        synchronized (lock) {
-          placeUnplaced(store.list(SERVICES).stream().map(GenericServices::read).toList());
-        }
-      });
-    }
-  }
-
-  private void placeUnplaced(List<ServiceRecord> records) {
-    for (ServiceRecord record : records) {
-      for (AgentInfo a : record.agents()) {
-        if (!hostOf.containsKey(a.id())) {
-          place(record, a);
-        }
-      }
     }
   }
 
@@ -557,17 +430,14 @@ public final class GenericServices implements Role {
   private record Loaded(ServiceRecord record, long revision) {}
 
   private Loaded load(String name) {
-    StoreEntry e = store.get(SERVICES + Objects.requireNonNull(name, "name"))
+    StoreEntry e = store.get(ServiceRecord.key(Objects.requireNonNull(name, "name")))
         .orElseThrow(() -> new NotFoundException("generic service", name));
-    return new Loaded(read(e), e.revision());
-  }
-
-  private static ServiceRecord read(StoreEntry e) {
-    return Json.read(e.value(), ServiceRecord.class);
+    return new Loaded(ServiceRecord.read(e), e.revision());
   }
 
   private void save(Loaded loaded, ServiceRecord changed) {
-    if (store.compareAndSet(SERVICES + changed.name(), loaded.revision, Json.write(changed))
+    if (store.compareAndSet(ServiceRecord.key(changed.name()), loaded.revision,
+        Json.write(changed))
         .isEmpty()) {
       throw new ConflictException("generic service '" + changed.name()
           + "' was changed by someone else meanwhile; try again");
@@ -578,36 +448,6 @@ public final class GenericServices implements Role {
     if (count < 1 || count > max) {
       throw new InvalidSpecException(field, String.valueOf(count),
           "must be between 1 and " + max);
-    }
-  }
-
-  /** An agent or host that did not answer; {@code gone} when nobody listens any more. */
-  private static final class AgentUnreachable extends Exception {
-    private static final long serialVersionUID = 1L;
-    final boolean gone;
-
-    AgentUnreachable(String message, boolean gone) {
-      super(message, null, false, false);
-      this.gone = gone;
-    }
-  }
-
-  private Message await(CompletableFuture<Message> reply) throws AgentUnreachable {
-    try {
-      return reply.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof NoRespondersException) {
-        throw new AgentUnreachable("no answer: nobody listens (its host is gone)", true);
-      }
-      if (e.getCause() instanceof TimeoutException) {
-        throw new AgentUnreachable("no answer within " + timeout.toMillis() + " ms", false);
-      }
-      throw new AgentUnreachable("request failed: " + e.getCause(), false);
-    } catch (TimeoutException e) {
-      throw new AgentUnreachable("no answer within " + timeout.toMillis() + " ms", false);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AgentUnreachable("interrupted while waiting for an answer", false);
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.paaskit.core.generic;
 
+import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.api.spi.StoreEntry;
+import dev.paaskit.core.protocol.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,9 +16,25 @@ import java.util.Optional;
  */
 record ServiceRecord(String name, List<AgentInfo> agents, int nextAgent, long epoch,
     List<CodeVersion> codeVersions, String activeVersion, long activation) {
+  /** Store prefix of service records. */
+  static final String PREFIX = "generic.services.";
+
   ServiceRecord {
     agents = List.copyOf(agents);
     codeVersions = List.copyOf(codeVersions == null ? List.of() : codeVersions);
+  }
+
+  static String key(String name) {
+    return PREFIX + name;
+  }
+
+  static ServiceRecord read(StoreEntry entry) {
+    return Json.read(entry.value(), ServiceRecord.class);
+  }
+
+  /** Every service in {@code store}, sorted by name. */
+  static List<ServiceRecord> all(StateStore store) {
+    return store.list(PREFIX).stream().map(ServiceRecord::read).toList();
   }
 
   GenericService view() {
