@@ -181,6 +181,15 @@ class GenericServiceTest {
             && r.script(Script.RUN).exitCode() == 137 && exited(r, Script.INTERRUPT, 0, 1));
     await(() -> liveInGroup(group).isEmpty(), () -> "still alive: " + liveInGroup(group));
     assertTrue(logLines().stream().anyMatch(l -> l[0].equals("interrupt")));
+
+    Files.delete(pid);
+    services.run("stubborn");
+    await(() -> Files.exists(pid), () -> "run.sh wrote its pid again");
+    long again = Long.parseLong(Files.readString(pid).trim());
+    services.delete("stubborn");
+    await(() -> liveInGroup(again).isEmpty(), () -> "still alive after delete: "
+        + liveInGroup(again));
+    assertFalse(Files.exists(dir.resolve("agents").resolve("stubborn-1")));
   }
 
   @Test
@@ -239,6 +248,10 @@ class GenericServiceTest {
   void uploadNamesEveryMissingScriptAndStoresNothing() throws Exception {
     start();
     services.create("partial", 1);
+    awaitPlaced("partial", 1);
+    ScriptRefusedException noCode = assertThrows(ScriptRefusedException.class,
+        () -> services.run("partial"));
+    assertTrue(noCode.getMessage().contains("no code version is active"), noCode.getMessage());
     Path folder = dir.resolve("partial-code");
     Files.createDirectories(folder);
     Files.writeString(folder.resolve("init.sh"), "true\n");
