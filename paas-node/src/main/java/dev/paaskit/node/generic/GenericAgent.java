@@ -97,15 +97,19 @@ final class GenericAgent {
     return id;
   }
 
-  /** Applies a config from the manager; an older epoch than the one held is ignored. */
+  /**
+   * Applies a config from the manager. One older than the config held (an earlier membership
+   * epoch or activation) is a replay and changes nothing.
+   */
   synchronized Ack configure(AgentConfig next) throws IOException {
     if (removed) {
       return Ack.refused("agent " + id + " was removed");
     }
-    if (config != null && next.epoch() < config.epoch()) {
+    CodeRef code = config == null ? null : config.code();
+    if (config != null && (next.epoch() < config.epoch() || code != null
+        && (next.code() == null || next.code().activation() < code.activation()))) {
       return Ack.accepted();
     }
-    CodeRef code = config == null ? null : config.code();
     boolean codeChanged = next.code() != null && !next.code().equals(code);
     if (codeChanged && running != null) {
       return Ack.refused("agent " + id + " is running " + running.fileName()

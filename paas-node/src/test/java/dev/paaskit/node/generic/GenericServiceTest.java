@@ -16,9 +16,12 @@ import dev.paaskit.core.PaasKit;
 import dev.paaskit.core.archive.TarGzWriter;
 import dev.paaskit.core.blob.InMemoryBlobStore;
 import dev.paaskit.core.bus.InProcessBus;
+import dev.paaskit.core.generic.AgentConfig;
+import dev.paaskit.core.generic.AgentInfo;
 import dev.paaskit.core.generic.AgentOutcome;
 import dev.paaskit.core.generic.AgentReport;
 import dev.paaskit.core.generic.AgentStatus;
+import dev.paaskit.core.generic.CodeRef;
 import dev.paaskit.core.generic.CodeVersion;
 import dev.paaskit.core.generic.GenericService;
 import dev.paaskit.core.generic.GenericServices;
@@ -229,7 +232,8 @@ class GenericServiceTest {
     start();
     services.create("once", 1);
     awaitPlaced("once", 1);
-    services.activate("once", upload("once", code(Map.of())).version());
+    CodeVersion v1 = upload("once", code(Map.of()));
+    services.activate("once", v1.version());
     awaitAll("once", "init.sh exited 0", r -> exited(r, Script.INIT, 0, 1));
     byte[] command = Json.write(new ScriptCommand("cmd-1", Script.RUN));
     MessageBus bus = clouds.get(0).context().bus();
@@ -242,6 +246,20 @@ class GenericServiceTest {
     services.run("once");
     awaitAll("once", "a new command runs again", r -> exited(r, Script.RUN, 0, 2));
     assertEquals(2, logLines().stream().filter(l -> l[0].equals("run")).count());
+
+    AgentInfo master = new AgentInfo("once-1", "127.0.0.2", AgentInfo.MASTER);
+    AgentConfig first = new AgentConfig("once", master, master.ip(), 1, List.of(master),
+        new CodeRef(v1.version(), v1.sha256(), 1));
+    CodeVersion v2 = upload("once", code(Map.of(Script.INIT, logLine("init-v2"))));
+    services.activate("once", v2.version());
+    awaitAll("once", "init.sh of v2 exited 0", r -> "v2".equals(r.codeVersion())
+        && exited(r, Script.INIT, 0, 1));
+    Ack replayed = Json.read(bus.request(GenericSubjects.agentConfigure("once-1"),
+        Json.write(first), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).data(), Ack.class);
+    assertTrue(replayed.ok(), replayed.toString());
+    AgentReport after = report("once-1");
+    assertEquals("v2", after.codeVersion(), "a replayed older activation changes nothing");
+    assertEquals(1, after.script(Script.INIT).runs());
   }
 
   @Test
