@@ -7,6 +7,7 @@ import dev.paaskit.api.Controller;
 import dev.paaskit.api.Secret;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.core.archive.ArchiveLimits;
+import dev.paaskit.core.generic.GenericServices;
 import dev.paaskit.core.rest.Dto.ErrorBody;
 import dev.paaskit.core.time.SystemClock;
 import dev.paaskit.core.util.Trees;
@@ -82,7 +83,9 @@ import org.slf4j.LoggerFactory;
  *       first; {@code ?follow=true}: an NDJSON stream of log entries as they are written, with
  *       a blank heartbeat line every {@link Builder#heartbeat heartbeat}, until the client goes
  *       away (noticed by a failed write, which closes the subscription);
- *   <li>{@code GET /v1/nodes}: {@code {"nodes": [...]}}.
+ *   <li>{@code GET /v1/nodes}: {@code {"nodes": [...]}};
+ *   <li>{@code /v1/services...}: generic services, when the builder was given
+ *       {@link Builder#genericServices GenericServices} (see {@link ServiceEndpoints}).
  * </ul>
  *
  * <p><b>Errors</b> are {@code {"error": {"code", "message", ...}}}: 422 {@code invalid_spec}
@@ -135,6 +138,7 @@ public final class ApiServer implements AutoCloseable {
   private final Map<String, Object> info;
   private final Duration heartbeat;
   private final Duration uploadTtl;
+  private final GenericServices genericServices;
   private final OpenStreams follows = new OpenStreams();
 
   private State state = State.NEW;
@@ -172,6 +176,7 @@ public final class ApiServer implements AutoCloseable {
     this.info = b.info == null ? Map.of() : b.info;
     this.heartbeat = b.heartbeat == null ? DEFAULT_HEARTBEAT : b.heartbeat;
     this.uploadTtl = b.uploadTtl == null ? DEFAULT_UPLOAD_TTL : b.uploadTtl;
+    this.genericServices = b.genericServices;
   }
 
   public static Builder builder() {
@@ -201,6 +206,9 @@ public final class ApiServer implements AutoCloseable {
       uploads = new Uploads(dir, clock, uploadTtl, MAX_PENDING_UPLOADS);
       Routes routes = new Endpoints(controller, info, uploads, limits.maxTotalBytes(), executor,
           clock, heartbeat, follows).routes();
+      if (genericServices != null) {
+        new ServiceEndpoints(genericServices, dir, limits.maxTotalBytes()).addTo(routes);
+      }
       HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort),
           BACKLOG);
       created.createContext("/", exchange -> handle(exchange, routes));
@@ -381,6 +389,7 @@ public final class ApiServer implements AutoCloseable {
     private Clock clock;
     private Duration heartbeat;
     private Duration uploadTtl;
+    private GenericServices genericServices;
 
     private Builder() {}
 
@@ -500,6 +509,13 @@ public final class ApiServer implements AutoCloseable {
     public Builder uploadTtl(Duration ttl) {
       once(this.uploadTtl, "uploadTtl");
       this.uploadTtl = positive(ttl, "uploadTtl");
+      return this;
+    }
+
+    /** Serves {@code /v1/services} from {@code services}; without it those routes are 404. */
+    public Builder genericServices(GenericServices services) {
+      once(this.genericServices, "genericServices");
+      this.genericServices = Objects.requireNonNull(services, "services");
       return this;
     }
 

@@ -277,7 +277,7 @@ final class Cli {
   private record Spec(Map<String, String> options, Set<String> repeatable, Set<String> switches,
       int positionals) {}
 
-  private static Map<String, String> opts(String... names) {
+  static Map<String, String> opts(String... names) {
     Map<String, String> m = new java.util.HashMap<>();
     for (String n : names) {
       int colon = n.indexOf(':');

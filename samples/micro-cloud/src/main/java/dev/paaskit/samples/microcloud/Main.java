@@ -128,6 +128,8 @@ public final class Main {
           err.println("usage: " + Serve.USAGE);
           return 2;
         }
+      case "service":
+        return new ServiceCommand(out, err, env).run(rest);
       default:
         if (Cli.COMMANDS.containsKey(command)) {
           return new Cli(out, err, env).run(command, rest);
@@ -174,6 +176,7 @@ public final class Main {
     out.println("  demo     start a micro cloud, push a Python app with 3 instances, route requests to it");
     out.println("  serve    run a micro cloud (every role, process nodes) until interrupted");
     out.println(Cli.summary());
+    out.println("  service  " + ServiceCommand.SUMMARY);
     out.println("  bench    benchmarks: 'bench push' (push-to-first-200), 'bench harness' (paas-testing),\n"
         + "           'bench scheduler' (placement)");
     out.println("  test     build everything and run all tests (handled by the ./paaskit script)");

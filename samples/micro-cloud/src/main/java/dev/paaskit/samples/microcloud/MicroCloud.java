@@ -2,23 +2,28 @@ package dev.paaskit.samples.microcloud;
 
 import dev.paaskit.api.NodeCapacity;
 import dev.paaskit.api.spi.BlobStore;
-import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.CartridgeSource;
+import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.cartridges.BuildpackDirectory;
 import dev.paaskit.cartridges.BuiltinCartridges;
 import dev.paaskit.cartridges.CartridgeSources;
 import dev.paaskit.cartridges.GitBuildpacks;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
+import dev.paaskit.core.generic.GenericServices;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
+import dev.paaskit.node.generic.GenericAgentHost;
 import dev.paaskit.node.process.ProcessBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** A cloud of every role in one JVM, with nodes that run instances as plain processes. */
+/**
+ * A cloud of every role in one JVM, with nodes that run instances as plain processes, and
+ * generic services whose agents run on one agent host.
+ */
 public final class MicroCloud {
   /** How long a stopping instance gets between SIGTERM and SIGKILL. */
   static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -67,6 +72,9 @@ public final class MicroCloud {
           .drainPeriod(DRAIN)
           .workDir(workDir.resolve("nodes").resolve(id)));
     }
+    builder.addRole(GenericServices.builder().workDir(workDir.resolve("generic").resolve("manager")));
+    builder.addRole(GenericAgentHost.builder().id("agents")
+        .workDir(workDir.resolve("generic").resolve("agents")).stopGrace(STOP_GRACE));
     return builder.build();
   }
 
@@ -91,5 +99,10 @@ public final class MicroCloud {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the buildpacks in " + buildpacks, e);
     }
+  }
+
+  /** The manager of the cloud's generic services. */
+  static GenericServices genericServices(PaasCloud cloud) {
+    return (GenericServices) cloud.role(GenericServices.ROLE_NAME).orElseThrow();
   }
 }

@@ -73,6 +73,7 @@ final class Serve {
       cloud.start();
       api = ApiServer.builder()
           .controller(cloud.controller())
+          .genericServices(MicroCloud.genericServices(cloud))
           .port(apiPort)
           .token(token)
           .tempDir(data.resolve("uploads"))
