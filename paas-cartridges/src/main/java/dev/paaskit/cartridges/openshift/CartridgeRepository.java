@@ -246,7 +246,7 @@ public final class CartridgeRepository {
 
   private Path dirOf(String vendor, String name, String cartridgeVersion) {
     for (String part : new String[] {vendor, name, cartridgeVersion}) {
-      if (!part.matches("[A-Za-z0-9][A-Za-z0-9_.+-]*") || part.contains("..")) {
+      if (!part.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") || part.contains("..")) {
         throw new IllegalArgumentException("not a cartridge vendor, name or version: " + part);
       }
     }

@@ -34,7 +34,7 @@ final class ManifestParser {
   private static final int MAX_DEPTH = 30;
   private static final Pattern CONFLICT_MARKER = Pattern.compile("^(<{7}|={7}|>{7})( .*)?$");
   private static final Pattern SHORT_NAME = Pattern.compile("[A-Za-z0-9_]+");
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]*");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Pattern HEX32 = Pattern.compile("[0-9a-f]{32}");
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
@@ -151,7 +151,7 @@ final class ManifestParser {
           v -> required(raw, "Cartridge-Vendor"));
       for (String[] f : new String[][] {{"Name", name}, {"Cartridge-Vendor", vendor}}) {
         if (!NAME.matcher(f[1]).matches()) {
-          throw bad(f[0], "'" + abbreviate(f[1]) + "' must be letters, digits, '.', '_', '+' "
+          throw bad(f[0], "'" + abbreviate(f[1]) + "' must be letters, digits, '.', '_' "
               + "and '-', starting with a letter or digit");
         }
       }
