@@ -177,6 +177,18 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
       }
       String key = key(m);
       Optional<StoreEntry> existing = s.state.get(key);
+      String sha256 = com.google.common.io.Files.asByteSource(tarball.toFile())
+          .hash(com.google.common.hash.Hashing.sha256()).toString();
+      if (existing.isPresent()) {
+        String had = Json.read(existing.get().value(), CartridgeRecord.class).sha256();
+        if (!had.equals(sha256)) {
+          // Nodes keep a cartridge version once installed: one version, one set of files.
+          throw new CartridgeRefusedException(manifestUrl, m.cartridgeVendor() + "/" + m.name()
+              + " cartridge version " + m.cartridgeVersion() + " was added before with other "
+              + "files (" + had.substring(0, 12) + ", now " + sha256.substring(0, 12) + "): "
+              + "raise Cartridge-Version in the manifest, or remove " + m.name() + " first");
+        }
+      }
       BlobInfo blob = s.blobs.put(tarball);
       CartridgeRecord record = new CartridgeRecord(fetched.manifestText(), manifestUrl,
           blob.sha256(), s.clock.now().toEpochMilli());
