@@ -82,7 +82,10 @@ import org.slf4j.LoggerFactory;
  *       first; {@code ?follow=true}: an NDJSON stream of log entries as they are written, with
  *       a blank heartbeat line every {@link Builder#heartbeat heartbeat}, until the client goes
  *       away (noticed by a failed write, which closes the subscription);
- *   <li>{@code GET /v1/nodes}: {@code {"nodes": [...]}}.
+ *   <li>{@code GET /v1/nodes}: {@code {"nodes": [...]}};
+ *   <li>with {@link Builder#cartridges cartridges}: {@code GET /v1/cartridges},
+ *       {@code POST /v1/cartridges} with {@code {"url": "..."}} and
+ *       {@code DELETE /v1/cartridges/{name}}.
  * </ul>
  *
  * <p><b>Errors</b> are {@code {"error": {"code", "message", ...}}}: 422 {@code invalid_spec}
@@ -136,6 +139,7 @@ public final class ApiServer implements AutoCloseable {
   private final Duration heartbeat;
   private final Duration uploadTtl;
   private final OpenStreams follows = new OpenStreams();
+  private final dev.paaskit.core.cartridge.CartridgeCatalog cartridges;
 
   private State state = State.NEW;
   private HttpServer server;
@@ -172,6 +176,7 @@ public final class ApiServer implements AutoCloseable {
     this.info = b.info == null ? Map.of() : b.info;
     this.heartbeat = b.heartbeat == null ? DEFAULT_HEARTBEAT : b.heartbeat;
     this.uploadTtl = b.uploadTtl == null ? DEFAULT_UPLOAD_TTL : b.uploadTtl;
+    this.cartridges = b.cartridges;
   }
 
   public static Builder builder() {
@@ -201,6 +206,9 @@ public final class ApiServer implements AutoCloseable {
       uploads = new Uploads(dir, clock, uploadTtl, MAX_PENDING_UPLOADS);
       Routes routes = new Endpoints(controller, info, uploads, limits.maxTotalBytes(), executor,
           clock, heartbeat, follows).routes();
+      if (cartridges != null) {
+        CartridgeEndpoints.addTo(routes, cartridges);
+      }
       HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort),
           BACKLOG);
       created.createContext("/", exchange -> handle(exchange, routes));
@@ -381,8 +389,19 @@ public final class ApiServer implements AutoCloseable {
     private Clock clock;
     private Duration heartbeat;
     private Duration uploadTtl;
+    private dev.paaskit.core.cartridge.CartridgeCatalog cartridges;
 
     private Builder() {}
+
+    /**
+     * The cartridges to list, add and remove under {@code /v1/cartridges}; without one those
+     * routes do not exist.
+     */
+    public Builder cartridges(dev.paaskit.core.cartridge.CartridgeCatalog cartridges) {
+      once(this.cartridges, "cartridges");
+      this.cartridges = Objects.requireNonNull(cartridges, "cartridges");
+      return this;
+    }
 
     /** A name for logs and thread names; default {@code api}. */
     public Builder name(String name) {

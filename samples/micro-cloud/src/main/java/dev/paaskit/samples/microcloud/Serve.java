@@ -1,6 +1,7 @@
 package dev.paaskit.samples.microcloud;
 
 import dev.paaskit.api.Secret;
+import dev.paaskit.cartridges.openshift.OpenShiftCartridges;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.blob.LocalBlobStore;
 import dev.paaskit.core.rest.ApiServer;
@@ -19,9 +20,14 @@ import java.util.concurrent.CountDownLatch;
  * then stops every instance cleanly.
  */
 final class Serve {
+  static final String ALLOW_HTTP_CARTRIDGES = "--allow-http-cartridges";
+  static final String ALLOW_FILE_CARTRIDGES = "--allow-file-cartridges";
   static final String USAGE = "paaskit serve [--api-port P] [--router-port Q] [--nodes N] [--data DIR]\n"
+      + "             [" + ALLOW_HTTP_CARTRIDGES + "] [" + ALLOW_FILE_CARTRIDGES + "]\n"
       + "  Runs a micro cloud until interrupted. State lives in DIR (default $PAASKIT_HOME, else\n"
       + "  ~/.paaskit); the admin token is written to DIR/admin-token on first start.\n"
+      + "  'paaskit cartridge add' downloads over HTTPS only, unless " + ALLOW_HTTP_CARTRIDGES + "\n"
+      + "  (plain http: and git:); file: URLs on this machine only with " + ALLOW_FILE_CARTRIDGES + ".\n"
       + "  Defaults: --api-port " + Connection.DEFAULT_API_PORT + ", --router-port "
       + Connection.DEFAULT_ROUTER_PORT + ", --nodes 2.";
 
@@ -50,8 +56,10 @@ final class Serve {
     Secret token = AdminToken.loadOrCreate(data.resolve("admin-token"), new SecureRandom());
 
     FileStateStore store = FileStateStore.open(data.resolve("state"));
+    OpenShiftCartridges cartridges = MicroCloud.cartridges(data,
+        args.has(ALLOW_HTTP_CARTRIDGES), args.has(ALLOW_FILE_CARTRIDGES));
     PaasCloud cloud = MicroCloud.build("paaskit", data, nodes, routerPort, store,
-        LocalBlobStore.open(data.resolve("blobs")));
+        LocalBlobStore.open(data.resolve("blobs")), cartridges);
     ApiServer api = null;
     CountDownLatch stopped = new CountDownLatch(1);
     try {
@@ -61,6 +69,7 @@ final class Serve {
           .port(apiPort)
           .token(token)
           .tempDir(data.resolve("uploads"))
+          .cartridges(cartridges)
           .info(Map.of("router_port", cloud.routerPort().orElse(routerPort), "domain", "localhost"))
           .build();
       api.start();

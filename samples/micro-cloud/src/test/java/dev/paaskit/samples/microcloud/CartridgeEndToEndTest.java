@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.AppSpec;
+import dev.paaskit.api.Secret;
+import dev.paaskit.core.rest.ApiServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.cartridges.openshift.OpenShiftCartridges;
@@ -127,6 +133,45 @@ class CartridgeEndToEndTest {
         () -> "control stop of " + second + ": " + read(events));
     waits.until(() -> ProcessHandle.of(second).map(p -> !p.isAlive()).orElse(true), WAIT,
         () -> "daemon " + second + " gone");
+  }
+
+  @Test
+  void theCliAddsListsAndRemovesCartridgesOverTheApi() throws Exception {
+    ApiServer api = ApiServer.builder().controller(cloud.controller()).token(Secret.of("t0ken"))
+        .cartridges(cartridges).build();
+    api.start();
+    try {
+      Map<String, String> env = Map.of("PAASKIT_API", "http://127.0.0.1:" + api.port(),
+          "PAASKIT_TOKEN", "t0ken");
+      String added = cli(env, 0, "cartridge", "add", web.manifestUrl());
+      assertTrue(added.contains("added acme/democart 1.0 (cartridge 0.0.1), files verified"),
+          added);
+      String listed = cli(env, 0, "cartridges");
+      assertTrue(listed.matches("(?s).*python +paaskit +1\\.0\\.0 .*built in.*"), listed);
+      assertTrue(listed.matches("(?s).*democart +acme +1\\.0 +0\\.0\\.1 +http://.*"), listed);
+
+      String refused = cli(env, 1, "cartridge", "add", web.manifestUrl() + ".missing");
+      assertTrue(refused.contains("cartridge_refused") && refused.contains("not found (HTTP 404)"),
+          refused);
+      assertTrue(cli(env, 0, "cartridge", "remove", "democart")
+          .contains("removed acme/democart (cartridge 0.0.1)"));
+      assertFalse(cli(env, 0, "cartridges").contains("democart"));
+      assertTrue(cli(env, 1, "cartridge", "remove", "python").contains("built-in"));
+    } finally {
+      api.stop();
+    }
+  }
+
+  /** Runs a CLI command in-process; returns what it printed, stdout then stderr. */
+  private static String cli(Map<String, String> env, int status, String command, String... args)
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env).run(command, args);
+    String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    assertEquals(status, exit, printed);
+    return printed;
   }
 
   private static String read(Path file) {
