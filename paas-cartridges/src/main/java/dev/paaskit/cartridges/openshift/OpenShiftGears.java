@@ -167,9 +167,10 @@ public final class OpenShiftGears implements GearSetup {
                   + ": blob " + plan.sha256() + " is not in the blob store"));
           HashingInputStream in = new HashingInputStream(Hashing.sha256(), raw)) {
         Files.copy(in, file);
-        if (!in.hash().toString().equals(plan.sha256())) {
+        String actual = in.hash().toString();
+        if (!actual.equals(plan.sha256())) {
           throw new IOException("cartridge blob " + plan.sha256() + " arrived with sha256 "
-              + in.hash());
+              + actual);
         }
       }
       Path dir;
