@@ -112,7 +112,7 @@ final class CartridgeDownloader implements AutoCloseable {
     URI uri = parse(url, url);
     byte[] bytes;
     if ("file".equals(uri.getScheme())) {
-      Path file = Path.of(uri);
+      Path file = Path.of(uri.getPath());
       if (!Files.isRegularFile(file)) {
         throw new CartridgeRefusedException(url, "not found: no such file");
       }
@@ -190,7 +190,7 @@ final class CartridgeDownloader implements AutoCloseable {
   }
 
   private static boolean isGit(URI uri) {
-    String path = Optional.ofNullable(uri.getPath()).orElse("");
+    String path = Optional.ofNullable(uri.getPath()).orElse("").replaceAll("/+$", "");
     return "git".equals(uri.getScheme()) || path.endsWith(".git");
   }
 
@@ -203,7 +203,7 @@ final class CartridgeDownloader implements AutoCloseable {
     }
     Path file = work.resolve("source.archive");
     if ("file".equals(uri.getScheme())) {
-      Path from = Path.of(uri);
+      Path from = Path.of(uri.getPath());
       if (!Files.isRegularFile(from)) {
         throw new CartridgeRefusedException(url, "not found: no such file");
       }
@@ -325,11 +325,9 @@ final class CartridgeDownloader implements AutoCloseable {
     builder.environment().put("GIT_TERMINAL_PROMPT", "0");
     builder.environment().put("GIT_ASKPASS", "/bin/false");
     builder.environment().put("GIT_PROTOCOL_FROM_USER", "0");
-    if (allowFile) {
-      builder.environment().remove("GIT_ALLOW_PROTOCOL");
-    } else {
-      builder.environment().put("GIT_ALLOW_PROTOCOL", allowHttp ? "https:http:git" : "https");
-    }
+    // Also what submodules and redirects may use: only what the operator allows.
+    builder.environment().put("GIT_ALLOW_PROTOCOL", "https" + (allowHttp ? ":http:git" : "")
+        + (allowFile ? ":file" : ""));
     Process process;
     try {
       process = builder.start();

@@ -208,6 +208,64 @@ class OpenShiftCartridgesTest {
     assertTrue(blobs.stat(info.sha256()).isPresent());
   }
 
+  @Test
+  void aZipSourceWorksToo() throws IOException {
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
+      out.putNextEntry(new java.util.zip.ZipEntry("zipcart-main/metadata/manifest.yml"));
+      out.write(utf8(CartridgeFixture.manifest("zipcart", "SOURCE", "")));
+      out.putNextEntry(new java.util.zip.ZipEntry("zipcart-main/bin/control"));
+      out.write(utf8("#!/bin/sh\n"));
+    }
+    web.put("/zipcart.zip", "application/zip", zip.toByteArray());
+    web.put("/zipcart.yml", "text/yaml", utf8(CartridgeFixture.manifest("zipcart",
+        web.url("/zipcart.zip"), "Source-Sha256: "
+            + CartridgeFixture.sha256(zip.toByteArray()) + "\n")));
+
+    assertEquals("zipcart", cartridges.add(web.url("/zipcart.yml")).name());
+  }
+
+  @Test
+  void gitAndFileSourcesWhereTheOperatorAllowsFiles() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("gitcart.git"));
+    Files.createDirectories(repo.resolve("metadata"));
+    Files.createDirectories(repo.resolve("bin"));
+    Files.writeString(repo.resolve("metadata/manifest.yml"),
+        CartridgeFixture.manifest("gitcart", "SOURCE", ""));
+    Files.writeString(repo.resolve("bin/control"), "#!/bin/sh\n");
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "add", ".");
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.test", "commit", "-q", "-m", "c");
+    Path manifest = tmp.resolve("gitcart.yml");
+    Files.writeString(manifest, CartridgeFixture.manifest("gitcart", repo.toUri() + "#main", ""));
+    OpenShiftCartridges local = OpenShiftCartridges.builder().workDir(tmp.resolve("local"))
+        .allowFile(true).build();
+    Role localRole = local.role().create(context());
+    localRole.start();
+    try {
+      CartridgeInfo info = local.add(manifest.toUri().toString());
+      assertEquals("gitcart", info.name());
+      try (InputStream in = blobs.open(info.sha256()).orElseThrow()) {
+        CartridgeRepository repository = CartridgeRepository.open(tmp.resolve("check"));
+        CartridgeRepository.Installed installed = repository.install(in);
+        assertFalse(Files.exists(installed.dir().resolve(".git")), "the clone's .git is dropped");
+      }
+    } finally {
+      localRole.stop();
+    }
+    assertRefused(manifest.toUri().toString(), "file: URLs are not allowed");
+  }
+
+  private static void git(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "git " + command);
+    assertEquals(0, p.exitValue(), out);
+  }
+
   private void assertRefused(String url, String problem) {
     CartridgeRefusedException e = assertThrows(CartridgeRefusedException.class,
         () -> cartridges.add(url));
