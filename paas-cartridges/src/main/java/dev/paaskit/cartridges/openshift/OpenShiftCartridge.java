@@ -29,15 +29,28 @@ final class OpenShiftCartridge implements Cartridge {
     this.sha256 = sha256;
   }
 
+  CartridgeManifest manifest() {
+    return manifest;
+  }
+
+  /** This cartridge at another of the software versions it offers. */
+  OpenShiftCartridge withVersion(String softwareVersion) {
+    return new OpenShiftCartridge(manifest.forVersion(softwareVersion), sha256);
+  }
+
   @Override
   public String name() {
     return manifest.name();
   }
 
-  /** The cartridge version and its files' sha256: other files, other droplets. */
+  /**
+   * The software version, the cartridge version and its files' sha256: any other, another
+   * droplet.
+   */
   @Override
   public String version() {
-    return manifest.cartridgeVersion() + "+" + sha256.substring(0, 12);
+    return manifest.version() + " (cartridge " + manifest.cartridgeVersion() + "+"
+        + sha256.substring(0, 12) + ")";
   }
 
   @Override

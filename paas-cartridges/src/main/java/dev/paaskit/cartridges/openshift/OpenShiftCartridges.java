@@ -118,6 +118,29 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
     return out;
   }
 
+  /**
+   * The cartridge named {@code name}; for an added cartridge also {@code NAME-VERSION}, as
+   * OpenShift names them ({@code democart-1.1}), which stages with that software version.
+   */
+  @Override
+  public Optional<Cartridge> find(String name) {
+    Optional<Cartridge> exact = CartridgeSource.super.find(name);
+    if (exact.isPresent()) {
+      return exact;
+    }
+    int dash = name.lastIndexOf('-');
+    if (dash <= 0) {
+      return Optional.empty();
+    }
+    String base = name.substring(0, dash);
+    String version = name.substring(dash + 1);
+    return cartridges().stream()
+        .filter(c -> c instanceof OpenShiftCartridge o && o.manifest().name().equals(base)
+            && o.manifest().offers(version))
+        .map(c -> (Cartridge) ((OpenShiftCartridge) c).withVersion(version))
+        .findFirst();
+  }
+
   /** Every cartridge's manifest, built-in ones first. */
   public List<CartridgeManifest> manifests() {
     List<CartridgeManifest> out = new ArrayList<>();

@@ -88,8 +88,12 @@ class OpenShiftCartridgesTest {
     assertEquals(url, info.source());
     assertTrue(blobs.stat(info.sha256()).isPresent());
     assertEquals(1, state.list("cartridges/").size());
-    assertEquals("0.0.1+" + info.sha256().substring(0, 12),
+    assertEquals("1.0 (cartridge 0.0.1+" + info.sha256().substring(0, 12) + ")",
         cartridges.find("democart").orElseThrow().version());
+    assertEquals("1.1 (cartridge 0.0.1+" + info.sha256().substring(0, 12) + ")",
+        cartridges.find("democart-1.1").orElseThrow().version());
+    assertTrue(cartridges.find("democart-2.0").isEmpty());
+    assertTrue(cartridges.find("python-1.0.0").isEmpty());
     List<CartridgeInfo> listed = cartridges.list();
     assertEquals("python", listed.get(0).name());
     assertTrue(listed.get(0).builtin());
