@@ -19,8 +19,13 @@ record GearPlan(String vendor, String name, String cartridgeVersion, String vers
     String sha256) {
   static final String FILE = ".openshift-gear.json";
   static final String SUPERVISOR = ".openshift-gear/supervisor";
-  /** The command the droplet records; the node's gear setup writes the supervisor it runs. */
-  static final String COMMAND = "exec /bin/sh " + SUPERVISOR;
+  /**
+   * The command the droplet records; the node's gear setup writes the supervisor it runs. A node
+   * without gear setup says so instead of failing on a missing file.
+   */
+  static final String COMMAND = "[ -f " + SUPERVISOR + " ] || { echo 'this app was staged with an "
+      + "OpenShift cartridge: it needs a node with gear setup (NodeAgent.Builder.gears)' >&2; "
+      + "exit 1; }; exec /bin/sh " + SUPERVISOR;
 
   GearPlan {
     Objects.requireNonNull(vendor, "vendor");

@@ -139,6 +139,18 @@ class OpenShiftGearsTest {
   }
 
   @Test
+  void aNodeWithoutGearSetupSaysWhatItLacks() throws Exception {
+    Path plain = Files.createDirectories(tmp.resolve("no-gears"));
+    Process p = new ProcessBuilder("/bin/sh", "-c", GearPlan.COMMAND).directory(plain.toFile())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+
+    assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(1, p.exitValue());
+    assertTrue(out.contains("needs a node with gear setup (NodeAgent.Builder.gears)"), out);
+  }
+
+  @Test
   void aFailingSetupFailsWithItsOutputAndGivesItsPortsBack() throws IOException {
     String sha = storeCartridge(Map.of("bin/control", "#!/bin/sh\n",
         "bin/setup", "#!/bin/sh\necho 'no compiler here' >&2\nexit 3\n"));
