@@ -72,7 +72,6 @@ final class CartridgeDownloader implements AutoCloseable {
     OkHttpClient base = new OkHttpClient.Builder()
         .followRedirects(false)
         .followSslRedirects(false)
-        .retryOnConnectionFailure(false)
         .connectTimeout(MANIFEST_TIMEOUT)
         .readTimeout(MANIFEST_TIMEOUT)
         .build();

@@ -213,6 +213,45 @@ class OpenShiftCartridgesTest {
   }
 
   @Test
+  void aServerThatClosesEachConnectionUnannouncedServesBothFiles() throws Exception {
+    // As python3 -m http.server does: HTTP/1.0, no "Connection: close", then the socket closes.
+    serve("democart", "Source-Sha256: SHA\n", SCRIPTS);
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 8,
+        java.net.InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> answerHttp10(socket), "http10");
+      server.setDaemon(true);
+      server.start();
+      String base = "http://127.0.0.1:" + socket.getLocalPort();
+      web.put("/closing.yml", "text/yaml", utf8(CartridgeFixture.manifest("democart",
+          base + "/democart.tgz", "Source-Sha256: "
+              + CartridgeFixture.sha256(web.pages.get("/democart.tgz").body()) + "\n")));
+
+      assertEquals("democart", cartridges.add(base + "/closing.yml").name());
+    }
+  }
+
+  private void answerHttp10(java.net.ServerSocket socket) {
+    while (!socket.isClosed()) {
+      try (java.net.Socket s = socket.accept()) {
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+            s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        String path = in.readLine().split(" ")[1];
+        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+          continue;
+        }
+        CartridgeFixture.Page page = web.pages.get(path);
+        java.io.OutputStream out = s.getOutputStream();
+        out.write(utf8("HTTP/1.0 200 OK\r\nContent-Type: " + page.contentType()
+            + "\r\nContent-Length: " + page.body().length + "\r\n\r\n"));
+        out.write(page.body());
+        out.flush();
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  @Test
   void aZipSourceWorksToo() throws IOException {
     java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
     try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
