@@ -15,6 +15,9 @@ import dev.paaskit.api.spi.ResourceLimits;
 import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.cartridge.Gear;
+import dev.paaskit.core.cartridge.GearRequest;
+import dev.paaskit.core.cartridge.GearSetup;
 import dev.paaskit.core.protocol.Ack;
 import dev.paaskit.core.protocol.CrashReport;
 import dev.paaskit.core.protocol.InstanceReport;
@@ -79,6 +82,7 @@ public final class NodeAgent implements Role {
   private final Clock clock;
   private final Executor executor;
   private final String domain;
+  private final dev.paaskit.api.spi.BlobStore blobs;
   private final DropletCache droplets;
   private final DropletUnpacker unpacker;
   private final long epoch;
@@ -105,6 +109,8 @@ public final class NodeAgent implements Role {
     volatile boolean containerCreated;
     volatile boolean routed;
     volatile Cancellable probe;
+    /** Set when the instance runs as a cartridge gear; torn down once it has ended. */
+    volatile Gear gear;
     final java.util.concurrent.atomic.AtomicBoolean cleanedUp = new java.util.concurrent.atomic.AtomicBoolean();
 
     Instance(StartInstance command, Path dir, InstanceReport report) {
@@ -126,6 +132,7 @@ public final class NodeAgent implements Role {
     this.clock = context.clock();
     this.executor = context.executor();
     this.domain = context.domain();
+    this.blobs = context.blobStore();
     this.epoch = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     try {
       this.droplets = new DropletCache(options.workDir.resolve("droplets"), context.blobStore(), executor);
@@ -327,11 +334,19 @@ public final class NodeAgent implements Role {
           if (inst.stopRequested) {
             return;
           }
+          String command = inst.command.command();
+          Map<String, String> env = environment(inst);
           if (droplet != null) {
             unpacker.unpack(droplet, inst.dir);
+            java.util.Optional<Gear> gear = options.gears.prepare(gearRequest(inst, command, env));
+            if (gear.isPresent()) {
+              inst.gear = gear.get();
+              command = gear.get().command();
+              env = gear.get().env();
+            }
           }
-          options.backend.create(new ContainerSpec(inst.id(), inst.dir, inst.command.command(),
-              environment(inst), new ResourceLimits(inst.command.memoryBytes(),
+          options.backend.create(new ContainerSpec(inst.id(), inst.dir, command,
+              env, new ResourceLimits(inst.command.memoryBytes(),
                   inst.command.diskBytes(), 1024), new Listener(inst)));
           inst.containerCreated = true;
           options.backend.start(inst.id());
@@ -344,6 +359,23 @@ public final class NodeAgent implements Role {
       failToStart(inst, "could not fetch its droplet: " + rootMessage(e));
       return null;
     });
+  }
+
+  private GearRequest gearRequest(Instance inst, String command, Map<String, String> env) {
+    StartInstance cmd = inst.command;
+    Listener output = new Listener(inst);
+    return new GearRequest(inst.dir, cmd.appName(), cmd.appId(), cmd.instanceId(), cmd.index(),
+        options.address, inst.report.port(), command, env, blobs, new GearRequest.PortSource() {
+          @Override
+          public int allocate() {
+            return options.ports.allocate();
+          }
+
+          @Override
+          public void release(int port) {
+            options.ports.release(port);
+          }
+        }, line -> output.onOutput(ContainerListener.Stream.STDOUT, line));
   }
 
   private static String rootMessage(Throwable e) {
@@ -611,6 +643,10 @@ public final class NodeAgent implements Role {
           // A stopping node closes its backend, which forgets every container itself.
           options.backend.remove(inst.id());
         }
+        Gear gear = inst.gear;
+        if (gear != null) {
+          gear.teardown().run();
+        }
         deleteTree(inst.dir);
       } catch (java.nio.file.NoSuchFileException e) {
         // Already gone, as when the node's whole folder is removed at shutdown: nothing to do.
@@ -711,6 +747,7 @@ public final class NodeAgent implements Role {
     DropletUnpacker unpacker;
     HealthProber prober = HealthProber.NETWORK;
     boolean unpackDroplets = true;
+    GearSetup gears = GearSetup.NONE;
   }
 
   /**
@@ -889,6 +926,16 @@ public final class NodeAgent implements Role {
     public Builder healthProber(HealthProber prober) {
       once("healthProber");
       o.prober = Objects.requireNonNull(prober, "prober");
+      return this;
+    }
+
+    /**
+     * Turns instances whose droplet a gear cartridge staged (an OpenShift cartridge) into gears
+     * before they start; default {@link GearSetup#NONE}, every instance runs as staged.
+     */
+    public Builder gears(GearSetup gears) {
+      once("gears");
+      o.gears = Objects.requireNonNull(gears, "gears");
       return this;
     }
 

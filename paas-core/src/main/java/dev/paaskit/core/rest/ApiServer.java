@@ -86,6 +86,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/nodes}: {@code {"nodes": [...]}};
  *   <li>{@code /v1/services...}: generic services, when the builder was given
  *       {@link Builder#genericServices GenericServices} (see {@link ServiceEndpoints}).
+ *   <li>with {@link Builder#cartridges cartridges}: {@code GET /v1/cartridges},
+ *       {@code POST /v1/cartridges} with {@code {"url": "..."}} and
+ *       {@code DELETE /v1/cartridges/{name}}.
  * </ul>
  *
  * <p><b>Errors</b> are {@code {"error": {"code", "message", ...}}}: 422 {@code invalid_spec}
@@ -140,6 +143,7 @@ public final class ApiServer implements AutoCloseable {
   private final Duration uploadTtl;
   private final GenericServices genericServices;
   private final OpenStreams follows = new OpenStreams();
+  private final dev.paaskit.core.cartridge.CartridgeCatalog cartridges;
 
   private State state = State.NEW;
   private HttpServer server;
@@ -177,6 +181,7 @@ public final class ApiServer implements AutoCloseable {
     this.heartbeat = b.heartbeat == null ? DEFAULT_HEARTBEAT : b.heartbeat;
     this.uploadTtl = b.uploadTtl == null ? DEFAULT_UPLOAD_TTL : b.uploadTtl;
     this.genericServices = b.genericServices;
+    this.cartridges = b.cartridges;
   }
 
   public static Builder builder() {
@@ -208,6 +213,9 @@ public final class ApiServer implements AutoCloseable {
           clock, heartbeat, follows).routes();
       if (genericServices != null) {
         new ServiceEndpoints(genericServices, dir, limits.maxTotalBytes()).addTo(routes);
+      }
+      if (cartridges != null) {
+        CartridgeEndpoints.addTo(routes, cartridges);
       }
       HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort),
           BACKLOG);
@@ -390,8 +398,19 @@ public final class ApiServer implements AutoCloseable {
     private Duration heartbeat;
     private Duration uploadTtl;
     private GenericServices genericServices;
+    private dev.paaskit.core.cartridge.CartridgeCatalog cartridges;
 
     private Builder() {}
+
+    /**
+     * The cartridges to list, add and remove under {@code /v1/cartridges}; without one those
+     * routes do not exist.
+     */
+    public Builder cartridges(dev.paaskit.core.cartridge.CartridgeCatalog cartridges) {
+      once(this.cartridges, "cartridges");
+      this.cartridges = Objects.requireNonNull(cartridges, "cartridges");
+      return this;
+    }
 
     /** A name for logs and thread names; default {@code api}. */
     public Builder name(String name) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paaskit.api.Controller;
 import dev.paaskit.api.NotFoundException;
+import dev.paaskit.core.rest.ApiException;
 import dev.paaskit.core.rest.RemoteController;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -60,6 +61,29 @@ final class ApiClient implements AutoCloseable {
         .addQueryParameter("show_secrets", String.valueOf(showSecrets)).build();
     JsonNode body = get(u);
     return new Environment(strings(body.path("env")), strings(body.path("secret_env")));
+  }
+
+  /**
+   * Sends a request with an optional JSON body to {@code path} (under the API's URL) and returns
+   * the JSON answer.
+   *
+   * @throws ApiException with the server's error code and message for an error answer
+   */
+  JsonNode send(String method, String path, Object body) throws IOException {
+    okhttp3.RequestBody content = body == null ? null : okhttp3.RequestBody.create(
+        json.writeValueAsBytes(body), okhttp3.MediaType.get("application/json"));
+    Request request = new Request.Builder().url(HttpUrl.get(url() + path)).method(method, content)
+        .header("Authorization", "Bearer " + connection.token().reveal()).build();
+    try (Response r = http.newCall(request).execute()) {
+      JsonNode answer = json.readTree(r.body().byteStream());
+      if (!r.isSuccessful()) {
+        JsonNode error = answer == null ? null : answer.path("error");
+        throw new ApiException(r.code(), error == null ? "http_" + r.code()
+            : error.path("code").asText("http_" + r.code()),
+            error == null ? "" : error.path("message").asText());
+      }
+      return answer;
+    }
   }
 
   private static Map<String, String> strings(JsonNode node) {

@@ -51,6 +51,10 @@ final class Cli {
         "paaskit drain NODE\n  The node takes no new instances; each of its instances is started on another node\n"
             + "  before it is stopped on this one."});
     COMMANDS.put("resume", new String[] {"let a drained node take instances again", "paaskit resume NODE"});
+    COMMANDS.put("cartridges", new String[] {"list the cartridges apps can be staged with",
+        "paaskit cartridges\n  Built-in cartridges and those added with 'paaskit cartridge add', with vendor and versions."});
+    COMMANDS.put("cartridge", new String[] {"add or remove a downloadable cartridge",
+        CartridgeCommands.USAGE});
     COMMANDS.put("env", new String[] {"show an app's environment",
         "paaskit env NAME [--show-secrets]\n  Secret values show as ****** unless --show-secrets is given."});
   }
@@ -164,6 +168,9 @@ final class Cli {
         out.println("draining " + node + ": its instances move to other nodes");
         return 0;
       }
+      case "cartridges":
+      case "cartridge":
+        return new CartridgeCommands(out, client).run(command, args);
       case "resume": {
         String node = args.required(0, "node id");
         c.resume(node);
@@ -304,7 +311,9 @@ final class Cli {
       Map.entry("env", new Spec(opts(), Set.of(), Set.of("--show-secrets"), 1)),
       Map.entry("nodes", new Spec(opts(), Set.of(), Set.of(), 0)),
       Map.entry("drain", new Spec(opts(), Set.of(), Set.of(), 1)),
-      Map.entry("resume", new Spec(opts(), Set.of(), Set.of(), 1)));
+      Map.entry("resume", new Spec(opts(), Set.of(), Set.of(), 1)),
+      Map.entry("cartridges", new Spec(opts(), Set.of(), Set.of(), 0)),
+      Map.entry("cartridge", new Spec(opts(), Set.of(), Set.of(), 2)));
 
   static String summary() {
     return COMMANDS.entrySet().stream().map(e -> String.format("  %-8s %s", e.getKey(), e.getValue()[0]))

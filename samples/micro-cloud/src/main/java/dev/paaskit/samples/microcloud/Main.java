@@ -122,7 +122,8 @@ public final class Main {
         try {
           return new Serve(out, env).run(Args.parse(rest, Map.of("--api-port", "", "--router-port", "",
               "--nodes", "", "--data", "", "--buildpacks", ""), Set.of(),
-              Set.of("--allow-file-buildpacks"), 0));
+              Set.of("--allow-file-buildpacks", Serve.ALLOW_HTTP_CARTRIDGES, Serve.ALLOW_FILE_CARTRIDGES),
+              0));
         } catch (Args.UsageException e) {
           err.println("paaskit serve: " + e.getMessage());
           err.println("usage: " + Serve.USAGE);

@@ -8,6 +8,8 @@ import dev.paaskit.cartridges.BuildpackDirectory;
 import dev.paaskit.cartridges.BuiltinCartridges;
 import dev.paaskit.cartridges.CartridgeSources;
 import dev.paaskit.cartridges.GitBuildpacks;
+import dev.paaskit.cartridges.openshift.OpenShiftCartridges;
+import dev.paaskit.cartridges.openshift.OpenShiftGears;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
 import dev.paaskit.core.generic.GenericServices;
@@ -43,17 +45,57 @@ public final class MicroCloud {
   /** As {@link #build(String, Path, int, int)}, with the given store and blob store when not null. */
   public static PaasCloud build(String name, Path workDir, int nodes, int routerPort,
       StateStore store, BlobStore blobs) {
-    return build(name, workDir, nodes, routerPort, store, blobs, cartridges(workDir, null, false));
+    return build(name, workDir, nodes, routerPort, store, blobs,
+        cartridges(workDir, null, false, false, false));
   }
 
-  /** As {@link #build(String, Path, int, int, StateStore, BlobStore)}, staging with {@code cartridges}. */
-  public static PaasCloud build(String name, Path workDir, int nodes, int routerPort,
-      StateStore store, BlobStore blobs, CartridgeSource cartridges) {
+  /**
+   * The cartridges of a micro cloud: the built-in ones, then the Heroku-style buildpacks in
+   * {@code buildpacks} (when not null), in that order for detection, buildpacks named by git URL
+   * (cloned into {@code workDir/buildpacks-git}), and downloadable OpenShift cartridges (kept
+   * under {@code workDir/cartridges}).
+   *
+   * @param allowFileBuildpacks whether a {@code file://} git URL may name a buildpack
+   * @param allowHttp whether cartridges may be downloaded over plain http and git
+   * @param allowFile whether cartridges may be added from {@code file:} URLs
+   * @throws IllegalArgumentException naming a subfolder of {@code buildpacks} that is not a
+   *     buildpack
+   */
+  static OpenShiftCartridges cartridges(Path workDir, Path buildpacks,
+      boolean allowFileBuildpacks, boolean allowHttp, boolean allowFile) {
+    GitBuildpacks git = GitBuildpacks.builder().cacheDir(workDir.resolve("buildpacks-git"))
+        .allowFileUrls(allowFileBuildpacks).build();
+    CartridgeSource staged = CartridgeSources.concat(BuiltinCartridges.create(), git);
+    if (buildpacks != null) {
+      try {
+        staged = CartridgeSources.concat(BuiltinCartridges.create(),
+            BuildpackDirectory.open(buildpacks), git);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the buildpacks in " + buildpacks, e);
+      }
+    }
+    try {
+      return OpenShiftCartridges.builder().builtins(staged)
+          .workDir(workDir.resolve("cartridges")).allowHttp(allowHttp).allowFile(allowFile)
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the cartridges of " + workDir, e);
+    }
+  }
+
+  /**
+   * As {@link #build(String, Path, int, int, StateStore, BlobStore)}, offering
+   * {@code cartridges} to stagings; each node keeps the downloadable cartridges its instances
+   * use in {@code nodes/ID/cartridges}.
+   */
+  static PaasCloud build(String name, Path workDir, int nodes, int routerPort,
+      StateStore store, BlobStore blobs, OpenShiftCartridges cartridges) {
     PortAllocator ports = PortAllocator.create();
     PaasKit.Builder builder = PaasKit.builder()
         .name(name)
         .workDir(workDir.resolve("cloud"))
         .cartridges(cartridges)
+        .addRole(cartridges.role())
         .router("127.0.0.1", routerPort);
     if (store != null) {
       builder.stateStore(store);
@@ -63,6 +105,13 @@ public final class MicroCloud {
     }
     for (int i = 1; i <= nodes; i++) {
       String id = "n" + i;
+      Path nodeDir = workDir.resolve("nodes").resolve(id);
+      OpenShiftGears gears;
+      try {
+        gears = OpenShiftGears.create(nodeDir.resolve("cartridges"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot prepare node " + id + "'s cartridges", e);
+      }
       builder.addRole(NodeAgent.builder()
           .id(id)
           .capacity(NodeCapacity.of("2G", "10G"))
@@ -70,35 +119,13 @@ public final class MicroCloud {
           .ports(ports)
           .stopGrace(STOP_GRACE)
           .drainPeriod(DRAIN)
-          .workDir(workDir.resolve("nodes").resolve(id)));
+          .gears(gears)
+          .workDir(nodeDir));
     }
     builder.addRole(GenericServices.builder().workDir(workDir.resolve("generic").resolve("manager")));
     builder.addRole(GenericAgentHost.builder().id("agents")
         .workDir(workDir.resolve("generic").resolve("agents")).stopGrace(STOP_GRACE));
     return builder.build();
-  }
-
-  /**
-   * The built-in cartridges, then the buildpacks in {@code buildpacks} (when not null), in that
-   * order for detection; a git URL named as the cartridge is cloned into
-   * {@code workDir/buildpacks-git}.
-   *
-   * @param allowFileUrls whether a {@code file://} git URL may be cloned
-   * @throws IllegalArgumentException naming a subfolder of {@code buildpacks} that is not a
-   *     buildpack
-   */
-  public static CartridgeSource cartridges(Path workDir, Path buildpacks, boolean allowFileUrls) {
-    GitBuildpacks git = GitBuildpacks.builder().cacheDir(workDir.resolve("buildpacks-git"))
-        .allowFileUrls(allowFileUrls).build();
-    if (buildpacks == null) {
-      return CartridgeSources.concat(BuiltinCartridges.create(), git);
-    }
-    try {
-      return CartridgeSources.concat(BuiltinCartridges.create(),
-          BuildpackDirectory.open(buildpacks), git);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the buildpacks in " + buildpacks, e);
-    }
   }
 
   /** The manager of the cloud's generic services. */

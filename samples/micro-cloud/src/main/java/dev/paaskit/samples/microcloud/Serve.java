@@ -3,6 +3,7 @@ package dev.paaskit.samples.microcloud;
 import dev.paaskit.api.Secret;
 import dev.paaskit.api.spi.Cartridge;
 import dev.paaskit.api.spi.CartridgeSource;
+import dev.paaskit.cartridges.openshift.OpenShiftCartridges;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.blob.LocalBlobStore;
 import dev.paaskit.core.rest.ApiServer;
@@ -21,13 +22,18 @@ import java.util.concurrent.CountDownLatch;
  * then stops every instance cleanly.
  */
 final class Serve {
+  static final String ALLOW_HTTP_CARTRIDGES = "--allow-http-cartridges";
+  static final String ALLOW_FILE_CARTRIDGES = "--allow-file-cartridges";
   static final String USAGE = "paaskit serve [--api-port P] [--router-port Q] [--nodes N] [--data DIR]\n"
       + "             [--buildpacks DIR] [--allow-file-buildpacks]\n"
+      + "             [" + ALLOW_HTTP_CARTRIDGES + "] [" + ALLOW_FILE_CARTRIDGES + "]\n"
       + "  Runs a micro cloud until interrupted. State lives in DIR (default $PAASKIT_HOME, else\n"
       + "  ~/.paaskit); the admin token is written to DIR/admin-token on first start.\n"
       + "  --buildpacks DIR adds each Heroku-style buildpack folder in DIR as a cartridge, tried\n"
       + "  after the built-in ones; an app may also name a buildpack by git URL, and\n"
       + "  --allow-file-buildpacks lets it name a file:// one.\n"
+      + "  'paaskit cartridge add' downloads over HTTPS only, unless " + ALLOW_HTTP_CARTRIDGES + "\n"
+      + "  (plain http: and git:); file: URLs on this machine only with " + ALLOW_FILE_CARTRIDGES + ".\n"
       + "  Defaults: --api-port " + Connection.DEFAULT_API_PORT + ", --router-port "
       + Connection.DEFAULT_ROUTER_PORT + ", --nodes 2.";
 
@@ -57,10 +63,10 @@ final class Serve {
 
     FileStateStore store = FileStateStore.open(data.resolve("state"));
     Path buildpacks = args.get("--buildpacks").map(p -> Path.of(p).toAbsolutePath()).orElse(null);
-    CartridgeSource cartridges;
+    OpenShiftCartridges cartridges;
     try {
-      cartridges = MicroCloud.cartridges(data, buildpacks,
-          args.has("--allow-file-buildpacks"));
+      cartridges = MicroCloud.cartridges(data, buildpacks, args.has("--allow-file-buildpacks"),
+          args.has(ALLOW_HTTP_CARTRIDGES), args.has(ALLOW_FILE_CARTRIDGES));
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       store.close();
       throw new Args.UsageException("--buildpacks: " + e.getMessage());
@@ -77,6 +83,7 @@ final class Serve {
           .port(apiPort)
           .token(token)
           .tempDir(data.resolve("uploads"))
+          .cartridges(cartridges)
           .info(Map.of("router_port", cloud.routerPort().orElse(routerPort), "domain", "localhost"))
           .build();
       api.start();

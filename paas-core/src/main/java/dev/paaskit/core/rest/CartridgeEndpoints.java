@@ -1,0 +1,52 @@
+package dev.paaskit.core.rest;
+
+import dev.paaskit.core.cartridge.CartridgeCatalog;
+import dev.paaskit.core.cartridge.CartridgeInfo;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The routes of a {@link CartridgeCatalog}, when the server was given one:
+ * {@code GET /v1/cartridges}, {@code POST /v1/cartridges} with {@code {"url": "..."}} (201 and
+ * the cartridge; a refusal is 422 {@code cartridge_refused} or
+ * {@code invalid_cartridge_manifest}), and {@code DELETE /v1/cartridges/{name}} (200 and what
+ * was removed). docs/rest-api.md shows the shapes.
+ */
+final class CartridgeEndpoints {
+  /** A cartridge as the API shows it. */
+  record CartridgeJson(String name, String displayName, String vendor, String version,
+      List<String> versions, String cartridgeVersion, boolean builtin, String source,
+      String sha256) {
+    static CartridgeJson of(CartridgeInfo i) {
+      return new CartridgeJson(i.name(), i.displayName(), i.vendor(), i.version(), i.versions(),
+          i.cartridgeVersion(), i.builtin(), i.source().isEmpty() ? null : i.source(),
+          i.sha256().isEmpty() ? null : i.sha256());
+    }
+  }
+
+  record AddJson(String url) {}
+
+  private final CartridgeCatalog catalog;
+
+  private CartridgeEndpoints(CartridgeCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  static void addTo(Routes routes, CartridgeCatalog catalog) {
+    CartridgeEndpoints e = new CartridgeEndpoints(catalog);
+    routes.add("GET", "/v1/cartridges", r -> r.respond(200, Map.of("cartridges",
+            catalog.list().stream().map(CartridgeJson::of).toList())))
+        .add("POST", "/v1/cartridges", e::add)
+        .add("DELETE", "/v1/cartridges/{name}", r -> r.respond(200, Map.of("removed",
+            catalog.remove(r.param("name")).stream().map(CartridgeJson::of).toList())));
+  }
+
+  private void add(ApiRequest r) throws IOException {
+    AddJson json = r.json(AddJson.class);
+    if (json.url() == null || json.url().isBlank()) {
+      throw HttpError.badRequest("url", "field 'url' is required: the cartridge manifest's URL");
+    }
+    r.respond(201, CartridgeJson.of(catalog.add(json.url())));
+  }
+}
