@@ -246,21 +246,30 @@ public final class NatsServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Finds {@code nats-server} on the PATH or in /usr/sbin. */
-  static Optional<Path> findExecutable() {
+  /** The folders searched for {@code nats-server}: those of {@code pathVariable}, then /usr/sbin. */
+  static List<Path> searchPath(String pathVariable) {
     List<Path> dirs = new ArrayList<>();
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String dir : path.split(java.io.File.pathSeparator)) {
+    if (pathVariable != null) {
+      for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
         if (!dir.isEmpty()) {
           dirs.add(Path.of(dir));
         }
       }
     }
     dirs.add(Path.of("/usr/sbin"));
-    dirs.add(Path.of("/usr/local/sbin"));
+    return dirs;
+  }
+
+  /** The first executable {@code nats-server} in {@code dirs}. */
+  static Optional<Path> findExecutable(List<Path> dirs) {
     return dirs.stream().map(dir -> dir.resolve("nats-server")).filter(Files::isExecutable)
         .findFirst();
+  }
+
+  static IllegalStateException notInstalled(String where) {
+    return new IllegalStateException("nats-server is not installed: " + where + ". Run "
+        + "./paaskit test, which installs the Debian package nats-server (or apt-get install "
+        + "nats-server).");
   }
 
   /** Options of a {@link NatsServer}. Not thread-safe. */
@@ -308,12 +317,11 @@ public final class NatsServer implements AutoCloseable {
      * @throws IOException if the server does not come up within the start timeout
      */
     public NatsServer start() throws IOException {
-      Path binary = executable != null ? executable : findExecutable().orElseThrow(
-          () -> new IllegalStateException("nats-server is not installed: it is neither on the "
-              + "PATH nor in /usr/sbin. Run ./paaskit test, which installs the Debian package "
-              + "nats-server, or apt-get install nats-server."));
+      Path binary = executable != null ? executable
+          : findExecutable(searchPath(System.getenv("PATH"))).orElseThrow(
+              () -> notInstalled("it is neither on the PATH nor in /usr/sbin"));
       if (!Files.isExecutable(binary)) {
-        throw new IllegalStateException("nats-server executable " + binary + " is not executable");
+        throw notInstalled(binary + " is not an executable file");
       }
       Path home = Files.createTempDirectory("paaskit-nats-");
       try {
