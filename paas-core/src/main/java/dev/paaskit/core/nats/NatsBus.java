@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -32,11 +31,12 @@ import org.slf4j.LoggerFactory;
  * {@link dev.paaskit.core.protocol.Subjects} and in {@code docs/nats.md}.
  *
  * <p><b>Threading.</b> {@code publish} hands the message to the connection and returns without
- * waiting for any subscriber. Incoming messages are taken off the socket by a jnats dispatcher
- * thread that only queues them: each subscription runs its handler on the injected executor, one
- * message at a time and in the order NATS delivered them, so handlers never run on the
- * publisher's thread and a slow handler delays only its own subscription (as long as the executor
- * has a thread for each busy subscription). A handler exception is logged and delivery goes on.
+ * waiting for any subscriber. Each subscription has a jnats dispatcher of its own, so its handler
+ * runs on that dispatcher's thread (taken from the connection's executor, see
+ * {@link io.nats.client.Options.Builder#executor}), one message at a time and in the order NATS
+ * delivered them: handlers never run on the publisher's thread, a slow handler delays only its
+ * own subscription, and a message reaches its handler without changing threads. A handler
+ * exception is logged and delivery goes on.
  *
  * <p><b>Request-reply.</b> Replies come to one inbox subscription per bus,
  * {@code _INBOX.<unique>.*}, read by a second dispatcher thread. A request fails with
@@ -57,12 +57,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Payloads.</b> {@code publish} copies the payload, so the caller may reuse its array.
  *
- * <p>The bus does not own the executor or the clock. It owns its connection only when made by
+ * <p>The bus does not own the clock. It owns its connection only when made by
  * {@link #connect}; then {@link #close()} closes the connection too.
  *
  * <pre>{@code
  * Connection connection = settings.connect();
- * MessageBus bus = NatsBus.create(connection, executor, clock);
+ * MessageBus bus = NatsBus.create(connection, clock);
  * bus.subscribe("paaskit.node.*.start", "nodes", msg -> bus.reply(msg, ack));
  * }</pre>
  */
@@ -72,9 +72,7 @@ public final class NatsBus implements MessageBus {
 
   private final Connection connection;
   private final boolean ownsConnection;
-  private final Executor executor;
   private final Clock clock;
-  private final Dispatcher dispatcher;
   private final Dispatcher replies;
   private final String inboxPrefix;
   private final AtomicLong requestIds = new AtomicLong();
@@ -83,12 +81,10 @@ public final class NatsBus implements MessageBus {
   private final Object lifecycle = new Object();
   private volatile boolean closed;
 
-  private NatsBus(Connection connection, boolean ownsConnection, Executor executor, Clock clock) {
+  private NatsBus(Connection connection, boolean ownsConnection, Clock clock) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.ownsConnection = ownsConnection;
-    this.executor = Objects.requireNonNull(executor, "executor");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.dispatcher = connection.createDispatcher();
     this.replies = connection.createDispatcher(this::onReply);
     this.inboxPrefix = connection.createInbox() + ".";
     replies.subscribe(inboxPrefix + "*");
@@ -98,11 +94,10 @@ public final class NatsBus implements MessageBus {
    * A bus on {@code connection}, which the caller keeps and closes after the bus; several buses
    * and stores may share one connection.
    *
-   * @param executor runs the handlers; never shut down by the bus
    * @param clock times requests out
    */
-  public static NatsBus create(Connection connection, Executor executor, Clock clock) {
-    return new NatsBus(connection, false, executor, clock);
+  public static NatsBus create(Connection connection, Clock clock) {
+    return new NatsBus(connection, false, clock);
   }
 
   /**
@@ -111,11 +106,10 @@ public final class NatsBus implements MessageBus {
    * @throws IOException if no server of {@code settings} could be reached or authentication
    *     failed; the message names the servers, never a credential
    */
-  public static NatsBus connect(NatsSettings settings, Executor executor, Clock clock)
-      throws IOException {
+  public static NatsBus connect(NatsSettings settings, Clock clock) throws IOException {
     Connection connection = settings.connect();
     try {
-      return new NatsBus(connection, true, executor, clock);
+      return new NatsBus(connection, true, clock);
     } catch (RuntimeException e) {
       NatsSettings.closeQuietly(connection);
       throw e;
@@ -229,12 +223,14 @@ public final class NatsBus implements MessageBus {
     for (PendingReply reply : new ArrayList<>(pending.values())) {
       reply.future.completeExceptionally(closedBeforeReply(reply.subject));
     }
+    boolean open = connection.getStatus() != Connection.Status.CLOSED;
     for (NatsSubscription subscription : subscriptions) {
-      subscription.markClosed();
+      if (subscription.markClosed() && open) {
+        closeDispatcher(subscription.dispatcher());
+      }
     }
     subscriptions.clear();
-    if (connection.getStatus() != Connection.Status.CLOSED) {
-      closeDispatcher(dispatcher);
+    if (open) {
       closeDispatcher(replies);
     }
     if (ownsConnection) {
@@ -251,13 +247,16 @@ public final class NatsBus implements MessageBus {
   private Subscription add(String subject, Optional<String> queueGroup, MessageHandler handler) {
     Subjects.checkSubscribe(subject);
     Objects.requireNonNull(handler, "handler");
-    NatsSubscription subscription =
-        new NatsSubscription(subject, queueGroup, handler, executor, this::remove);
+    NatsSubscription subscription = new NatsSubscription(subject, queueGroup, handler, this::remove);
     synchronized (lifecycle) {
       ensureOpen("subscribe to " + subject);
-      subscription.bind(queueGroup.isPresent()
-          ? dispatcher.subscribe(subject, queueGroup.get(), subscription::onNatsMessage)
-          : dispatcher.subscribe(subject, subscription::onNatsMessage));
+      Dispatcher dispatcher = connection.createDispatcher(subscription::onNatsMessage);
+      if (queueGroup.isPresent()) {
+        dispatcher.subscribe(subject, queueGroup.get());
+      } else {
+        dispatcher.subscribe(subject);
+      }
+      subscription.bind(dispatcher);
       subscriptions.add(subscription);
     }
     return subscription;
@@ -268,12 +267,8 @@ public final class NatsBus implements MessageBus {
       if (!subscriptions.remove(subscription) || closed) {
         return;
       }
-      try {
-        dispatcher.unsubscribe(subscription.natsSubscription());
-      } catch (IllegalStateException e) {
-        log.debug("{} was not unsubscribed from NATS, the connection is closed", subscription, e);
-      }
     }
+    closeDispatcher(subscription.dispatcher());
   }
 
   private void send(String subject, String replyTo, byte[] data) {

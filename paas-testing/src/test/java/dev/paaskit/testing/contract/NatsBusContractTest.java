@@ -1,16 +1,11 @@
 package dev.paaskit.testing.contract;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.core.nats.NatsBus;
 import dev.paaskit.core.nats.NatsSettings;
 import dev.paaskit.core.time.SystemClock;
 import dev.paaskit.testing.NatsServer;
 import java.io.IOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,11 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 class NatsBusContractTest extends MessageBusContract {
   private static NatsServer server;
 
-  private final ExecutorService executor = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "nats-bus-contract");
-    thread.setDaemon(true);
-    return thread;
-  });
   private final SystemClock clock = SystemClock.create("nats-bus-contract");
 
   @BeforeAll
@@ -38,13 +28,11 @@ class NatsBusContractTest extends MessageBusContract {
 
   @Override
   protected MessageBus newBus() throws IOException {
-    return NatsBus.connect(NatsSettings.of(server.url()), executor, clock);
+    return NatsBus.connect(NatsSettings.of(server.url()), clock);
   }
 
   @AfterEach
-  void stopExecutorAndClock() throws InterruptedException {
+  void stopClock() {
     clock.close();
-    executor.shutdownNow();
-    assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS), "a handler did not stop");
   }
 }

@@ -22,8 +22,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,7 +36,6 @@ class NatsBusFaultsTest {
   private static final long WAIT_MS = 10_000;
 
   private NatsServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool();
   private final SystemClock clock = SystemClock.create("nats-faults");
   private final List<NatsBus> buses = new ArrayList<>();
 
@@ -48,12 +45,10 @@ class NatsBusFaultsTest {
   }
 
   @AfterEach
-  void stopAll() throws InterruptedException {
+  void stopAll() {
     buses.forEach(NatsBus::close);
     server.close();
     clock.close();
-    executor.shutdownNow();
-    assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS));
   }
 
   @Test
@@ -184,7 +179,7 @@ class NatsBusFaultsTest {
   }
 
   private NatsBus bus(NatsSettings settings) throws Exception {
-    NatsBus bus = NatsBus.connect(settings, executor, clock);
+    NatsBus bus = NatsBus.connect(settings, clock);
     buses.add(bus);
     return bus;
   }

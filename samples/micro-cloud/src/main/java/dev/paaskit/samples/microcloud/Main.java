@@ -80,16 +80,20 @@ public final class Main {
             return 2;
           }
         }
+        if (rest.length >= 1 && rest[0].equals("bus")) {
+          return BenchBus.command(Arrays.copyOfRange(rest, 1, rest.length), out, err);
+        }
         if (rest.length >= 1 && rest[0].equals("scheduler")) {
           return benchScheduler(Arrays.copyOfRange(rest, 1, rest.length), out, err);
         }
         err.println("usage: paaskit bench push [--runs N] | paaskit bench harness [--runs N]\n"
             + "       | paaskit bench scheduler [--nodes N] [--instances M] [--seed S] [--runs K]\n"
+            + "       | " + BenchBus.SYNOPSIS + "\n"
             + "  push:      push-to-first-200 of a small Python app over the REST API, fresh bits and\n"
             + "             unchanged bits, median of N runs (default 5)\n"
             + "  harness:   cloud-start and push-to-running of paas-testing's in-process cloud,\n"
             + "             medians of N runs (default 50) after warm-up\n"
-            + "  scheduler: " + BENCH_SCHEDULER_HELP);
+            + "  scheduler: " + BENCH_SCHEDULER_HELP + "\n  " + BenchBus.HELP);
         return rest.length == 1 && rest[0].equals("--help") ? 0 : 2;
       case "serve":
         if (Arrays.asList(rest).contains("--help")) {
@@ -151,7 +155,7 @@ public final class Main {
     out.println("  serve    run a micro cloud (every role, process nodes) until interrupted");
     out.println(Cli.summary());
     out.println("  bench    benchmarks: 'bench push' (push-to-first-200), 'bench harness' (paas-testing),\n"
-        + "           'bench scheduler' (placement)");
+        + "           'bench scheduler' (placement), 'bench bus' (NatsBus against raw jnats)");
     out.println("  test     build everything and run all tests (handled by the ./paaskit script)");
   }
 }
