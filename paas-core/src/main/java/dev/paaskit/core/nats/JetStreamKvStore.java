@@ -171,9 +171,12 @@ public final class JetStreamKvStore implements StateStore {
     KeyValueWatcher collector = new KeyValueWatcher() {
       @Override
       public void watch(KeyValueEntry entry) {
-        if (entry.getOperation() == KeyValueOperation.PUT) {
-          String key = KvKeys.decode(entry.getKey());
-          if (key.startsWith(prefix)) {
+        if (entry.getOperation() != KeyValueOperation.PUT) {
+          return;
+        }
+        String key = KvKeys.decode(entry.getKey());
+        synchronized (entries) {
+          if (done.getCount() > 0 && key.startsWith(prefix)) {
             entries.add(new StoreEntry(key, valueOf(entry), entry.getRevision()));
           }
         }
@@ -181,7 +184,9 @@ public final class JetStreamKvStore implements StateStore {
 
       @Override
       public void endOfData() {
-        done.countDown();
+        synchronized (entries) {
+          done.countDown();
+        }
       }
     };
     try {
@@ -201,8 +206,11 @@ public final class JetStreamKvStore implements StateStore {
     } catch (IOException | JetStreamApiException e) {
       throw failure("list " + prefix, e);
     }
-    entries.sort(Comparator.comparing(StoreEntry::key));
-    return entries;
+    synchronized (entries) {
+      List<StoreEntry> sorted = new ArrayList<>(entries);
+      sorted.sort(Comparator.comparing(StoreEntry::key));
+      return sorted;
+    }
   }
 
   @Override
