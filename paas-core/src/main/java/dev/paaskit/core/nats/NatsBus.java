@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * runs on that dispatcher's thread (taken from the connection's executor, see
  * {@link io.nats.client.Options.Builder#executor}), one message at a time and in the order NATS
  * delivered them: handlers never run on the publisher's thread, a slow handler delays only its
- * own subscription, and a message reaches its handler without changing threads. A handler
- * exception is logged and delivery goes on.
+ * own subscription, and a message reaches its handler without changing threads. The price is a
+ * thread per live subscription. A handler exception is logged and delivery goes on.
  *
  * <p><b>Request-reply.</b> Replies come to one inbox subscription per bus,
  * {@code _INBOX.<unique>.*}, read by a second dispatcher thread. A request fails with
@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * size in bytes is {@link NatsSettings#reconnectBufferBytes()}; they are sent on reconnect. When
  * the buffer is full, or the connection was closed under the bus, {@code publish} throws
  * {@link PublishRefusedException} at once and the message is not sent; a request fails with it.
- * Nothing ever blocks waiting for the server. Commands are idempotent (ids and epochs), so a
- * message that reaches a subscriber twice across a reconnect changes nothing.
+ * While connected, a publish waits at most jnats' offer timeout (a fraction of a second) for room
+ * in the outgoing queue, then is refused the same way; nothing waits for the server to return.
+ * Which commands are safe to receive late, after a reconnect, is in {@code docs/nats.md}.
  *
  * <p><b>Payloads.</b> {@code publish} copies the payload, so the caller may reuse its array.
  *
