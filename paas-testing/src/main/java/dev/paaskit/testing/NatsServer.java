@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>Thread-safe; every method is synchronized.
+ * <p>A JVM shutdown hook, removed by {@link #close()}, kills a server the test left running, so
+ * no nats-server outlives its JVM. Thread-safe; every method is synchronized.
  */
 public final class NatsServer implements AutoCloseable {
   private static final Pattern PORTS_FILE_URL = Pattern.compile("nats://[^:\"]+:(\\d+)");
