@@ -5,6 +5,7 @@ import dev.paaskit.api.spi.StoreEntry;
 import dev.paaskit.api.spi.WatchEvent;
 import dev.paaskit.core.store.Keys;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
@@ -52,9 +53,12 @@ import org.slf4j.LoggerFactory;
  * a single-replica bucket on one machine can lose the last writes if that machine loses power;
  * use 3 replicas where that matters.
  *
- * <p><b>Watches</b> are JetStream ordered consumers delivering only changes made after
- * {@code watch} returns, one at a time on the watch's own jnats dispatcher thread, in revision
- * order, after the write is stored. A listener exception is logged and the watch goes on.
+ * <p><b>Watches</b> are JetStream ordered consumers delivering the changes made after
+ * {@code watch} was called, one at a time on a jnats dispatcher thread, in revision order, after
+ * the write is stored. A listener exception is logged and the watch goes on. When the connection
+ * comes back after an outage, each watch starts a new consumer after the last revision it
+ * delivered, so it neither misses nor repeats a change (were the new consumer refused, jnats'
+ * own heartbeat check resets the old one, some 30 seconds later).
  *
  * <p><b>Values</b> up to {@link StateStore#MAX_VALUE_BYTES} need the server's
  * {@code max_payload} to exceed 1 MiB (for instance {@code max_payload: 8MB}; NATS' default is
@@ -86,6 +90,7 @@ public final class JetStreamKvStore implements StateStore {
   private final KeyValue kv;
   private final JetStreamManagement jsm;
   private final Set<KvWatch> watches = ConcurrentHashMap.newKeySet();
+  private final ConnectionListener resumeWatches = this::onConnectionEvent;
   private volatile boolean closed;
 
   private JetStreamKvStore(Connection connection, String bucket) throws IOException {
@@ -94,6 +99,7 @@ public final class JetStreamKvStore implements StateStore {
     this.stream = "KV_" + bucket;
     this.kv = connection.keyValue(bucket);
     this.jsm = connection.jetStreamManagement();
+    connection.addConnectionListener(resumeWatches);
   }
 
   /**
@@ -285,9 +291,9 @@ public final class JetStreamKvStore implements StateStore {
     Keys.checkPrefix(prefix);
     Objects.requireNonNull(listener, "listener");
     ensureOpen();
-    KvWatch watch = new KvWatch(prefix, listener);
+    KvWatch watch = new KvWatch(prefix, listener, revision());
     try {
-      watch.subscription = kv.watch(KvKeys.filter(prefix), watch, KeyValueWatchOption.UPDATES_ONLY);
+      watch.subscription = watch.subscribe();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UncheckedIOException(new InterruptedIOException("interrupted watching " + prefix));
@@ -315,6 +321,7 @@ public final class JetStreamKvStore implements StateStore {
   @Override
   public void close() {
     closed = true;
+    connection.removeConnectionListener(resumeWatches);
     for (KvWatch watch : watches) {
       watch.close();
     }
@@ -324,6 +331,14 @@ public final class JetStreamKvStore implements StateStore {
   public String toString() {
     return "JetStreamKvStore{" + bucket + " on " + connection.getConnectedUrl()
         + (closed ? ", closed" : "") + "}";
+  }
+
+  private void onConnectionEvent(Connection source, ConnectionListener.Events event) {
+    if (event == ConnectionListener.Events.RESUBSCRIBED && !closed) {
+      for (KvWatch watch : watches) {
+        watch.resume();
+      }
+    }
   }
 
   /** Whether the key's last write is a value (not a delete) of revision {@code revision}. */
@@ -381,23 +396,58 @@ public final class JetStreamKvStore implements StateStore {
     return value == null ? new byte[0] : value;
   }
 
-  /** One watch: filters by the decoded key and stops delivering once closed. */
+  /**
+   * One watch: filters by the decoded key, delivers each revision once and in order across the
+   * consumers an outage makes it start, and stops delivering once closed.
+   */
   private final class KvWatch implements Watch, KeyValueWatcher {
     private final String prefix;
     private final Consumer<WatchEvent> listener;
+    /** The last revision delivered or skipped; guarded by this. */
+    private long lastRevision;
     private volatile NatsKeyValueWatchSubscription subscription;
     private volatile boolean stopped;
 
-    KvWatch(String prefix, Consumer<WatchEvent> listener) {
+    KvWatch(String prefix, Consumer<WatchEvent> listener, long startRevision) {
       this.prefix = prefix;
       this.listener = listener;
+      this.lastRevision = startRevision;
+    }
+
+    NatsKeyValueWatchSubscription subscribe()
+        throws IOException, JetStreamApiException, InterruptedException {
+      long from;
+      synchronized (this) {
+        from = lastRevision + 1;
+      }
+      return kv.watch(KvKeys.filter(prefix), this, from);
+    }
+
+    /** Replaces the consumer, which the server may have lost, by one after the last revision. */
+    void resume() {
+      NatsKeyValueWatchSubscription old = subscription;
+      try {
+        subscription = subscribe();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException | JetStreamApiException | RuntimeException e) {
+        log.warn("Watch of {}* in KV bucket {} not restarted after a reconnect ({}); jnats will "
+            + "reset it when it misses its heartbeats", prefix, bucket, e.getMessage());
+        return;
+      }
+      if (stopped) {
+        close(subscription);
+      }
+      close(old);
     }
 
     @Override
-    public void watch(KeyValueEntry entry) {
-      if (stopped) {
+    public synchronized void watch(KeyValueEntry entry) {
+      if (stopped || entry.getRevision() <= lastRevision) {
         return;
       }
+      lastRevision = entry.getRevision();
       String key = KvKeys.decode(entry.getKey());
       if (!key.startsWith(prefix)) {
         return;
@@ -425,7 +475,10 @@ public final class JetStreamKvStore implements StateStore {
       }
       stopped = true;
       watches.remove(this);
-      NatsKeyValueWatchSubscription running = subscription;
+      close(subscription);
+    }
+
+    private void close(NatsKeyValueWatchSubscription running) {
       if (running != null && connection.getStatus() != Connection.Status.CLOSED) {
         try {
           running.unsubscribe();

@@ -277,6 +277,13 @@ public record NatsSettings(List<String> servers, Optional<String> user, Optional
     }
 
     @Override
+    public void heartbeatAlarm(Connection connection, io.nats.client.JetStreamSubscription sub,
+        long lastStreamSequence, long lastConsumerSequence) {
+      log.warn("NATS: a JetStream consumer missed its heartbeats (stream seq {}); jnats resets it",
+          lastStreamSequence);
+    }
+
+    @Override
     public void slowConsumerDetected(Connection connection, io.nats.client.Consumer consumer) {
       log.warn("NATS: a slow consumer dropped messages: {}", consumer);
     }

@@ -128,6 +128,32 @@ class JetStreamStoresTest {
   }
 
   @Test
+  void aWatchGoesOnAfterTheServerRestarts() throws Exception {
+    StateStore store = kv("watched");
+    BlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
+    store.watch("apps.", events::add);
+    long before = store.put("apps.a", bytes("1"));
+    assertEquals(before, WatchEventView.of(events.poll(10, TimeUnit.SECONDS)).revision());
+
+    server.restart();
+    long after = putUntilStored(store, "apps.b");
+    assertEquals(new WatchEventView(WatchEvent.Kind.PUT, "apps.b", after),
+        WatchEventView.of(events.poll(10, TimeUnit.SECONDS)));
+  }
+
+  /** Writes once the store's connection is back: until then the write fails. */
+  private static long putUntilStored(StateStore store, String key) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return store.put(key, bytes("after the restart"));
+      } catch (java.io.UncheckedIOException e) {
+        assertTrue(System.nanoTime() < deadline, "no write succeeded after the restart: " + e);
+      }
+    }
+  }
+
+  @Test
   void aCorruptedChunkFailsTheReadAtItsEnd() throws Exception {
     Connection connection = connect();
     JetStreamBlobStore blobs = JetStreamBlobStore.open(connection, "droplets");
