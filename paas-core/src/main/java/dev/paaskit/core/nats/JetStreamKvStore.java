@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durability</b> is JetStream's: a write returns once the server stored it (with R
  * replicas, once a majority did). nats-server syncs its files to disk periodically (every two
- * minutes by default), so a single-replica bucket on one machine can lose the last writes if that machine loses power;
- * use 3 replicas where that matters.
+ * minutes by default), so a single-replica bucket on one machine can lose the last writes if
+ * that machine loses power; use 3 replicas where that matters.
  *
  * <p><b>Watches</b> are JetStream ordered consumers delivering the changes made after
  * {@code watch} was called, one at a time on a jnats dispatcher thread, in revision order, after
