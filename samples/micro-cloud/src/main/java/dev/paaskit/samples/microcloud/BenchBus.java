@@ -97,7 +97,7 @@ final class BenchBus {
 
   int run(Optional<String> natsUrl, int seconds, int heartbeatRate) throws Exception {
     NatsServer own = natsUrl.isEmpty() ? NatsServer.start() : null;
-    String url = natsUrl.orElseGet(own::url);
+    String url = own == null ? natsUrl.get() : own.url();
     SystemClock clock = SystemClock.create("bench-bus");
     List<AutoCloseable> closing = new ArrayList<>();
     try {
