@@ -8,14 +8,14 @@ import java.util.Objects;
  * and the last token may be {@code >} (one or more tokens). A wildcard character is only allowed
  * as a whole token, so {@code a.b*} is rejected rather than read as a literal.
  */
-final class Subjects {
+public final class Subjects {
   static final String ONE = "*";
   static final String REST = ">";
 
   private Subjects() {}
 
   /** Checks a subject that messages are published to and returns its tokens. */
-  static String[] checkPublish(String subject) {
+  public static String[] checkPublish(String subject) {
     String[] tokens = tokenize(subject);
     for (String token : tokens) {
       if (isWildcard(token)) {
@@ -27,7 +27,7 @@ final class Subjects {
   }
 
   /** Checks a subscription subject, which may hold wildcards, and returns its tokens. */
-  static String[] checkSubscribe(String subject) {
+  public static String[] checkSubscribe(String subject) {
     String[] tokens = tokenize(subject);
     for (int i = 0; i < tokens.length - 1; i++) {
       if (tokens[i].equals(REST)) {
@@ -39,7 +39,7 @@ final class Subjects {
   }
 
   /** Checks a queue group name: not empty, no whitespace or control characters. */
-  static String checkQueueGroup(String queueGroup) {
+  public static String checkQueueGroup(String queueGroup) {
     Objects.requireNonNull(queueGroup, "queueGroup");
     if (queueGroup.isEmpty()) {
       throw new IllegalArgumentException("queue group name is empty");

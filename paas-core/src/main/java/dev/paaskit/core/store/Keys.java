@@ -4,7 +4,7 @@ import dev.paaskit.api.spi.StateStore;
 import java.util.Objects;
 
 /** The key, prefix and value rules of {@link StateStore}, shared by every store here. */
-final class Keys {
+public final class Keys {
   static final int MAX_KEY_LENGTH = 255;
 
   private Keys() {}
@@ -13,7 +13,7 @@ final class Keys {
    * @throws IllegalArgumentException unless {@code key} is 1 to 255 characters of
    *     {@code [-/_=.a-zA-Z0-9]} that neither starts nor ends with {@code .}
    */
-  static String checkKey(String key) {
+  public static String checkKey(String key) {
     Objects.requireNonNull(key, "key");
     if (key.isEmpty()) {
       throw new IllegalArgumentException("invalid key \"\": a key must not be empty");
@@ -32,14 +32,14 @@ final class Keys {
    * @throws IllegalArgumentException unless {@code prefix} is at most 255 characters of
    *     {@code [-/_=.a-zA-Z0-9]}
    */
-  static String checkPrefix(String prefix) {
+  public static String checkPrefix(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
     checkCharacters("prefix", prefix);
     return prefix;
   }
 
   /** @throws IllegalArgumentException if {@code value} is longer than the store allows */
-  static byte[] checkValue(byte[] value) {
+  public static byte[] checkValue(byte[] value) {
     Objects.requireNonNull(value, "value");
     if (value.length > StateStore.MAX_VALUE_BYTES) {
       throw new IllegalArgumentException("value is " + value.length + " bytes, more than "

@@ -96,6 +96,9 @@ public final class Main {
             return 2;
           }
         }
+        if (rest.length >= 1 && rest[0].equals("bus")) {
+          return BenchBus.command(Arrays.copyOfRange(rest, 1, rest.length), out, err);
+        }
         if (rest.length >= 1 && rest[0].equals("scheduler")) {
           return benchScheduler(Arrays.copyOfRange(rest, 1, rest.length), out, err);
         }
@@ -104,6 +107,7 @@ public final class Main {
             + "       | paaskit bench converge [--nodes N] [--instances M] [--timeout S]\n"
             + "       | paaskit bench failover [--nodes N] [--instances M] [--kills K] [--heartbeat-ms T]\n"
             + "                              [--missed N] [--sweep-ms T] [--timeout S]\n"
+            + "       | " + BenchBus.SYNOPSIS + "\n"
             + "  push:      push-to-first-200 of a small Python app over the REST API, fresh bits and\n"
             + "             unchanged bits, median of N runs (default 5)\n"
             + "  harness:   cloud-start and push-to-running of paas-testing's in-process cloud,\n"
@@ -112,7 +116,8 @@ public final class Main {
             + "  converge:  the whole cloud in one JVM on fake nodes, from empty to every instance\n"
             + "             RUNNING; prints converged and peak-heap\n"
             + "  failover:  kills K nodes one at a time; each moved instance timed from the kill to\n"
-            + "             RUNNING elsewhere and registered with the router; prints p50 and p99");
+            + "             RUNNING elsewhere and registered with the router; prints p50 and p99\n"
+            + "  " + BenchBus.HELP);
         return rest.length == 1 && rest[0].equals("--help") ? 0 : 2;
       case "serve":
         if (Arrays.asList(rest).contains("--help")) {
@@ -179,7 +184,7 @@ public final class Main {
     out.println(Cli.summary());
     out.println("  service  " + ServiceCommand.SUMMARY);
     out.println("  bench    benchmarks: 'bench push' (push-to-first-200), 'bench harness' (paas-testing),\n"
-        + "           'bench scheduler' (placement)");
+        + "           'bench scheduler' (placement), 'bench bus' (NatsBus against raw jnats)");
     out.println("  test     build everything and run all tests (handled by the ./paaskit script)");
   }
 }
