@@ -135,7 +135,7 @@ class NodeAgentOverNatsTest {
 
   private StartInstance command(String id) {
     return new StartInstance(id, "app-id", "web", 1, 0, droplet, "./run.sh", Map.of("A", "1"),
-        List.of("web.localhost"), 64L << 20, 64L << 20, "PROCESS", "/", 10_000);
+        List.of("web.localhost"), 64L << 20, 64L << 20, "PROCESS", "/", 10_000, 0);
   }
 
   private Ack startBatch(StartInstance start) throws Exception {
