@@ -194,7 +194,7 @@ final class BenchBus {
     byte[][] beats = new byte[NODES][];
     for (int i = 0; i < NODES; i++) {
       beats[i] = Json.write(new NodeHeartbeat(String.format(Locale.ROOT, "node-%03d", i),
-          1_700_000_000_000L + i, 42, false, List.of()));
+          1_700_000_000_000L + i, 42, false, List.of(), System.currentTimeMillis()));
     }
     long start = System.nanoTime();
     long total = rate * duration.toSeconds();
