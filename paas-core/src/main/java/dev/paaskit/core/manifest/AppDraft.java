@@ -1,6 +1,7 @@
 package dev.paaskit.core.manifest;
 
 import dev.paaskit.api.Hooks;
+import dev.paaskit.api.PlacementConstraints;
 import dev.paaskit.api.ByteSize;
 import dev.paaskit.api.HealthCheck;
 import dev.paaskit.api.InvalidSpecException;
@@ -54,6 +55,8 @@ final class AppDraft {
   List<ManifestProcess> processes;
   List<String> ignores;
   Hooks hooks;
+  Optional<String> stack = Optional.empty();
+  PlacementConstraints placement;
 
   AppDraft(String path) {
     this.path = path;
@@ -67,7 +70,7 @@ final class AppDraft {
         && hosts.isEmpty() && domains.isEmpty() && !noHostname && noRoute.isEmpty()
         && randomRoute.isEmpty() && healthCheckType.isEmpty()
         && healthCheckHttpEndpoint.isEmpty() && timeout.isEmpty() && processes == null
-        && ignores == null && hooks == null;
+        && ignores == null && hooks == null && stack.isEmpty() && placement == null;
   }
 
   /**
@@ -132,6 +135,10 @@ final class AppDraft {
     if (hooks == null) {
       hooks = global.hooks;
     }
+    stack = stack.or(() -> global.stack);
+    if (placement == null) {
+      placement = global.placement;
+    }
     return this;
   }
 
@@ -159,7 +166,8 @@ final class AppDraft {
         serviceNames, hostNames(warnings), noRoute.orElse(false), randomRoute.orElse(false),
         healthCheckType, healthCheckHttpEndpoint, timeout,
         processes == null ? List.of() : processes, ignores == null ? List.of() : ignores,
-        hooks == null ? Hooks.none() : hooks);
+        hooks == null ? Hooks.none() : hooks,
+        (placement == null ? PlacementConstraints.none() : placement).withStack(stack.orElse("")));
   }
 
   private Optional<String> cartridge(Warnings warnings) {

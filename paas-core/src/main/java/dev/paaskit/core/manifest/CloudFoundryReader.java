@@ -2,6 +2,7 @@ package dev.paaskit.core.manifest;
 
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.InvalidSpecException;
+import dev.paaskit.api.PlacementConstraints;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,7 +18,6 @@ import java.util.Set;
 final class CloudFoundryReader {
   /** Keys Cloud Foundry knows and PaaSKit does not act on, with why when it helps. */
   private static final Map<String, String> UNSUPPORTED = Map.ofEntries(
-      Map.entry("stack", "PaaSKit nodes have one stack"),
       Map.entry("metadata", ""),
       Map.entry("sidecars", ""),
       Map.entry("lifecycle", "apps are staged with cartridges"),
@@ -178,6 +178,8 @@ final class CloudFoundryReader {
       case "timeout" -> draft.timeout = Fields.seconds(value, path);
       case "processes" -> draft.processes = processes(value, path);
       case "stackato" -> stackatoSection(draft, value, path);
+      case "stack" -> draft.stack = Fields.text(value, path).map(String::strip);
+      case "placement" -> draft.placement = placement(value, path);
       default -> {
         String why = UNSUPPORTED.get(e.key());
         if (why == null) {
@@ -187,6 +189,36 @@ final class CloudFoundryReader {
       }
     }
     return true;
+  }
+
+  /**
+   * PaaSKit's {@code placement:} block: {@code zones} and {@code tags} (a list, or one text),
+   * {@code cpu-shares} and {@code max-per-node}. The stack is the app's own {@code stack:} key.
+   */
+  private static PlacementConstraints placement(YamlNode value, String path) {
+    PlacementConstraints p = PlacementConstraints.none();
+    for (YamlNode.Entry e : Fields.mapping(value, path).entries()) {
+      String keyPath = YamlDocuments.join(path, e.key());
+      YamlNode v = e.value();
+      try {
+        p = switch (e.key()) {
+          case "zones", "zone" -> p.withZones(Set.copyOf(Fields.textList(v, keyPath, true)));
+          case "tags", "tag" -> p.withTags(Set.copyOf(Fields.textList(v, keyPath, true)));
+          case "cpu-shares" -> p.withCpuShares(
+              Fields.wholeNumber(v, keyPath, 0, 1 << 20).orElse(0));
+          case "max-per-node" -> p.withMaxPerNode(
+              Fields.wholeNumber(v, keyPath, 0, AppSpec.MAX_INSTANCES).orElse(0));
+          default -> throw Fields.invalid(keyPath, v, "not a placement key; use zones, tags, "
+              + "cpu-shares or max-per-node");
+        };
+      } catch (InvalidSpecException bad) {
+        if (bad.field().startsWith(path)) {
+          throw bad;
+        }
+        throw Fields.invalid(keyPath, v, bad.getMessage());
+      }
+    }
+    return p;
   }
 
   private static void requireOneBuildpackKey(AppDraft draft, YamlNode.Entry e, String path) {

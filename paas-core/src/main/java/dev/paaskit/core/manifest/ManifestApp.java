@@ -1,6 +1,7 @@
 package dev.paaskit.core.manifest;
 
 import dev.paaskit.api.Hooks;
+import dev.paaskit.api.PlacementConstraints;
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.ByteSize;
 import dev.paaskit.api.HealthCheck;
@@ -45,6 +46,7 @@ import java.util.Set;
  * @param processes Cloud Foundry {@code processes:} entries, in manifest order
  * @param ignores Stackato {@code ignores:}: patterns of files not to upload
  * @param hooks Stackato {@code hooks:}
+ * @param placement Cloud Foundry's {@code stack:} and PaaSKit's {@code placement:} block
  */
 public record ManifestApp(Optional<String> name, Optional<String> path, Optional<Integer> instances,
     Optional<ByteSize> memory, Optional<ByteSize> disk, Optional<String> command,
@@ -52,7 +54,8 @@ public record ManifestApp(Optional<String> name, Optional<String> path, Optional
     Map<String, Secret> secretEnv, List<String> services, List<String> routes, boolean noRoute,
     boolean randomRoute, Optional<HealthCheck.Type> healthCheckType,
     Optional<String> healthCheckHttpEndpoint, Optional<Duration> timeout,
-    List<ManifestProcess> processes, List<String> ignores, Hooks hooks) {
+    List<ManifestProcess> processes, List<String> ignores, Hooks hooks,
+    PlacementConstraints placement) {
 
   /**
    * @throws IllegalArgumentException when a value is out of range, a variable is both plain and
@@ -90,6 +93,7 @@ public record ManifestApp(Optional<String> name, Optional<String> path, Optional
     }
     ignores = List.copyOf(ignores);
     Objects.requireNonNull(hooks, "hooks");
+    placement = placement == null ? PlacementConstraints.none() : placement;
   }
 
   /** The {@code web} entry of {@link #processes()}, if there is one. */
@@ -128,6 +132,7 @@ public record ManifestApp(Optional<String> name, Optional<String> path, Optional
     secretEnv.forEach(builder::secretEnv);
     builder.routes(routes);
     builder.hooks(hooks);
+    builder.placement(placement);
     builder.noRoute(noRoute && routes.isEmpty());
     Optional<HealthCheck.Type> type =
         healthCheckType.or(() -> web.flatMap(ManifestProcess::healthCheckType));

@@ -9,10 +9,12 @@ import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.ByteSize;
 import dev.paaskit.api.HealthCheck;
 import dev.paaskit.api.InvalidSpecException;
+import dev.paaskit.api.PlacementConstraints;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,6 +58,48 @@ class CloudFoundryManifestTest {
     assertEquals(Optional.of(2), worker.instances());
     assertEquals(Map.of("MODE", "own"), worker.env(), "a merge is shallow: own env replaces");
     assertEquals(List.of("unknown key 'defaults' at line 1, ignored"), manifest.warnings());
+  }
+
+  @Test
+  void stackAndThePlacementBlockBecomeTheAppsPlacementConstraints() {
+    ManifestApp app = parse("""
+        applications:
+        - name: spread
+          stack: cflinuxfs4
+          placement:
+            zones: [eu-1, eu-2]
+            tags: ssd
+            cpu-shares: 512
+            max-per-node: 1
+        - name: plain
+        """).apps().get(0);
+    assertEquals(new PlacementConstraints("cflinuxfs4", Set.of("eu-1", "eu-2"), Set.of("ssd"),
+        512, 1), app.toSpecBuilder().build().placement());
+    assertEquals(PlacementConstraints.none(), parse("""
+        applications:
+        - name: plain
+        """).apps().get(0).placement());
+  }
+
+  @Test
+  void aBadPlacementNamesTheKeyAndLine() {
+    InvalidSpecException unknown = refused("""
+        applications:
+        - name: spread
+          placement:
+            racks: [r1]
+        """);
+    assertTrue(unknown.field().contains("applications[0].placement.racks"), unknown.field());
+    assertTrue(unknown.getMessage().contains("use zones, tags, cpu-shares or max-per-node"),
+        unknown.getMessage());
+    InvalidSpecException zone = refused("""
+        applications:
+        - name: spread
+          placement:
+            zones: ["no spaces"]
+        """);
+    assertTrue(zone.field().contains("applications[0].placement.zones"), zone.field());
+    assertTrue(zone.getMessage().contains("letters, digits"), zone.getMessage());
   }
 
   @Test

@@ -187,7 +187,7 @@ class ManifestCorpusTest {
         spec.healthCheck());
     assertEquals(Optional.of("java"), spec.cartridge());
 
-    assertWarned(manifest, "key 'stack' in applications[0] at line 24 is not supported");
+    assertEquals("cflinuxfs4", spec.placement().stack(), "stack: is the placement's stack");
     assertWarned(manifest, "key 'readiness-health-check-type' in applications[0].processes[0]");
     assertWarned(manifest, "applications[0].routes[1].protocol at line 15: 'http2'");
     assertWarned(manifest, "the last buildpack 'java_buildpack'", "ruby_buildpack not used");

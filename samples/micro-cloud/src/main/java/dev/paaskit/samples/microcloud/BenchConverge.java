@@ -80,13 +80,19 @@ final class BenchConverge {
         return 1;
       }
       long converged = System.nanoTime();
-      long running = 0;
+      java.util.Map<InstanceState, Long> states = new java.util.TreeMap<>();
       for (int a = 0; a < apps; a++) {
-        running += cloud.controller().instances("app" + a).stream()
-            .filter(i -> i.state() == InstanceState.RUNNING).count();
+        cloud.controller().instances("app" + a)
+            .forEach(i -> states.merge(i.state(), 1L, Long::sum));
       }
+      long running = states.getOrDefault(InstanceState.RUNNING, 0L);
       if (running != instances) {
-        out.printf("events said all ran, but %,d of %,d are RUNNING%n", running, instances);
+        java.util.Map<dev.paaskit.api.NodeState, Long> nodeStates = new java.util.TreeMap<>();
+        cloud.controller().nodes().forEach(n -> nodeStates.merge(n.state(), 1L, Long::sum));
+        out.printf("every instance reached RUNNING once within %d ms, but now %,d of %,d are "
+            + "RUNNING; instances %s; nodes %s%n",
+            TimeUnit.NANOSECONDS.toMillis(converged - start), running, instances, states,
+            nodeStates);
         return 1;
       }
       out.printf("pushed %,d apps: %d ms%n", apps, TimeUnit.NANOSECONDS.toMillis(pushed - start));
