@@ -72,6 +72,7 @@ final class BuildProcess {
         .directory(context.buildDir().toFile())
         .redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    baseEnvironment(builder);
     builder.environment().putAll(context.env());
     builder.environment().putAll(env);
     builder.environment().put("TMPDIR", tmp.toString());
@@ -121,6 +122,7 @@ final class BuildProcess {
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    baseEnvironment(builder);
     builder.environment().putAll(env);
     Process process = start(builder, description);
     BoundedOutput stdout = new BoundedOutput(process.getInputStream(), maxBytes);
@@ -139,6 +141,26 @@ final class BuildProcess {
       throw interrupted(process, description, e);
     }
     return new Captured(process.exitValue(), stdout.text(description));
+  }
+
+  /** What a build keeps of the server's own environment: where tools are, none of its secrets. */
+  private static final List<String> KEPT_VARIABLES =
+      List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "SHELL", "JAVA_HOME");
+
+  /**
+   * Empties the builder's environment but for {@link #KEPT_VARIABLES}: build scripts come from
+   * whoever pushes (a buildpack's git URL, hooks), and must not read the server's credentials.
+   */
+  static void baseEnvironment(ProcessBuilder builder) {
+    Map<String, String> env = builder.environment();
+    Map<String, String> server = new java.util.HashMap<>(env);
+    env.clear();
+    for (String name : KEPT_VARIABLES) {
+      String value = server.get(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    }
   }
 
   private static Process start(ProcessBuilder builder, String description) {

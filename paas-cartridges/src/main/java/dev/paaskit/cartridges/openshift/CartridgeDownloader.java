@@ -319,13 +319,27 @@ final class CartridgeDownloader implements AutoCloseable {
       command.addAll(List.of("--branch", ref));
     }
     command.addAll(List.of("--", repo, target.toString()));
+    // Output goes to a file, so that a talkative git never blocks on a full pipe and the clone's
+    // time limit holds whatever it prints.
+    Path output = work.resolve("git-clone.log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(output.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    builder.environment().put("GIT_TERMINAL_PROMPT", "0");
-    builder.environment().put("GIT_ASKPASS", "/bin/false");
-    builder.environment().put("GIT_PROTOCOL_FROM_USER", "0");
+    // Only what git needs of the server's environment: none of the server's own secrets.
+    java.util.Map<String, String> env = builder.environment();
+    java.util.Map<String, String> server = new java.util.HashMap<>(env);
+    env.clear();
+    for (String keep : List.of("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")) {
+      if (server.containsKey(keep)) {
+        env.put(keep, server.get(keep));
+      }
+    }
+    env.put("GIT_TERMINAL_PROMPT", "0");
+    env.put("GIT_ASKPASS", "/bin/false");
+    env.put("GIT_PROTOCOL_FROM_USER", "0");
+    env.put("GIT_CONFIG_NOSYSTEM", "1");
     // Also what submodules and redirects may use: only what the operator allows.
-    builder.environment().put("GIT_ALLOW_PROTOCOL", "https" + (allowHttp ? ":http:git" : "")
+    env.put("GIT_ALLOW_PROTOCOL", "https" + (allowHttp ? ":http:git" : "")
         + (allowFile ? ":file" : ""));
     Process process;
     try {
@@ -334,25 +348,59 @@ final class CartridgeDownloader implements AutoCloseable {
       throw new CartridgeRefusedException(url, "a git Source-Url needs 'git' on the PATH of the "
           + "server: " + e.getMessage(), e);
     }
-    byte[] output;
-    try (InputStream in = process.getInputStream()) {
-      output = in.readNBytes(8192);
+    try {
       if (!process.waitFor(SOURCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        throw new CartridgeRefusedException(url, "git clone took more than " + SOURCE_TIMEOUT);
+        throw new CartridgeRefusedException(url, "git clone took more than "
+            + SOURCE_TIMEOUT.toSeconds() + " s; check the repository URL, or serve the "
+            + "cartridge's files as an archive");
       }
     } catch (InterruptedException e) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while cloning " + url);
     }
     if (process.exitValue() != 0) {
+      String said;
+      try (InputStream in = Files.newInputStream(output)) {
+        said = new String(in.readNBytes(8192), StandardCharsets.UTF_8).strip();
+      }
       throw new CartridgeRefusedException(url, "git clone failed (exit " + process.exitValue()
-          + "): " + new String(output, StandardCharsets.UTF_8).strip());
+          + "): " + said);
     }
+    Files.deleteIfExists(output);
     Trees.delete(target.resolve(".git"));
+    refuseLinksOutside(url, target);
     return target;
   }
+
+  /**
+   * Refuses a cloned tree holding a symbolic link that leads outside it (or nowhere): archives
+   * are unpacked under that rule, and a clone must not get round it.
+   */
+  private static void refuseLinksOutside(String url, Path root) throws IOException {
+    Path real = root.toRealPath();
+    List<Path> links;
+    try (var walk = Files.walk(root)) {
+      links = walk.filter(Files::isSymbolicLink).toList();
+    }
+    for (Path link : links) {
+      Path to;
+      try {
+        to = link.toRealPath();
+      } catch (IOException e) {
+        to = null;
+      }
+      if (to == null || !to.startsWith(real)) {
+        throw new CartridgeRefusedException(url, "the repository's entry '"
+            + root.relativize(link) + "' is a symbolic link to '" + Files.readSymbolicLink(link)
+            + "', outside the cartridge's files; cartridges may link only within themselves");
+      }
+    }
+  }
+
 
   private static Path flatten(Path dir) throws IOException {
     List<Path> entries = new ArrayList<>();

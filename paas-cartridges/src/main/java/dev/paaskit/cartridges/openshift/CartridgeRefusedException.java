@@ -16,13 +16,50 @@ public final class CartridgeRefusedException extends PaasException {
   }
 
   public CartridgeRefusedException(String url, String problem, Throwable cause) {
-    super(url + ": " + problem, cause);
-    this.url = Objects.requireNonNull(url, "url");
+    super(shown(url) + ": " + problem, cause);
+    this.url = shown(Objects.requireNonNull(url, "url"));
   }
 
-  /** The manifest or source URL at fault. */
+  /** The manifest or source URL at fault, credentials and query masked. */
   public String url() {
     return url;
+  }
+
+  /**
+   * {@code url} fit to show: a user or password in it, and its query (where tokens go), become
+   * {@code ******}. Text that is not a URL is returned as it is.
+   */
+  public static String shown(String url) {
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      if (uri.getRawUserInfo() == null && uri.getRawQuery() == null) {
+        return url;
+      }
+      StringBuilder b = new StringBuilder();
+      if (uri.getScheme() != null) {
+        b.append(uri.getScheme()).append(':');
+      }
+      if (uri.getRawAuthority() != null) {
+        b.append("//");
+        if (uri.getRawUserInfo() != null) {
+          b.append("******@");
+        }
+        b.append(uri.getHost() == null ? "" : uri.getHost());
+        if (uri.getPort() >= 0) {
+          b.append(':').append(uri.getPort());
+        }
+      }
+      b.append(uri.getRawPath() == null ? "" : uri.getRawPath());
+      if (uri.getRawQuery() != null) {
+        b.append("?******");
+      }
+      if (uri.getRawFragment() != null) {
+        b.append('#').append(uri.getRawFragment());
+      }
+      return b.toString();
+    } catch (java.net.URISyntaxException e) {
+      return url;
+    }
   }
 
   @Override

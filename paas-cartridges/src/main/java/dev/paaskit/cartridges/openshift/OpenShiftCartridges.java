@@ -185,7 +185,8 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
   private static CartridgeInfo info(CartridgeManifest m, boolean builtin, String url,
       String sha256) {
     return new CartridgeInfo(m.name(), m.displayName(), m.cartridgeVendor(), m.version(),
-        m.allVersions(), m.cartridgeVersion(), builtin, url, sha256);
+        m.allVersions(), m.cartridgeVersion(), builtin, CartridgeRefusedException.shown(url),
+        sha256);
   }
 
   @Override
@@ -230,7 +231,7 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
         throw e;
       }
       log.info("cartridge {}/{} {} added from {} (blob {})", m.cartridgeVendor(), m.name(),
-          m.cartridgeVersion(), manifestUrl, blob.sha256());
+          m.cartridgeVersion(), CartridgeRefusedException.shown(manifestUrl), blob.sha256());
       return info(m, false, manifestUrl, blob.sha256());
     } finally {
       Trees.deleteQuietly(work);

@@ -326,9 +326,11 @@ public final class OpenShiftGears implements GearSetup {
           process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = lines.readLine()) != null) {
-          request.output().accept(line);
+          // ENV_VAR_ADD carries values such as database passwords: the log shows the name only.
+          String shown = masked(line);
+          request.output().accept(shown);
           synchronized (last) {
-            last.add(line);
+            last.add(shown);
             if (last.size() > KEPT_LINES) {
               last.remove(0);
             }
@@ -338,6 +340,14 @@ public final class OpenShiftGears implements GearSetup {
       } catch (IOException e) {
         request.output().accept("[output unreadable: " + e.getMessage() + "]");
       }
+    }
+
+    private static String masked(String line) {
+      if (!line.startsWith(ENV_VAR_ADD)) {
+        return line;
+      }
+      int eq = line.indexOf('=', ENV_VAR_ADD.length());
+      return eq < 0 ? line : line.substring(0, eq + 1) + "******";
     }
 
     private void protocol(String line) throws IOException {
@@ -352,7 +362,7 @@ public final class OpenShiftGears implements GearSetup {
           }
           Files.writeString(home.resolve(".env").resolve(name), value);
         } else {
-          request.output().accept("ignored (not NAME=value): " + line);
+          request.output().accept("ignored (not NAME=value): " + masked(line));
         }
       } else if (line.startsWith(CART_DATA_LINE)) {
         String data = line.substring(CART_DATA_LINE.length()).strip();

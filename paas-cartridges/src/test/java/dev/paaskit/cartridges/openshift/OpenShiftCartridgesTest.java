@@ -299,6 +299,51 @@ class OpenShiftCartridgesTest {
     assertRefused(manifest.toUri().toString(), "file: URLs are not allowed");
   }
 
+  @Test
+  void aGitSourceWithALinkOutOfItsFilesIsRefusedAndNothingLeaks() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("evilcart.git"));
+    Files.createDirectories(repo.resolve("metadata"));
+    Files.createDirectories(repo.resolve("bin"));
+    Files.writeString(repo.resolve("bin/control"), "#!/bin/sh\n");
+    Path outside = Files.writeString(tmp.resolve("outside-secret"), "s3cr3t-outside-42\n");
+    Files.createSymbolicLink(repo.resolve("metadata/manifest.yml"), outside);
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "add", ".");
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.test", "commit", "-q", "-m", "c");
+    Path manifest = tmp.resolve("evilcart.yml");
+    Files.writeString(manifest, CartridgeFixture.manifest("evilcart", repo.toUri() + "#main", ""));
+    OpenShiftCartridges local = OpenShiftCartridges.builder().workDir(tmp.resolve("local"))
+        .allowFile(true).build();
+    Role localRole = local.role().create(context());
+    localRole.start();
+    try {
+      CartridgeRefusedException e = assertThrows(CartridgeRefusedException.class,
+          () -> local.add(manifest.toUri().toString()));
+      assertTrue(e.getMessage().contains("'metadata/manifest.yml' is a symbolic link to '"
+          + outside + "', outside the cartridge's files"), e.getMessage());
+      assertFalse(e.getMessage().contains("s3cr3t"),
+          "the linked file's content must not be shown: " + e.getMessage());
+      assertEquals(List.of(), state.list("cartridges/"));
+      assertEquals(List.of(), blobs.puts);
+      assertEquals("s3cr3t-outside-42\n", Files.readString(outside),
+          "nothing written through the link");
+    } finally {
+      localRole.stop();
+    }
+  }
+
+  @Test
+  void credentialsInACartridgeUrlAreNeverShown() {
+    assertEquals("https://******@example.com/c/manifest.yml?******",
+        CartridgeRefusedException.shown("https://bob:hunter2@example.com/c/manifest.yml?token=t0k"));
+    assertEquals("https://example.com/c.git#v1",
+        CartridgeRefusedException.shown("https://example.com/c.git#v1"));
+    CartridgeRefusedException e = assertThrows(CartridgeRefusedException.class,
+        () -> cartridges.add("ftp://bob:hunter2@example.com/manifest.yml"));
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    assertFalse(e.url().contains("hunter2"), e.url());
+  }
+
   private static void git(Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("git"));
     command.addAll(List.of(args));

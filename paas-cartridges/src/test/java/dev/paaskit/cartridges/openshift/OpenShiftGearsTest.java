@@ -125,7 +125,10 @@ class OpenShiftGearsTest {
     assertFalse(env.containsKey("not a pair"));
     assertTrue(output.containsAll(List.of("setup --version 2.0", "install sees mint in " + home,
         "control build sees mint", "control deploy sees mint", "cartridge data: admin=127.0.0.1:62000",
-        "ignored (not NAME=value): ENV_VAR_ADD: not a pair")), output.toString());
+        "ignored (not NAME=value): ENV_VAR_ADD: not a pair", "ENV_VAR_ADD: DEMO_FLAVOUR=******")),
+        output.toString());
+    assertFalse(output.stream().anyMatch(l -> l.contains("mint") && l.contains("ENV_VAR_ADD")),
+        "values added to the environment stay out of the log: " + output);
     assertEquals("admin=127.0.0.1:62000\n", Files.readString(home.resolve(OpenShiftGears.CART_DATA)));
     assertEquals("mint", Files.readString(home.resolve(".env/DEMO_FLAVOUR")));
     assertTrue(Files.isRegularFile(home.resolve(GearPlan.SUPERVISOR)));

@@ -38,10 +38,32 @@ final class BenchConverge {
   }
 
   int run(int nodes, int instances, Duration timeout) throws Exception {
+    return run(nodes, instances, timeout, 0);
+  }
+
+  /**
+   * @param busThreads threads delivering bus messages, or 0 for the default (a cached pool
+   *     shared with the rest of the cloud, a thread per busy subscription)
+   */
+  int run(int nodes, int instances, Duration timeout, int busThreads) throws Exception {
     Path work = Files.createTempDirectory("paaskit-converge-");
     long perNodeMemory = Math.max(1, (long) Math.ceil(instances * 1.25 / nodes)) * 64;
     PaasKit.Builder kit = PaasKit.builder().name("converge").noRouter()
         .cartridges(StubCartridge.source()).workDir(work.resolve("cloud"));
+    List<AutoCloseable> owned = new ArrayList<>();
+    if (busThreads > 0) {
+      dev.paaskit.core.time.SystemClock clock = dev.paaskit.core.time.SystemClock.create("converge");
+      java.util.concurrent.ExecutorService delivery = java.util.concurrent.Executors.newFixedThreadPool(
+          busThreads, r -> {
+            Thread t = new Thread(r, "converge-bus");
+            t.setDaemon(true);
+            return t;
+          });
+      dev.paaskit.core.bus.InProcessBus bus = dev.paaskit.core.bus.InProcessBus.create(delivery, clock);
+      kit.clock(clock).bus(bus);
+      owned.add(delivery::shutdownNow);
+      owned.add(clock);
+    }
     for (int i = 1; i <= nodes; i++) {
       kit.addRole(NodeAgent.builder().id("n" + i)
           .capacity(new NodeCapacity(dev.paaskit.api.ByteSize.ofMegabytes(perNodeMemory),
@@ -100,6 +122,9 @@ final class BenchConverge {
           TimeUnit.NANOSECONDS.toMillis(converged - start), instances, nodes);
       out.printf("peak-heap: %d MiB%n", peakHeapBytes() >> 20);
     } finally {
+      for (AutoCloseable c : owned) {
+        c.close();
+      }
       Trees.deleteQuietly(work);
     }
     return 0;

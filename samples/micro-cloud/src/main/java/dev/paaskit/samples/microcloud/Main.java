@@ -43,10 +43,12 @@ public final class Main {
         if (rest.length >= 1 && rest[0].equals("converge")) {
           try {
             Args a = Args.parse(java.util.Arrays.copyOfRange(rest, 1, rest.length),
-                Map.of("--nodes", "", "--instances", "", "--timeout", ""), Set.of(), Set.of(), 0);
+                Map.of("--nodes", "", "--instances", "", "--timeout", "", "--bus-threads", ""),
+                Set.of(), Set.of(), 0);
             return new BenchConverge(out).run(a.intOption("--nodes", 100),
                 a.intOption("--instances", 10_000),
-                java.time.Duration.ofSeconds(a.intOption("--timeout", 600)));
+                java.time.Duration.ofSeconds(a.intOption("--timeout", 600)),
+                a.intOption("--bus-threads", 0));
           } catch (Args.UsageException e) {
             err.println("paaskit bench converge: " + e.getMessage());
             return 2;
