@@ -16,6 +16,7 @@ import dev.paaskit.core.generic.CodeRef;
 import dev.paaskit.core.generic.Script;
 import dev.paaskit.core.generic.ScriptCommand;
 import dev.paaskit.core.generic.ScriptReport;
+import dev.paaskit.core.generic.ScriptState;
 import dev.paaskit.core.protocol.Ack;
 import dev.paaskit.core.protocol.Json;
 import dev.paaskit.core.util.Trees;
@@ -215,6 +216,11 @@ final class GenericAgent {
       return what + running.fileName() + " is running; wait for it or interrupt it";
     }
     ScriptRun init = scripts.get(Script.INIT);
+    boolean initEnded = init.state() == ScriptState.EXITED || init.state() == ScriptState.STOPPED;
+    if (script == Script.CLEANUP && initEnded) {
+      // Cleanup returns the agent to a clean state, after a failed init too.
+      return null;
+    }
     if (!init.succeeded()) {
       return what + switch (init.state()) {
         case EXITED -> "init.sh failed with exit code " + init.exitCode()

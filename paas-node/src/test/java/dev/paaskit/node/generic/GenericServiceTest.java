@@ -281,6 +281,31 @@ class GenericServiceTest {
   }
 
   @Test
+  void cleanupReturnsAnAgentWhoseInitFailedToACleanState() throws Exception {
+    start();
+    services.create("flaky", 1);
+    awaitPlaced("flaky", 1);
+    // init.sh leaves a file behind and fails the first time only.
+    Path code = code(Map.of(Script.INIT, "if [ -f marker ]; then exit 0; fi\n"
+        + "touch marker leftover\nexit 3\n"));
+    services.activate("flaky", upload("flaky", code).version());
+    awaitAll("flaky", "init.sh failed", r -> exited(r, Script.INIT, 3, 1));
+    ScriptRefusedException refused = assertThrows(ScriptRefusedException.class,
+        () -> services.run("flaky"));
+    assertTrue(refused.getMessage().contains("init.sh failed with exit code 3"),
+        refused.getMessage());
+    services.cleanup("flaky");
+    // Cleanup empties the work folder, so init.sh fails again, from a clean state.
+    awaitAll("flaky", "cleanup, then init.sh again", r -> exited(r, Script.CLEANUP, 0, 1)
+        && exited(r, Script.INIT, 3, 2));
+    String agent = services.status("flaky").agents().get(0).agent().id();
+    try (var files = Files.list(workDir(agent))) {
+      assertEquals(List.of("leftover", "marker"), files.map(p -> p.getFileName().toString())
+          .sorted().toList(), "init.sh's second run left only its own files");
+    }
+  }
+
+  @Test
   void servicesAndCodeVersionsSurviveARestartAndAgentsInitAgain() throws Exception {
     start();
     services.create("keep", 2);
