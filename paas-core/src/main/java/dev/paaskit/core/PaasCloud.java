@@ -4,6 +4,7 @@ import dev.paaskit.api.Controller;
 import dev.paaskit.api.EventListener;
 import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.Role;
+import dev.paaskit.core.bus.ReconnectAware;
 import dev.paaskit.core.events.EventLog;
 import dev.paaskit.core.health.HealthManager;
 import dev.paaskit.core.router.RouterRole;
@@ -83,8 +84,41 @@ public final class PaasCloud implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The controller.
+   *
+   * @throws IllegalStateException if this cloud was built without {@link CoreRole#CONTROLLER}
+   */
   public Controller controller() {
+    if (controller == null) {
+      throw new IllegalStateException("cloud " + context.cloudName() + " runs no controller");
+    }
     return controller;
+  }
+
+  /**
+   * Tells every started role that wants to know ({@link ReconnectAware}) that the bus came back
+   * after an outage, so nodes announce themselves again and routers resync. Call it from the
+   * transport's reconnect notice, once subscriptions are restored; calling it without an outage
+   * is harmless. A role that fails is logged and the others are still told.
+   */
+  public void busReconnected() {
+    List<Role> now;
+    synchronized (this) {
+      if (state != State.RUNNING) {
+        return;
+      }
+      now = List.copyOf(started);
+    }
+    for (Role role : now) {
+      if (role instanceof ReconnectAware aware) {
+        try {
+          aware.busReconnected();
+        } catch (RuntimeException e) {
+          log.warn("role {} failed to act on the bus reconnecting", role.name(), e);
+        }
+      }
+    }
   }
 
   public CloudContext context() {
