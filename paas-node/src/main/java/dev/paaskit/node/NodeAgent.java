@@ -15,6 +15,7 @@ import dev.paaskit.api.spi.ResourceLimits;
 import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.bus.ReconnectAware;
 import dev.paaskit.core.cartridge.Gear;
 import dev.paaskit.core.cartridge.GearRequest;
 import dev.paaskit.core.cartridge.GearSetup;
@@ -66,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * <p>Commands are idempotent: a start for an instance the node already has, or a stop for one it
  * does not, is acknowledged and changes nothing.
  */
-public final class NodeAgent implements Role {
+public final class NodeAgent implements Role, ReconnectAware {
   private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
   private static final int CRASH_OUTPUT_LINES = 20;
@@ -182,6 +183,20 @@ public final class NodeAgent implements Role {
     subscriptions.add(bus.subscribe(Subjects.ROUTER_START, m -> registerAllRoutes()));
     advertise();
     sendHeartbeat();
+  }
+
+  /**
+   * Announces this node again after a bus outage: its advertisement, a full heartbeat of every
+   * instance, and the routes of those that serve, since what it sent meanwhile may be lost.
+   */
+  @Override
+  public void busReconnected() {
+    if (!running) {
+      return;
+    }
+    advertise();
+    publishHeartbeat(true);
+    registerAllRoutes();
   }
 
   /** Ends what an earlier life of this node left running, and deletes its folders. */
