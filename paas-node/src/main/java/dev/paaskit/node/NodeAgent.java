@@ -179,7 +179,7 @@ public final class NodeAgent implements Role, ReconnectAware {
     subscriptions.add(bus.subscribe(Subjects.nodeStop(options.id), this::onStop));
     subscriptions.add(bus.subscribe(Subjects.nodeLogs(options.id), this::onLogs));
     subscriptions.add(bus.subscribe(Subjects.nodeSync(options.id), m -> publishHeartbeat(true)));
-    subscriptions.add(bus.subscribe(Subjects.NODE_DISCOVER, m -> advertise()));
+    subscriptions.add(bus.subscribe(Subjects.NODE_DISCOVER, m -> announce()));
     subscriptions.add(bus.subscribe(Subjects.ROUTER_START, m -> registerAllRoutes()));
     advertise();
     sendHeartbeat();
@@ -194,9 +194,18 @@ public final class NodeAgent implements Role, ReconnectAware {
     if (!running) {
       return;
     }
+    announce();
+    registerAllRoutes();
+  }
+
+  /**
+   * Advertises this node and sends a full heartbeat: whoever asks nodes to advertise (a health
+   * manager that just started, or one that heard of an epoch it did not know) knows none of this
+   * node's instances, and the change seqs of instances it starts meanwhile would hide the others.
+   */
+  private void announce() {
     advertise();
     publishHeartbeat(true);
-    registerAllRoutes();
   }
 
   /** Ends what an earlier life of this node left running, and deletes its folders. */
