@@ -311,7 +311,8 @@ public final class PaasKit {
       Executor executor = context.executor();
 
       List<Role> all = new ArrayList<>();
-      RouterRole routerRole = router && coreRoles.contains(CoreRole.ROUTER) ? new RouterRole(context, routerAddress, routerPort) : null;
+      RouterRole routerRole = router && coreRoles.contains(CoreRole.ROUTER)
+          ? new RouterRole(context, routerAddress, routerPort) : null;
       if (routerRole != null) {
         all.add(routerRole);
       }

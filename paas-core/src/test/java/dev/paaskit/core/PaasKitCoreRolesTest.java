@@ -22,7 +22,8 @@ class PaasKitCoreRolesTest {
       IllegalStateException e = assertThrows(IllegalStateException.class, cloud::controller);
       assertEquals("cloud paaskit runs no controller", e.getMessage());
       assertTrue(cloud.role("router").isEmpty());
-      assertTrue(cloud.role("health-manager").isEmpty() && cloud.role("stager").isEmpty() && cloud.routerPort().isEmpty());
+      assertTrue(cloud.role("health-manager").isEmpty() && cloud.role("stager").isEmpty()
+          && cloud.routerPort().isEmpty());
       cloud.busReconnected();
     }
   }
