@@ -2,6 +2,9 @@ package dev.paaskit.samples.microcloud;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -125,14 +128,22 @@ public final class Main {
           return 0;
         }
         try {
-          return new Serve(out, env).run(Args.parse(rest, Map.of("--api-port", "", "--router-port", "",
-              "--nodes", "", "--data", "", "--buildpacks", ""), Set.of(),
-              Set.of("--allow-file-buildpacks", Serve.ALLOW_HTTP_CARTRIDGES, Serve.ALLOW_FILE_CARTRIDGES),
-              0));
+          Map<String, String> options = new HashMap<>(NatsFlags.OPTIONS);
+          for (String option : List.of("--api-port", "--router-port", "--nodes", "--data",
+              "--buildpacks", "--roles", "--node-id", "--node-address")) {
+            options.put(option, "");
+          }
+          Set<String> switches = new HashSet<>(NatsFlags.SWITCHES);
+          switches.addAll(List.of("--allow-file-buildpacks", Serve.ALLOW_HTTP_CARTRIDGES,
+              Serve.ALLOW_FILE_CARTRIDGES));
+          return new Serve(out, env).run(Args.parse(rest, options, Set.of(), switches, 0));
         } catch (Args.UsageException e) {
           err.println("paaskit serve: " + e.getMessage());
           err.println("usage: " + Serve.USAGE);
           return 2;
+        } catch (java.io.IOException e) {
+          err.println("paaskit serve: " + e.getMessage());
+          return 1;
         }
       case "service":
         return new ServiceCommand(out, err, env).run(rest);
@@ -180,7 +191,8 @@ public final class Main {
     out.println("usage: paaskit <command> [options]    (paaskit <command> --help for details)");
     out.println();
     out.println("  demo     start a micro cloud, push a Python app with 3 instances, route requests to it");
-    out.println("  serve    run a micro cloud (every role, process nodes) until interrupted");
+    out.println("  serve    run a micro cloud (every role, process nodes) until interrupted, or one");
+    out.println("           process of a cloud spread over NATS (--nats URL --roles ...)");
     out.println(Cli.summary());
     out.println("  service  " + ServiceCommand.SUMMARY);
     out.println("  bench    benchmarks: 'bench push' (push-to-first-200), 'bench harness' (paas-testing),\n"
