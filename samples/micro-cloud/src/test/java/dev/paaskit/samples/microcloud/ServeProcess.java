@@ -16,20 +16,20 @@ import java.util.regex.Pattern;
 final class ServeProcess implements AutoCloseable {
   private static final Pattern API = Pattern.compile("^api: http://127\\.0\\.0\\.1:(\\d+)$");
   private static final Pattern ROUTER = Pattern.compile("^router: http://127\\.0\\.0\\.1:(\\d+)$");
+  private static final String SERVING = "serving: ";
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
-  private final CountDownLatch ready = new CountDownLatch(2);
+  private final CountDownLatch ready = new CountDownLatch(1);
   private volatile int apiPort;
   private volatile int routerPort;
 
-  private ServeProcess(Path data, List<String> extraArgs) throws IOException {
+  private ServeProcess(List<String> args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new java.util.ArrayList<>(List.of(java,
         "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "serve", "--api-port", "0", "--router-port", "0", "--nodes", "2",
-        "--data", data.toString()));
-    command.addAll(extraArgs);
+        Main.class.getName(), "serve"));
+    command.addAll(args);
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
     Thread reader = new Thread(this::read, "serve-output");
     reader.setDaemon(true);
@@ -41,13 +41,25 @@ final class ServeProcess implements AutoCloseable {
    * prints its API and router addresses.
    */
   static ServeProcess start(Path data, String... extraArgs) throws Exception {
-    ServeProcess serve = new ServeProcess(data, List.of(extraArgs));
-    if (!serve.ready.await(60, TimeUnit.SECONDS)) {
-      serve.kill9();
+    List<String> args = new java.util.ArrayList<>(List.of("--api-port", "0", "--router-port", "0",
+        "--nodes", "2", "--data", data.toString()));
+    args.addAll(List.of(extraArgs));
+    return launch(args).awaitReady();
+  }
+
+  /** Starts serve with exactly {@code args}, without waiting for it; see {@link #awaitReady()}. */
+  static ServeProcess launch(List<String> args) throws IOException {
+    return new ServeProcess(args);
+  }
+
+  /** Returns once serve printed that it serves; kills it if it does not within 60 s. */
+  ServeProcess awaitReady() throws InterruptedException {
+    if (!ready.await(60, TimeUnit.SECONDS)) {
+      kill9();
       throw new AssertionError("serve did not start within 60 s; it printed:\n"
-          + String.join("\n", serve.output));
+          + String.join("\n", output));
     }
-    return serve;
+    return this;
   }
 
   private void read() {
@@ -60,9 +72,9 @@ final class ServeProcess implements AutoCloseable {
         Matcher router = ROUTER.matcher(line);
         if (api.matches()) {
           apiPort = Integer.parseInt(api.group(1));
-          ready.countDown();
         } else if (router.matches()) {
           routerPort = Integer.parseInt(router.group(1));
+        } else if (line.startsWith(SERVING)) {
           ready.countDown();
         }
       }
@@ -81,6 +93,11 @@ final class ServeProcess implements AutoCloseable {
 
   List<String> output() {
     return List.copyOf(output);
+  }
+
+  /** The processes serve started that still run, such as its instances. */
+  List<ProcessHandle> descendants() {
+    return process.toHandle().descendants().toList();
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is stopped cleanly. */
