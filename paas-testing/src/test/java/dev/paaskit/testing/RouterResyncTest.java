@@ -6,6 +6,7 @@ import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.HealthCheck;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.core.bus.ReconnectAware;
 import dev.paaskit.core.protocol.Subjects;
 import dev.paaskit.core.router.Backend;
 import dev.paaskit.core.router.Route;
@@ -69,6 +70,37 @@ class RouterResyncTest {
     cloud.advance(RouterRole.DEFAULT_RESYNC_GRACE.plusMillis(1));
     assertEquals(running("web"), routed("web.localhost"));
     assertEquals(1, routed("web.localhost").size());
+  }
+
+  @Test
+  void aRegistrationLostInAnOutageArrivesOnceTheBusReconnects() {
+    push("api", 1);
+    cloud.dropMessages(Subjects.ROUTER_REGISTER);
+    cloud.controller().scale("api", 2);
+    cloud.awaitRunning("api", 2);
+    cloud.advance(RouterRole.DEFAULT_RESYNC_GRACE);
+    assertEquals(1, routed("api.localhost").size(), "the new instance's registration was lost");
+    cloud.restoreMessages();
+
+    cloud.cloud().busReconnected();
+    cloud.settle();
+    assertEquals(running("api"), routed("api.localhost"));
+  }
+
+  @Test
+  void aNodeWhoseBusReconnectsRegistersItsRoutesAgainOnItsOwn() {
+    push("solo", 1);
+    cloud.dropMessages(Subjects.ROUTER_REGISTER);
+    cloud.controller().scale("solo", 2);
+    cloud.awaitRunning("solo", 2);
+    cloud.restoreMessages();
+    InstanceStatus unrouted = cloud.instances("solo", InstanceState.RUNNING).stream()
+        .filter(i -> !routed("solo.localhost").contains(i.instanceId())).findFirst().orElseThrow();
+
+    ((ReconnectAware) cloud.cloud().role("node-" + unrouted.nodeId()).orElseThrow())
+        .busReconnected();
+    cloud.settle();
+    assertEquals(running("solo"), routed("solo.localhost"));
   }
 
   @Test
