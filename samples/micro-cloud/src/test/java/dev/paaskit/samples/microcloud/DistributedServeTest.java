@@ -110,7 +110,8 @@ class DistributedServeTest {
     try (InputStream in = getClass().getResourceAsStream("/apps/whoami/app.py")) {
       Files.copy(in, app.resolve("app.py"));
     }
-    String push = cli("push", app.toString(), "--name", APP, "--instances", "4", "--memory", "64M");
+    String push = cli("push", app.toString(), "--name", APP, "--instances", "4", "--memory", "64M",
+        "--secret-env", "TOKEN=s3cret");
     assertTrue(push.contains("url: http://" + HOST), push);
 
     Map<String, Long> perNode = running().stream()
@@ -146,6 +147,7 @@ class DistributedServeTest {
   void afterNatsServerRestartsTheCloudReconvergesWithNothingLost() throws Exception {
     Set<String> before = ids(running());
     nats.stop();
+    assertEquals(before, answering(), "while NATS is away the router serves its last routes");
     nats.restart();
 
     until(() -> ids(running()).equals(before), Duration.ofSeconds(30),
@@ -167,6 +169,8 @@ class DistributedServeTest {
     awaitRoutedExactly(Duration.ofSeconds(20));
     String app = cli("app", APP);
     assertTrue(app.contains("instances:  4"), app);
+    String env = cli("env", APP, "--show-secrets");
+    assertTrue(env.contains("TOKEN=s3cret"), "secrets live in JetStream too: " + env);
     String apps = cli("apps");
     assertTrue(apps.lines().anyMatch(l -> l.startsWith(APP) && l.contains("4/4")), apps);
   }
