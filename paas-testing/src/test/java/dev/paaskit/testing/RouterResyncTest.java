@@ -72,16 +72,23 @@ class RouterResyncTest {
     assertEquals(1, routed("web.localhost").size());
   }
 
+  /** Pushes {@code app} with one instance and scales it to two, losing the second's registration. */
+  private InstanceStatus scaleLosingTheRegistration(String app) {
+    push(app, 1);
+    cloud.dropMessages(Subjects.ROUTER_REGISTER);
+    cloud.controller().scale(app, 2);
+    cloud.awaitRunning(app, 2);
+    cloud.advance(RouterRole.DEFAULT_RESYNC_GRACE);
+    cloud.restoreMessages();
+    Set<String> routed = routed(app + ".localhost");
+    assertEquals(1, routed.size(), "the new instance's registration was lost");
+    return cloud.instances(app, InstanceState.RUNNING).stream()
+        .filter(i -> !routed.contains(i.instanceId())).findFirst().orElseThrow();
+  }
+
   @Test
   void aRegistrationLostInAnOutageArrivesOnceTheBusReconnects() {
-    push("api", 1);
-    cloud.dropMessages(Subjects.ROUTER_REGISTER);
-    cloud.controller().scale("api", 2);
-    cloud.awaitRunning("api", 2);
-    cloud.advance(RouterRole.DEFAULT_RESYNC_GRACE);
-    assertEquals(1, routed("api.localhost").size(), "the new instance's registration was lost");
-    cloud.restoreMessages();
-
+    scaleLosingTheRegistration("api");
     cloud.cloud().busReconnected();
     cloud.settle();
     assertEquals(running("api"), routed("api.localhost"));
@@ -89,14 +96,7 @@ class RouterResyncTest {
 
   @Test
   void aNodeWhoseBusReconnectsRegistersItsRoutesAgainOnItsOwn() {
-    push("solo", 1);
-    cloud.dropMessages(Subjects.ROUTER_REGISTER);
-    cloud.controller().scale("solo", 2);
-    cloud.awaitRunning("solo", 2);
-    cloud.restoreMessages();
-    InstanceStatus unrouted = cloud.instances("solo", InstanceState.RUNNING).stream()
-        .filter(i -> !routed("solo.localhost").contains(i.instanceId())).findFirst().orElseThrow();
-
+    InstanceStatus unrouted = scaleLosingTheRegistration("solo");
     ((ReconnectAware) cloud.cloud().role("node-" + unrouted.nodeId()).orElseThrow())
         .busReconnected();
     cloud.settle();
