@@ -51,25 +51,41 @@ class RouterResyncTest {
         () -> "every instance of " + app + " routed, have " + router().routes());
   }
 
+  /** Pushes {@code app} with two instances and scales it to one, losing the unregistration. */
+  private Set<String> scaleDownLosingTheUnregistration(String app) {
+    push(app, 2);
+    Set<String> before = routed(app + ".localhost");
+    cloud.dropMessages(Subjects.ROUTER_UNREGISTER);
+    cloud.controller().scale(app, 1);
+    cloud.awaitRunning(app, 1);
+    cloud.until(() -> cloud.controller().instances(app).stream()
+            .filter(i -> i.state().isActive()).count() == 1,
+        () -> "the second instance stopped: " + cloud.describe(app));
+    assertEquals(before, routed(app + ".localhost"), "the unregistration was lost: a stale route");
+    cloud.restoreMessages();
+    return before;
+  }
+
   @Test
   void aLostUnregistrationIsUndoneByTheResyncAfterAReconnectOnlyOnceTheGracePassed() {
-    push("web", 2);
-    Set<String> before = routed("web.localhost");
-    cloud.dropMessages(Subjects.ROUTER_UNREGISTER);
-    cloud.controller().scale("web", 1);
-    cloud.awaitRunning("web", 1);
-    cloud.until(() -> cloud.controller().instances("web").stream()
-            .filter(i -> i.state().isActive()).count() == 1,
-        () -> "the second instance stopped: " + cloud.describe("web"));
-    assertEquals(before, routed("web.localhost"), "the unregistration was lost: a stale route");
-    cloud.restoreMessages();
-
+    Set<String> before = scaleDownLosingTheUnregistration("web");
     cloud.cloud().busReconnected();
     cloud.settle();
     assertEquals(before, routed("web.localhost"), "within the grace period the table is kept");
     cloud.advance(RouterRole.DEFAULT_RESYNC_GRACE.plusMillis(1));
     assertEquals(running("web"), routed("web.localhost"));
     assertEquals(1, routed("web.localhost").size());
+  }
+
+  @Test
+  void resyncsInQuickSuccessionDoNotPutPruningOff() {
+    scaleDownLosingTheUnregistration("web");
+    Duration half = RouterRole.DEFAULT_RESYNC_GRACE.dividedBy(2);
+    cloud.cloud().busReconnected();
+    cloud.advance(half);
+    cloud.cloud().busReconnected();
+    cloud.advance(half.plusMillis(1));
+    assertEquals(running("web"), routed("web.localhost"), "the first resync pruned on time");
   }
 
   /** Pushes {@code app} with one instance and scales it to two, losing the second's registration. */

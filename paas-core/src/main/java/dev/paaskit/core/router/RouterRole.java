@@ -67,9 +67,13 @@ public final class RouterRole implements Role, ReconnectAware {
   };
   private final Clock clock;
   private final Duration resyncGrace;
-  /** Instances registered since the current resync began; null when none runs. Guarded by this. */
-  private Set<String> reRegistered;
-  private Cancellable prune;
+  /** Registrations applied so far; guarded by this. */
+  private long registrations;
+  /** The value of {@link #registrations} when each instance in the table last registered. */
+  private final Map<String, Long> registeredAt = new HashMap<>();
+  /** The prunes of resyncs under way; guarded by this. */
+  private final Set<Cancellable> prunes = new HashSet<>();
+  private boolean stopped;
   private Subscription subscription;
   private Subscription nodeDeaths;
   private StoreMirror<AppRecord> apps;
@@ -145,55 +149,57 @@ public final class RouterRole implements Role, ReconnectAware {
   }
 
   /**
-   * Asks every node to register what it runs ({@link Subjects#ROUTER_START}), and once the grace
-   * period has passed drops every instance that did not: its node is gone, or its unregistration
-   * was lost. Until then the table serves as it was. A resync started while one is under way
-   * starts the grace period again, and both count as one. When the request cannot be published
-   * the resync is abandoned and the table kept. Called on {@link #busReconnected()}
+   * Asks every node to register what it runs ({@link Subjects#ROUTER_START}) and, once the grace
+   * period has passed, drops every instance that has not registered since: its node is gone, or
+   * its unregistration was lost. Until then the table serves as it was. Resyncs that overlap
+   * each prune on their own, so a stream of them cannot put pruning off. When the request cannot
+   * be published the resync is abandoned and the table kept. Called on {@link #busReconnected()}
    * and when the health manager declares a node dead.
    */
   public void resync() {
+    long started;
     synchronized (this) {
-      if (prune != null) {
-        prune.cancel();
-      } else {
-        reRegistered = new HashSet<>();
-      }
-      prune = clock.schedule(resyncGrace, this::pruneNotReRegistered);
+      started = registrations;
     }
     try {
       bus.publish(Subjects.ROUTER_START, new byte[0]);
     } catch (RuntimeException e) {
-      // Nobody was asked, so nobody answers: pruning now would empty the table.
-      synchronized (this) {
-        if (prune != null) {
-          prune.cancel();
-        }
-        prune = null;
-        reRegistered = null;
-      }
+      // Nobody was asked, so nobody answers: pruning would empty the table.
       log.warn("router: resync not started, {}", e.toString());
+      return;
+    }
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      Cancellable[] prune = new Cancellable[1];
+      prune[0] = clock.schedule(resyncGrace, () -> pruneRegisteredBefore(started, prune[0]));
+      prunes.add(prune[0]);
     }
   }
 
-  private synchronized void pruneNotReRegistered() {
-    if (reRegistered == null) {
+  private synchronized void pruneRegisteredBefore(long started, Cancellable self) {
+    prunes.remove(self);
+    if (stopped) {
       return;
     }
+    Set<String> routed = new HashSet<>();
     int dropped = 0;
     for (Route route : table.snapshot()) {
       for (Backend backend : route.backends()) {
-        if (!reRegistered.contains(backend.instanceId())
-            && table.unregister(route.host(), backend.instanceId())) {
+        Long at = registeredAt.get(backend.instanceId());
+        if (at == null || at <= started) {
+          table.unregister(route.host(), backend.instanceId());
           dropped++;
+        } else {
+          routed.add(backend.instanceId());
         }
       }
     }
+    registeredAt.keySet().retainAll(routed);
     if (dropped > 0) {
       log.info("router: resync dropped {} route(s) no node registered again", dropped);
     }
-    reRegistered = null;
-    prune = null;
   }
 
   private void onEvent(Message m) {
@@ -211,19 +217,18 @@ public final class RouterRole implements Role, ReconnectAware {
     RouteRegistration r = Json.read(m.data(), RouteRegistration.class);
     if (!register) {
       unregistered.put(r.instanceId(), Boolean.TRUE);
+      registeredAt.remove(r.instanceId());
       r.hosts().forEach(host -> table.unregister(host, r.instanceId()));
       return;
     }
     if (unregistered.containsKey(r.instanceId())) {
       return;
     }
-    if (reRegistered != null) {
-      reRegistered.add(r.instanceId());
-    }
     Backend backend = new Backend(r.instanceId(), r.appName(), r.address(), r.port());
     for (String host : r.hosts()) {
       if (r.appName().equals(declared.get(host))) {
         table.register(host, backend);
+        registeredAt.put(r.instanceId(), ++registrations);
       }
     }
   }
@@ -252,10 +257,9 @@ public final class RouterRole implements Role, ReconnectAware {
   @Override
   public void stop() {
     synchronized (this) {
-      if (prune != null) {
-        prune.cancel();
-        prune = null;
-      }
+      stopped = true;
+      prunes.forEach(Cancellable::cancel);
+      prunes.clear();
     }
     if (nodeDeaths != null) {
       nodeDeaths.close();
