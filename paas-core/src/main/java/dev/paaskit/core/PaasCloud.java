@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * parts the host passed in stay the host's to close, except container backends, which their
  * nodes close.
  *
+ * <p>A cloud runs the {@link CoreRole}s its builder was given; one spread over processes runs
+ * some in each, and tells each process's cloud when its bus comes back after an outage
+ * ({@link #busReconnected()}).
+ *
  * <p>States: NEW, then RUNNING after a successful start, FAILED when a role failed to start (the
  * roles already started are stopped again), TERMINATED after close. Thread-safe.
  */

@@ -92,13 +92,9 @@ final class Serve {
     if (nodes < 1 || nodes > 64) {
       throw new Args.UsageException("--nodes must be between 1 and 64, not " + nodes);
     }
-    if (!roles.nodes()) {
-      for (String option : List.of("--nodes", "--node-id", "--node-address")) {
-        if (args.get(option).isPresent()) {
-          throw new Args.UsageException(option + " needs the node role; --roles is " + roles);
-        }
-      }
-    }
+    requireRole(args, roles.nodes(), "node", roles, "--nodes", "--node-id", "--node-address");
+    requireRole(args, roles.controller(), "controller", roles, "--api-port");
+    requireRole(args, roles.router(), "router", roles, "--router-port");
     Path data = args.get("--data").map(Path::of).orElse(Connection.home(env)).toAbsolutePath();
     Optional<NatsSettings> nats = NatsFlags.settings(args,
         "paaskit-" + roles.toString().replace(',', '-'));
@@ -202,6 +198,15 @@ final class Serve {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static void requireRole(Args args, boolean present, String role, ServeRoles roles,
+      String... options) throws Args.UsageException {
+    for (String option : options) {
+      if (!present && args.get(option).isPresent()) {
+        throw new Args.UsageException(option + " needs the " + role + " role; --roles is " + roles);
+      }
+    }
   }
 
   /**

@@ -65,6 +65,10 @@ class ServeRolesOptionsTest {
     assertEquals("paaskit serve: --node-id: node id must be a DNS label: Not_A_Label (1 to 63"
         + " lower-case letters, digits and '-')",
         refused("--nats", "nats://127.0.0.1:1", "--roles", "node", "--node-id", "Not_A_Label"));
+    assertEquals("paaskit serve: --api-port needs the controller role; --roles is node",
+        refused("--nats", "nats://127.0.0.1:1", "--roles", "node", "--api-port", "0"));
+    assertEquals("paaskit serve: --router-port needs the router role; --roles is node",
+        refused("--nats", "nats://127.0.0.1:1", "--roles", "node", "--router-port", "0"));
     assertEquals("paaskit serve: --nats-token-file needs --nats",
         refused("--nats-token-file", "t"));
   }
