@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.core.CoreRole;
+import dev.paaskit.testing.NatsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +110,48 @@ class ServeRolesOptionsTest {
     assertEquals("paaskit serve: cannot connect to NATS at [nats://127.0.0.1:1] as user paaskit:"
         + " IOException (Unable to connect to NATS servers: [nats://127.0.0.1:1])",
         err.toString(StandardCharsets.UTF_8).strip());
+  }
+
+  @Test
+  void credentialsFromFilesReachAnAuthenticatingServerAndNeverItsOutput() throws Exception {
+    Path password = Files.writeString(tmp.resolve("password"), "hunter2-secret\n");
+    try (NatsServer nats = NatsServer.builder().userPassword("paaskit", "hunter2-secret").start();
+        ServeProcess node = ServeProcess.launch(List.of("--nats", nats.url(), "--roles", "node",
+            "--node-id", "n7", "--nats-user", "paaskit", "--nats-password-file",
+            password.toString(), "--data", tmp.resolve("node").toString())).awaitReady()) {
+      assertTrue(node.output().contains("nodes: n7"), String.join("\n", node.output()));
+      assertTrue(node.output().contains("nats: " + nats.url()
+          + " (state in bucket paaskit, blobs in paaskit-blobs)"), String.join("\n", node.output()));
+      assertFalse(String.join("\n", node.output()).contains("hunter2"));
+    }
+  }
+
+  @Test
+  void aTlsCaIsReadFromPemAndAnythingElseIsRefused() throws Exception {
+    Path store = tmp.resolve("ca.p12");
+    Path pem = tmp.resolve("ca.pem");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    run(keytool, "-genkeypair", "-keystore", store.toString(), "-storepass", "changeit",
+        "-alias", "ca", "-keyalg", "EC", "-dname", "CN=paaskit-test-ca", "-validity", "1");
+    run(keytool, "-exportcert", "-rfc", "-keystore", store.toString(), "-storepass", "changeit",
+        "-alias", "ca", "-file", pem.toString());
+    Args args = Args.parse(new String[] {"--nats", "tls://127.0.0.1:1", "--nats-tls-ca",
+        pem.toString()}, NatsFlags.OPTIONS, Set.of(), NatsFlags.SWITCHES, 0);
+    assertTrue(NatsFlags.settings(args, "test").orElseThrow().sslContext().isPresent());
+
+    Path notPem = Files.writeString(tmp.resolve("not.pem"), "not a certificate\n");
+    Args bad = Args.parse(new String[] {"--nats", "tls://127.0.0.1:1", "--nats-tls-ca",
+        notPem.toString()}, NatsFlags.OPTIONS, Set.of(), NatsFlags.SWITCHES, 0);
+    Args.UsageException e = assertThrows(Args.UsageException.class,
+        () -> NatsFlags.settings(bad, "test"));
+    assertTrue(e.getMessage().startsWith("--nats"), e.getMessage());
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "keytool finished");
+    assertEquals(0, p.exitValue(), output);
   }
 
   @Test
