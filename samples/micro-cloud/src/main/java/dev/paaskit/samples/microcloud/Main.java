@@ -59,7 +59,22 @@ public final class Main {
           try {
             Args a = Args.parse(java.util.Arrays.copyOfRange(rest, 1, rest.length),
                 Map.of("--nodes", "", "--instances", "", "--kills", "", "--heartbeat-ms", "",
-                    "--missed", "", "--sweep-ms", "", "--timeout", ""), Set.of(), Set.of(), 0);
+                    "--missed", "", "--sweep-ms", "", "--timeout", "", "--procs", "",
+                    "--nats", ""), Set.of(), Set.of(), 0);
+            if (a.get("--procs").isPresent()) {
+              for (String inJvm : List.of("--nodes", "--heartbeat-ms", "--missed", "--sweep-ms")) {
+                if (a.get(inJvm).isPresent()) {
+                  throw new Args.UsageException(inJvm + " is for the cloud in one JVM, not --procs");
+                }
+              }
+              int procs = a.intOption("--procs", 2);
+              return new BenchFailoverProcs(out).run(a.get("--nats").orElse(null), procs,
+                  a.intOption("--instances", 2 * procs), a.intOption("--kills", 1),
+                  java.time.Duration.ofSeconds(a.intOption("--timeout", 120)));
+            }
+            if (a.get("--nats").isPresent()) {
+              throw new Args.UsageException("--nats needs --procs");
+            }
             return new BenchFailover(out).run(a.intOption("--nodes", 100),
                 a.intOption("--instances", 1000), a.intOption("--kills", 10),
                 java.time.Duration.ofMillis(a.intOption("--heartbeat-ms", 1000)),
@@ -110,6 +125,7 @@ public final class Main {
             + "       | paaskit bench converge [--nodes N] [--instances M] [--timeout S]\n"
             + "       | paaskit bench failover [--nodes N] [--instances M] [--kills K] [--heartbeat-ms T]\n"
             + "                              [--missed N] [--sweep-ms T] [--timeout S]\n"
+            + "       | paaskit bench failover --procs N [--instances M] [--kills K] [--nats URL]\n"
             + "       | " + BenchBus.SYNOPSIS + "\n"
             + "  push:      push-to-first-200 of a small Python app over the REST API, fresh bits and\n"
             + "             unchanged bits, median of N runs (default 5)\n"
@@ -120,6 +136,9 @@ public final class Main {
             + "             RUNNING; prints converged and peak-heap\n"
             + "  failover:  kills K nodes one at a time; each moved instance timed from the kill to\n"
             + "             RUNNING elsewhere and registered with the router; prints p50 and p99\n"
+            + "             --procs: a controller process and N node processes on NATS (its own\n"
+            + "             nats-server unless --nats), kill -9; each moved instance timed to RUNNING\n"
+            + "             elsewhere and answering through the router\n"
             + "  " + BenchBus.HELP);
         return rest.length == 1 && rest[0].equals("--help") ? 0 : 2;
       case "serve":

@@ -10,10 +10,8 @@ import dev.paaskit.core.rest.RemoteController;
 import dev.paaskit.testing.NatsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +27,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -106,10 +102,7 @@ class DistributedServeTest {
   void theCliPushesThroughTheControllerProcessAndBothNodeProcessesRunTheApp() throws Exception {
     until(() -> cli("nodes").contains("a ") && cli("nodes").contains("b "), Duration.ofSeconds(30),
         () -> "both node processes joined: " + cli("nodes"));
-    Path app = Files.createDirectories(tmp.resolve("apps").resolve(APP));
-    try (InputStream in = getClass().getResourceAsStream("/apps/whoami/app.py")) {
-      Files.copy(in, app.resolve("app.py"));
-    }
+    Path app = SampleApps.whoami(tmp.resolve("apps"));
     String push = cli("push", app.toString(), "--name", APP, "--instances", "4", "--memory", "64M",
         "--secret-env", "TOKEN=s3cret");
     assertTrue(push.contains("url: http://" + HOST), push);
@@ -197,23 +190,9 @@ class DistributedServeTest {
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  /**
-   * The instances that answered 12 requests through the router: with up to 6 backends in its
-   * round-robin rotation, each is asked at least twice.
-   */
+  /** Who answers 12 requests through the router: each of up to 6 backends twice. */
   private Set<String> answering() {
-    Set<String> ids = new TreeSet<>();
-    for (int i = 0; i < 12; i++) {
-      try (Response r = http.newCall(new Request.Builder()
-          .url("http://127.0.0.1:" + controller.routerPort() + "/").header("Host", HOST).build())
-          .execute()) {
-        String body = r.body().string().trim();
-        ids.add(r.code() == 200 ? body.split(" ")[0] : r.code() + " " + body);
-      } catch (IOException e) {
-        ids.add(e.toString());
-      }
-    }
-    return ids;
+    return new RouterProbe(http, controller.routerPort()).answering(HOST, 12);
   }
 
   private String cli(String... args) {

@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code paaskit serve} in a child JVM, as a user runs it. */
+/**
+ * {@code paaskit serve} in a child JVM on this JVM's class path, as a user runs it: for the tests
+ * and {@code paaskit bench failover --procs}. It is ready once it prints {@code serving: ROLES}.
+ */
 final class ServeProcess implements AutoCloseable {
   private static final Pattern API = Pattern.compile("^api: http://127\\.0\\.0\\.1:(\\d+)$");
   private static final Pattern ROUTER = Pattern.compile("^router: http://127\\.0\\.0\\.1:(\\d+)$");
@@ -56,7 +59,7 @@ final class ServeProcess implements AutoCloseable {
   ServeProcess awaitReady() throws InterruptedException {
     if (!ready.await(60, TimeUnit.SECONDS)) {
       kill9();
-      throw new AssertionError("serve did not start within 60 s; it printed:\n"
+      throw new IllegalStateException("serve did not start within 60 s; it printed:\n"
           + String.join("\n", output));
     }
     return this;
@@ -111,7 +114,7 @@ final class ServeProcess implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("serve did not stop within 60 s of SIGTERM");
+      throw new IllegalStateException("serve did not stop within 60 s of SIGTERM");
     }
     return process.exitValue();
   }
