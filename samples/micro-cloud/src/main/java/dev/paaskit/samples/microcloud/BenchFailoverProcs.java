@@ -77,7 +77,7 @@ final class BenchFailoverProcs {
           AdminToken.read(work.resolve("controller").resolve("admin-token")))) {
         Waiter waiter = new Waiter(api, timeout);
         waiter.until(() -> api.nodes().size() == procs, procs + " node processes joined");
-        api.push(AppSpec.builder(APP).instances(instances).memory("64M").build(),
+        api.push(AppSpec.builder(APP).instances(instances).memory("64M").disk("64M").build(),
             SampleApps.whoami(work), line -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         waiter.until(() -> routedExactly(api, router, instances), instances + " instances routed");
 
@@ -163,7 +163,7 @@ final class BenchFailoverProcs {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             throw new IllegalStateException("gave up after " + timeout.toSeconds()
-                + " s waiting for " + what);
+                + " s waiting for " + what + "; the instances are " + api.instances(APP));
           }
           events.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)), TimeUnit.NANOSECONDS);
         }
