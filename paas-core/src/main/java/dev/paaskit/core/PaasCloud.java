@@ -4,6 +4,7 @@ import dev.paaskit.api.Controller;
 import dev.paaskit.api.EventListener;
 import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.Role;
+import dev.paaskit.core.bus.ReconnectAware;
 import dev.paaskit.core.events.EventLog;
 import dev.paaskit.core.health.HealthManager;
 import dev.paaskit.core.router.RouterRole;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * the other roles in reverse order, and releases what the builder made (threads, timers, folders);
  * parts the host passed in stay the host's to close, except container backends, which their
  * nodes close.
+ *
+ * <p>A cloud runs the {@link CoreRole}s its builder was given; one spread over processes runs
+ * some in each, and tells each process's cloud when its bus comes back after an outage
+ * ({@link #busReconnected()}).
  *
  * <p>States: NEW, then RUNNING after a successful start, FAILED when a role failed to start (the
  * roles already started are stopped again), TERMINATED after close. Thread-safe.
@@ -83,8 +88,41 @@ public final class PaasCloud implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The controller.
+   *
+   * @throws IllegalStateException if this cloud was built without {@link CoreRole#CONTROLLER}
+   */
   public Controller controller() {
+    if (controller == null) {
+      throw new IllegalStateException("cloud " + context.cloudName() + " runs no controller");
+    }
     return controller;
+  }
+
+  /**
+   * Tells every started role that wants to know ({@link ReconnectAware}) that the bus came back
+   * after an outage, so nodes announce themselves again and routers resync. Call it from the
+   * transport's reconnect notice, once subscriptions are restored; calling it without an outage
+   * is harmless. A role that fails is logged and the others are still told.
+   */
+  public void busReconnected() {
+    List<Role> now;
+    synchronized (this) {
+      if (state != State.RUNNING) {
+        return;
+      }
+      now = List.copyOf(started);
+    }
+    for (Role role : now) {
+      if (role instanceof ReconnectAware aware) {
+        try {
+          aware.busReconnected();
+        } catch (RuntimeException e) {
+          log.warn("role {} failed to act on the bus reconnecting", role.name(), e);
+        }
+      }
+    }
   }
 
   public CloudContext context() {

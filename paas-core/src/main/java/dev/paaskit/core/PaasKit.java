@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -39,8 +40,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
 /**
- * Builds a cloud: a controller, a stager, a health manager and a router, plus the roles you add
- * (nodes, above all), sharing one bus, store, blob store, clock and executor.
+ * Builds a cloud: a controller, a stager, a health manager and a router (the {@link CoreRole}s,
+ * all by default), plus the roles you add (nodes, above all), sharing one bus, store, blob store,
+ * clock and executor.
  *
  * <pre>{@code
  * try (PaasCloud cloud = PaasKit.builder()
@@ -80,6 +82,7 @@ public final class PaasKit {
     private String routerAddress = "127.0.0.1";
     private int routerPort = 0;
     private boolean router = true;
+    private Set<CoreRole> coreRoles = CoreRole.all();
     private Path workDir;
     private Duration stagingTimeout = Duration.ofMinutes(15);
     private ArchiveLimits uploadLimits = ArchiveLimits.defaults();
@@ -184,6 +187,28 @@ public final class PaasKit {
       return this;
     }
 
+    /**
+     * Which of the built-in roles this cloud runs; default all of them. A process that only hosts
+     * nodes of a cloud whose controller runs elsewhere, on the same bus and store, passes an empty
+     * set; its {@link PaasCloud#controller()} then throws.
+     *
+     * @throws IllegalArgumentException if {@code roles} holds some but not all of
+     *     {@link CoreRole#CONTROLLER}, {@link CoreRole#STAGER} and {@link CoreRole#HEALTH}
+     */
+    public Builder coreRoles(Set<CoreRole> roles) {
+      once("coreRoles");
+      Set<CoreRole> copy = roles.isEmpty() ? EnumSet.noneOf(CoreRole.class) : EnumSet.copyOf(roles);
+      Set<CoreRole> together = EnumSet.of(CoreRole.CONTROLLER, CoreRole.STAGER, CoreRole.HEALTH);
+      Set<CoreRole> some = EnumSet.copyOf(together);
+      some.retainAll(copy);
+      if (!some.isEmpty() && !some.equals(together)) {
+        throw new IllegalArgumentException("the controller, stager and health manager run together,"
+            + " but the core roles are " + copy);
+      }
+      this.coreRoles = copy;
+      return this;
+    }
+
     /** Where the stager works and caches; default a temporary folder deleted on close. */
     public Builder workDir(Path workDir) {
       once("workDir");
@@ -211,7 +236,17 @@ public final class PaasKit {
       return this;
     }
 
+    /**
+     * Builds the cloud; nothing runs until {@link PaasCloud#start()}.
+     *
+     * @throws IllegalStateException if {@link #router} was set but {@link #coreRoles} leaves the
+     *     router out
+     */
     public PaasCloud build() {
+      if (set.contains("router") && router && !coreRoles.contains(CoreRole.ROUTER)) {
+        throw new IllegalStateException("router(...) was set but the core roles " + coreRoles
+            + " leave the router out");
+      }
       List<AutoCloseable> owned = new ArrayList<>();
       Clock clock = this.clock;
       if (clock == null) {
@@ -276,21 +311,25 @@ public final class PaasKit {
       Executor executor = context.executor();
 
       List<Role> all = new ArrayList<>();
-      RouterRole routerRole = router ? new RouterRole(context, routerAddress, routerPort) : null;
+      RouterRole routerRole = router && coreRoles.contains(CoreRole.ROUTER)
+          ? new RouterRole(context, routerAddress, routerPort) : null;
       if (routerRole != null) {
         all.add(routerRole);
       }
       EventLog eventLog = new EventLog(bus, 500);
       owned.add(eventLog);
-      HealthManager health = new HealthManager(context,
-          placement == null ? DefaultPlacementStrategy.create() : placement, healthOptions);
-      all.add(health);
-      Stager stager = new Stager(cartridges == null ? List::of : cartridges, blobs, store, clock,
-          executor, work.resolve("stager"), stagingTimeout, uploadLimits);
-      all.add(stager);
-      DefaultController controller = new DefaultController(store, blobs, clock, executor, domain,
-          stager, health, eventLog, new Events(bus, clock),
-          new DefaultPackageMaker(work.resolve("uploads"), uploadLimits), bus);
+      DefaultController controller = null;
+      if (coreRoles.contains(CoreRole.CONTROLLER)) {
+        HealthManager health = new HealthManager(context,
+            placement == null ? DefaultPlacementStrategy.create() : placement, healthOptions);
+        all.add(health);
+        Stager stager = new Stager(cartridges == null ? List::of : cartridges, blobs, store, clock,
+            executor, work.resolve("stager"), stagingTimeout, uploadLimits);
+        all.add(stager);
+        controller = new DefaultController(store, blobs, clock, executor, domain,
+            stager, health, eventLog, new Events(bus, clock),
+            new DefaultPackageMaker(work.resolve("uploads"), uploadLimits), bus);
+      }
       for (RoleFactory factory : roles) {
         all.add(factory.create(context));
       }

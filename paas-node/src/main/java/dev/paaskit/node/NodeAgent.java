@@ -15,6 +15,7 @@ import dev.paaskit.api.spi.ResourceLimits;
 import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.bus.ReconnectAware;
 import dev.paaskit.core.cartridge.Gear;
 import dev.paaskit.core.cartridge.GearRequest;
 import dev.paaskit.core.cartridge.GearSetup;
@@ -66,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * <p>Commands are idempotent: a start for an instance the node already has, or a stop for one it
  * does not, is acknowledged and changes nothing.
  */
-public final class NodeAgent implements Role {
+public final class NodeAgent implements Role, ReconnectAware {
   private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
   private static final int CRASH_OUTPUT_LINES = 20;
@@ -178,10 +179,33 @@ public final class NodeAgent implements Role {
     subscriptions.add(bus.subscribe(Subjects.nodeStop(options.id), this::onStop));
     subscriptions.add(bus.subscribe(Subjects.nodeLogs(options.id), this::onLogs));
     subscriptions.add(bus.subscribe(Subjects.nodeSync(options.id), m -> publishHeartbeat(true)));
-    subscriptions.add(bus.subscribe(Subjects.NODE_DISCOVER, m -> advertise()));
+    subscriptions.add(bus.subscribe(Subjects.NODE_DISCOVER, m -> announce()));
     subscriptions.add(bus.subscribe(Subjects.ROUTER_START, m -> registerAllRoutes()));
     advertise();
     sendHeartbeat();
+  }
+
+  /**
+   * Announces this node again after a bus outage: its advertisement, a full heartbeat of every
+   * instance, and the routes of those that serve, since what it sent meanwhile may be lost.
+   */
+  @Override
+  public void busReconnected() {
+    if (!running) {
+      return;
+    }
+    announce();
+    registerAllRoutes();
+  }
+
+  /**
+   * Advertises this node and sends a full heartbeat: whoever asks nodes to advertise (a health
+   * manager that just started, or one that heard of an epoch it did not know) knows none of this
+   * node's instances, and the change seqs of instances it starts meanwhile would hide the others.
+   */
+  private void announce() {
+    advertise();
+    publishHeartbeat(true);
   }
 
   /** Ends what an earlier life of this node left running, and deletes its folders. */

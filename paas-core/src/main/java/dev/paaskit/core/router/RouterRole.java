@@ -1,22 +1,31 @@
 package dev.paaskit.core.router;
 
+import dev.paaskit.api.EventType;
+import dev.paaskit.api.spi.Cancellable;
+import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.bus.ReconnectAware;
 import dev.paaskit.core.protocol.AppRecord;
+import dev.paaskit.core.protocol.EventMessage;
 import dev.paaskit.core.protocol.Json;
 import dev.paaskit.core.protocol.RouteRegistration;
 import dev.paaskit.core.protocol.StoreKeys;
 import dev.paaskit.core.protocol.Subjects;
 import dev.paaskit.core.util.StoreMirror;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The router as a role: keeps a {@link RouteTable} from the bus (instances registering and
@@ -29,8 +38,16 @@ import java.util.Set;
  * registration cannot bring it back. A registration counts only for a host that a live app of
  * the same name declares: a deleted app cannot come back through an instance that was still
  * starting, and one app's instance cannot join another app's pool.
+ *
+ * <p>While the bus is down the table stays as it was and keeps serving. When it returns, or when
+ * the health manager declares a node dead, the router {@linkplain #resync() resyncs}: nodes
+ * register again what they run, and what none registers within the grace period is dropped, so
+ * neither a lost unregistration nor a dead node leaves a stale route behind.
  */
-public final class RouterRole implements Role {
+public final class RouterRole implements Role, ReconnectAware {
+  private static final Logger log = LoggerFactory.getLogger(RouterRole.class);
+  /** The default grace period of a resync: how long nodes get to register again. */
+  public static final Duration DEFAULT_RESYNC_GRACE = Duration.ofSeconds(3);
   /** How many unregistered instance ids are remembered. */
   private static final int TOMBSTONES = 10_000;
 
@@ -48,10 +65,33 @@ public final class RouterRole implements Role {
       return size() > TOMBSTONES;
     }
   };
+  private final Clock clock;
+  private final Duration resyncGrace;
+  /** Registrations applied so far; guarded by this. */
+  private long registrations;
+  /** The value of {@link #registrations} when each instance in the table last registered. */
+  private final Map<String, Long> registeredAt = new HashMap<>();
+  /** The prunes of resyncs under way; guarded by this. */
+  private final Set<Cancellable> prunes = new HashSet<>();
+  private boolean stopped;
   private Subscription subscription;
+  private Subscription nodeDeaths;
   private StoreMirror<AppRecord> apps;
 
   public RouterRole(CloudContext context, String bindAddress, int port) {
+    this(context, bindAddress, port, DEFAULT_RESYNC_GRACE);
+  }
+
+  /**
+   * A router role whose resyncs drop the instances that did not register again within
+   * {@code resyncGrace}.
+   */
+  public RouterRole(CloudContext context, String bindAddress, int port, Duration resyncGrace) {
+    if (resyncGrace.isNegative() || resyncGrace.isZero()) {
+      throw new IllegalArgumentException("resyncGrace must be positive, not " + resyncGrace);
+    }
+    this.resyncGrace = resyncGrace;
+    this.clock = context.clock();
     this.bus = context.bus();
     this.store = context.stateStore();
     this.domain = context.domain();
@@ -67,6 +107,11 @@ public final class RouterRole implements Role {
   /** The port the router listens on; valid once started. */
   public int port() {
     return router.port();
+  }
+
+  /** Every route the router serves now, sorted by host: what it would answer from. */
+  public List<Route> routes() {
+    return table.snapshot();
   }
 
   @Override
@@ -86,11 +131,82 @@ public final class RouterRole implements Role {
             }
           });
       subscription = bus.subscribe("paaskit.router.*", this::onRouteMessage);
+      nodeDeaths = bus.subscribe(Subjects.EVENT, this::onEvent);
     } catch (RuntimeException e) {
       stop();
       throw e;
     }
     bus.publish(Subjects.ROUTER_START, new byte[0]);
+  }
+
+  /**
+   * Resyncs the table: registrations or unregistrations may have been lost while the bus was
+   * away. The table keeps serving meanwhile; see {@link #resync()}.
+   */
+  @Override
+  public void busReconnected() {
+    resync();
+  }
+
+  /**
+   * Asks every node to register what it runs ({@link Subjects#ROUTER_START}) and, once the grace
+   * period has passed, drops every instance that has not registered since: its node is gone, or
+   * its unregistration was lost. Until then the table serves as it was. Resyncs that overlap
+   * each prune on their own, so a stream of them cannot put pruning off. When the request cannot
+   * be published the resync is abandoned and the table kept. Called on {@link #busReconnected()}
+   * and when the health manager declares a node dead.
+   */
+  public void resync() {
+    long started;
+    synchronized (this) {
+      started = registrations;
+    }
+    try {
+      bus.publish(Subjects.ROUTER_START, new byte[0]);
+    } catch (RuntimeException e) {
+      // Nobody was asked, so nobody answers: pruning would empty the table.
+      log.warn("router: resync not started, {}", e.toString());
+      return;
+    }
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      Cancellable[] prune = new Cancellable[1];
+      prune[0] = clock.schedule(resyncGrace, () -> pruneRegisteredBefore(started, prune[0]));
+      prunes.add(prune[0]);
+    }
+  }
+
+  private synchronized void pruneRegisteredBefore(long started, Cancellable self) {
+    prunes.remove(self);
+    if (stopped) {
+      return;
+    }
+    Set<String> routed = new HashSet<>();
+    int dropped = 0;
+    for (Route route : table.snapshot()) {
+      for (Backend backend : route.backends()) {
+        Long at = registeredAt.get(backend.instanceId());
+        if (at == null || at <= started) {
+          table.unregister(route.host(), backend.instanceId());
+          dropped++;
+        } else {
+          routed.add(backend.instanceId());
+        }
+      }
+    }
+    registeredAt.keySet().retainAll(routed);
+    if (dropped > 0) {
+      log.info("router: resync dropped {} route(s) no node registered again", dropped);
+    }
+  }
+
+  private void onEvent(Message m) {
+    EventMessage event = Json.read(m.data(), EventMessage.class);
+    if (EventType.NODE_DEAD.name().equals(event.type())) {
+      resync();
+    }
   }
 
   private synchronized void onRouteMessage(Message m) {
@@ -101,6 +217,7 @@ public final class RouterRole implements Role {
     RouteRegistration r = Json.read(m.data(), RouteRegistration.class);
     if (!register) {
       unregistered.put(r.instanceId(), Boolean.TRUE);
+      registeredAt.remove(r.instanceId());
       r.hosts().forEach(host -> table.unregister(host, r.instanceId()));
       return;
     }
@@ -111,6 +228,7 @@ public final class RouterRole implements Role {
     for (String host : r.hosts()) {
       if (r.appName().equals(declared.get(host))) {
         table.register(host, backend);
+        registeredAt.put(r.instanceId(), ++registrations);
       }
     }
   }
@@ -138,6 +256,14 @@ public final class RouterRole implements Role {
 
   @Override
   public void stop() {
+    synchronized (this) {
+      stopped = true;
+      prunes.forEach(Cancellable::cancel);
+      prunes.clear();
+    }
+    if (nodeDeaths != null) {
+      nodeDeaths.close();
+    }
     if (subscription != null) {
       subscription.close();
     }

@@ -198,7 +198,7 @@ final class BenchFailover {
     return keys;
   }
 
-  private static long percentile(List<Long> values, int p) {
+  static long percentile(List<Long> values, int p) {
     List<Long> sorted = new ArrayList<>(values);
     sorted.sort(null);
     int at = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;

@@ -2,6 +2,9 @@ package dev.paaskit.samples.microcloud;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -58,7 +61,22 @@ public final class Main {
           try {
             Args a = Args.parse(java.util.Arrays.copyOfRange(rest, 1, rest.length),
                 Map.of("--nodes", "", "--instances", "", "--kills", "", "--heartbeat-ms", "",
-                    "--missed", "", "--sweep-ms", "", "--timeout", ""), Set.of(), Set.of(), 0);
+                    "--missed", "", "--sweep-ms", "", "--timeout", "", "--procs", "",
+                    "--nats", ""), Set.of(), Set.of(), 0);
+            if (a.get("--procs").isPresent()) {
+              for (String inJvm : List.of("--nodes", "--heartbeat-ms", "--missed", "--sweep-ms")) {
+                if (a.get(inJvm).isPresent()) {
+                  throw new Args.UsageException(inJvm + " is for the cloud in one JVM, not --procs");
+                }
+              }
+              int procs = a.intOption("--procs", 2);
+              return new BenchFailoverProcs(out).run(a.get("--nats").orElse(null), procs,
+                  a.intOption("--instances", 2 * procs), a.intOption("--kills", 1),
+                  java.time.Duration.ofSeconds(a.intOption("--timeout", 120)));
+            }
+            if (a.get("--nats").isPresent()) {
+              throw new Args.UsageException("--nats needs --procs");
+            }
             return new BenchFailover(out).run(a.intOption("--nodes", 100),
                 a.intOption("--instances", 1000), a.intOption("--kills", 10),
                 java.time.Duration.ofMillis(a.intOption("--heartbeat-ms", 1000)),
@@ -109,6 +127,7 @@ public final class Main {
             + "       | paaskit bench converge [--nodes N] [--instances M] [--timeout S]\n"
             + "       | paaskit bench failover [--nodes N] [--instances M] [--kills K] [--heartbeat-ms T]\n"
             + "                              [--missed N] [--sweep-ms T] [--timeout S]\n"
+            + "       | paaskit bench failover --procs N [--instances M] [--kills K] [--nats URL]\n"
             + "       | " + BenchBus.SYNOPSIS + "\n"
             + "  push:      push-to-first-200 of a small Python app over the REST API, fresh bits and\n"
             + "             unchanged bits, median of N runs (default 5)\n"
@@ -119,6 +138,9 @@ public final class Main {
             + "             RUNNING; prints converged and peak-heap\n"
             + "  failover:  kills K nodes one at a time; each moved instance timed from the kill to\n"
             + "             RUNNING elsewhere and registered with the router; prints p50 and p99\n"
+            + "             --procs: a controller process and N node processes on NATS (its own\n"
+            + "             nats-server unless --nats), kill -9; each moved instance timed to RUNNING\n"
+            + "             elsewhere and answering through the router\n"
             + "  " + BenchBus.HELP);
         return rest.length == 1 && rest[0].equals("--help") ? 0 : 2;
       case "serve":
@@ -127,14 +149,22 @@ public final class Main {
           return 0;
         }
         try {
-          return new Serve(out, env).run(Args.parse(rest, Map.of("--api-port", "", "--router-port", "",
-              "--nodes", "", "--data", "", "--buildpacks", ""), Set.of(),
-              Set.of("--allow-file-buildpacks", Serve.ALLOW_HTTP_CARTRIDGES, Serve.ALLOW_FILE_CARTRIDGES),
-              0));
+          Map<String, String> options = new HashMap<>(NatsFlags.OPTIONS);
+          for (String option : List.of("--api-port", "--router-port", "--nodes", "--data",
+              "--buildpacks", "--roles", "--node-id", "--node-address")) {
+            options.put(option, "");
+          }
+          Set<String> switches = new HashSet<>(NatsFlags.SWITCHES);
+          switches.addAll(List.of("--allow-file-buildpacks", Serve.ALLOW_HTTP_CARTRIDGES,
+              Serve.ALLOW_FILE_CARTRIDGES));
+          return new Serve(out, env).run(Args.parse(rest, options, Set.of(), switches, 0));
         } catch (Args.UsageException e) {
           err.println("paaskit serve: " + e.getMessage());
           err.println("usage: " + Serve.USAGE);
           return 2;
+        } catch (java.io.IOException e) {
+          err.println("paaskit serve: " + e.getMessage());
+          return 1;
         }
       case "service":
         return new ServiceCommand(out, err, env).run(rest);
@@ -182,7 +212,8 @@ public final class Main {
     out.println("usage: paaskit <command> [options]    (paaskit <command> --help for details)");
     out.println();
     out.println("  demo     start a micro cloud, push a Python app with 3 instances, route requests to it");
-    out.println("  serve    run a micro cloud (every role, process nodes) until interrupted");
+    out.println("  serve    run a micro cloud (every role, process nodes) until interrupted, or one");
+    out.println("           process of a cloud spread over NATS (--nats URL --roles ...)");
     out.println(Cli.summary());
     out.println("  service  " + ServiceCommand.SUMMARY);
     out.println("  bench    benchmarks: 'bench push' (push-to-first-200), 'bench harness' (paas-testing),\n"

@@ -2,6 +2,8 @@ package dev.paaskit.samples.microcloud;
 
 import dev.paaskit.api.NodeCapacity;
 import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.CartridgeSource;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.cartridges.BuildpackDirectory;
@@ -21,6 +23,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A cloud of every role in one JVM, with nodes that run instances as plain processes, and
@@ -90,42 +94,91 @@ public final class MicroCloud {
    */
   static PaasCloud build(String name, Path workDir, int nodes, int routerPort,
       StateStore store, BlobStore blobs, OpenShiftCartridges cartridges) {
-    PortAllocator ports = PortAllocator.create();
-    PaasKit.Builder builder = PaasKit.builder()
-        .name(name)
-        .workDir(workDir.resolve("cloud"))
-        .cartridges(cartridges)
-        .addRole(cartridges.role())
-        .router("127.0.0.1", routerPort);
-    if (store != null) {
-      builder.stateStore(store);
-    }
-    if (blobs != null) {
-      builder.blobStore(blobs);
-    }
+    List<String> ids = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
-      String id = "n" + i;
-      Path nodeDir = workDir.resolve("nodes").resolve(id);
-      OpenShiftGears gears;
-      try {
-        gears = OpenShiftGears.create(nodeDir.resolve("cartridges"));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot prepare node " + id + "'s cartridges", e);
-      }
-      builder.addRole(NodeAgent.builder()
-          .id(id)
-          .capacity(NodeCapacity.of("2G", "10G"))
-          .backend(ProcessBackend.builder().build())
-          .ports(ports)
-          .stopGrace(STOP_GRACE)
-          .drainPeriod(DRAIN)
-          .gears(gears)
-          .workDir(nodeDir));
+      ids.add("n" + i);
     }
-    builder.addRole(GenericServices.builder().workDir(workDir.resolve("generic").resolve("manager")));
-    builder.addRole(GenericAgentHost.builder().id("agents")
-        .workDir(workDir.resolve("generic").resolve("agents")).stopGrace(STOP_GRACE));
+    return build(new Plan(name, workDir, ServeRoles.ALL, ids, "127.0.0.1", routerPort, null, null,
+        store, blobs), cartridges);
+  }
+
+  /**
+   * What one process of a cloud runs and on what.
+   *
+   * @param nodeIds the ids of the node agents it hosts, when its roles include nodes
+   * @param nodeAddress the address routers reach its nodes' instances at
+   * @param bus the bus, or null for an in-process one
+   * @param clock the clock, or null for the system clock; given with {@code bus}
+   * @param store the state store, or null for an in-memory one
+   * @param blobs the blob store, or null for an in-memory one
+   */
+  record Plan(String name, Path workDir, ServeRoles roles, List<String> nodeIds,
+      String nodeAddress, int routerPort, MessageBus bus, Clock clock, StateStore store,
+      BlobStore blobs) {
+    Plan {
+      nodeIds = List.copyOf(nodeIds);
+    }
+  }
+
+  /**
+   * Builds the roles of {@code plan}; the controller's process also runs the cartridge catalog
+   * and the generic services.
+   */
+  static PaasCloud build(Plan plan, OpenShiftCartridges cartridges) {
+    ServeRoles roles = plan.roles();
+    PaasKit.Builder builder = PaasKit.builder()
+        .name(plan.name())
+        .workDir(plan.workDir().resolve("cloud"))
+        .coreRoles(roles.core());
+    if (roles.router()) {
+      builder.router("127.0.0.1", plan.routerPort());
+    }
+    if (plan.bus() != null) {
+      builder.bus(plan.bus()).clock(plan.clock());
+    }
+    if (plan.store() != null) {
+      builder.stateStore(plan.store());
+    }
+    if (plan.blobs() != null) {
+      builder.blobStore(plan.blobs());
+    }
+    if (roles.controller()) {
+      builder.cartridges(cartridges).addRole(cartridges.role());
+    }
+    if (roles.nodes()) {
+      PortAllocator ports = PortAllocator.create();
+      for (String id : plan.nodeIds()) {
+        builder.addRole(node(id, plan.workDir().resolve("nodes").resolve(id), plan.nodeAddress(),
+            ports));
+      }
+    }
+    if (roles.controller()) {
+      Path generic = plan.workDir().resolve("generic");
+      builder.addRole(GenericServices.builder().workDir(generic.resolve("manager")));
+      builder.addRole(GenericAgentHost.builder().id("agents")
+          .workDir(generic.resolve("agents")).stopGrace(STOP_GRACE));
+    }
     return builder.build();
+  }
+
+  private static NodeAgent.Builder node(String id, Path nodeDir, String address,
+      PortAllocator ports) {
+    OpenShiftGears gears;
+    try {
+      gears = OpenShiftGears.create(nodeDir.resolve("cartridges"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare node " + id + "'s cartridges", e);
+    }
+    return NodeAgent.builder()
+        .id(id)
+        .capacity(NodeCapacity.of("2G", "10G"))
+        .backend(ProcessBackend.builder().build())
+        .ports(ports)
+        .address(address)
+        .stopGrace(STOP_GRACE)
+        .drainPeriod(DRAIN)
+        .gears(gears)
+        .workDir(nodeDir);
   }
 
   /** The manager of the cloud's generic services. */

@@ -47,6 +47,29 @@ class BenchFailoverTest {
   }
 
   @Test
+  void acrossProcessesAKilledNodeProcesssInstancesMoveAndAreTimed() throws Exception {
+    String[] r = run("bench", "failover", "--procs", "2", "--instances", "2", "--kills", "1",
+        "--timeout", "60");
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("killed p1: 1 instances moved"), r[1]);
+    long p50 = millis(r[1], "failover-p50");
+    long p99 = millis(r[1], "failover-p99");
+    // Dead after 3 missed heartbeats of a second: no instance can move before about 2 s.
+    assertTrue(p50 >= 1500 && p50 <= p99, r[1]);
+  }
+
+  @Test
+  void processOptionsAreCheckedBeforeAnythingStarts() throws Exception {
+    String[] kills = run("bench", "failover", "--procs", "2", "--kills", "2");
+    assertEquals("2", kills[0]);
+    assertTrue(kills[2].contains("--kills must be at least 1 and fewer than --procs"), kills[2]);
+    String[] nats = run("bench", "failover", "--nats", "nats://127.0.0.1:4222");
+    assertTrue(nats[2].contains("--nats needs --procs"), nats[2]);
+    String[] mixed = run("bench", "failover", "--procs", "2", "--missed", "2");
+    assertTrue(mixed[2].contains("--missed is for the cloud in one JVM, not --procs"), mixed[2]);
+  }
+
+  @Test
   void asManyKillsAsNodesIsRefused() throws Exception {
     String[] r = run("bench", "failover", "--nodes", "2", "--kills", "2");
     assertEquals("2", r[0]);

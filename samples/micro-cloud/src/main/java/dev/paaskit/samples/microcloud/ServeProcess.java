@@ -12,24 +12,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code paaskit serve} in a child JVM, as a user runs it. */
+/**
+ * {@code paaskit serve} in a child JVM on this JVM's class path, as a user runs it: for the tests
+ * and {@code paaskit bench failover --procs}. It is ready once it prints {@code serving: ROLES}.
+ */
 final class ServeProcess implements AutoCloseable {
   private static final Pattern API = Pattern.compile("^api: http://127\\.0\\.0\\.1:(\\d+)$");
   private static final Pattern ROUTER = Pattern.compile("^router: http://127\\.0\\.0\\.1:(\\d+)$");
+  private static final String SERVING = "serving: ";
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
-  private final CountDownLatch ready = new CountDownLatch(2);
+  private final CountDownLatch ready = new CountDownLatch(1);
   private volatile int apiPort;
   private volatile int routerPort;
 
-  private ServeProcess(Path data, List<String> extraArgs) throws IOException {
+  private ServeProcess(List<String> args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new java.util.ArrayList<>(List.of(java,
         "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "serve", "--api-port", "0", "--router-port", "0", "--nodes", "2",
-        "--data", data.toString()));
-    command.addAll(extraArgs);
+        Main.class.getName(), "serve"));
+    command.addAll(args);
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
     Thread reader = new Thread(this::read, "serve-output");
     reader.setDaemon(true);
@@ -41,13 +44,25 @@ final class ServeProcess implements AutoCloseable {
    * prints its API and router addresses.
    */
   static ServeProcess start(Path data, String... extraArgs) throws Exception {
-    ServeProcess serve = new ServeProcess(data, List.of(extraArgs));
-    if (!serve.ready.await(60, TimeUnit.SECONDS)) {
-      serve.kill9();
-      throw new AssertionError("serve did not start within 60 s; it printed:\n"
-          + String.join("\n", serve.output));
+    List<String> args = new java.util.ArrayList<>(List.of("--api-port", "0", "--router-port", "0",
+        "--nodes", "2", "--data", data.toString()));
+    args.addAll(List.of(extraArgs));
+    return launch(args).awaitReady();
+  }
+
+  /** Starts serve with exactly {@code args}, without waiting for it; see {@link #awaitReady()}. */
+  static ServeProcess launch(List<String> args) throws IOException {
+    return new ServeProcess(args);
+  }
+
+  /** Returns once serve printed that it serves; kills it if it does not within 60 s. */
+  ServeProcess awaitReady() throws InterruptedException {
+    if (!ready.await(60, TimeUnit.SECONDS)) {
+      kill9();
+      throw new IllegalStateException("serve did not start within 60 s; it printed:\n"
+          + String.join("\n", output));
     }
-    return serve;
+    return this;
   }
 
   private void read() {
@@ -60,9 +75,9 @@ final class ServeProcess implements AutoCloseable {
         Matcher router = ROUTER.matcher(line);
         if (api.matches()) {
           apiPort = Integer.parseInt(api.group(1));
-          ready.countDown();
         } else if (router.matches()) {
           routerPort = Integer.parseInt(router.group(1));
+        } else if (line.startsWith(SERVING)) {
           ready.countDown();
         }
       }
@@ -83,6 +98,11 @@ final class ServeProcess implements AutoCloseable {
     return List.copyOf(output);
   }
 
+  /** The processes serve started that still run, such as its instances. */
+  List<ProcessHandle> descendants() {
+    return process.toHandle().descendants().toList();
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing is stopped cleanly. */
   void kill9() throws InterruptedException {
     process.toHandle().destroyForcibly();
@@ -94,7 +114,7 @@ final class ServeProcess implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("serve did not stop within 60 s of SIGTERM");
+      throw new IllegalStateException("serve did not stop within 60 s of SIGTERM");
     }
     return process.exitValue();
   }
