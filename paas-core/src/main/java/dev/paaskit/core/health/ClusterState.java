@@ -136,7 +136,7 @@ public final class ClusterState implements AutoCloseable {
     }
     view.seq = Math.max(view.seq, hb.seq());
     if (!hb.full()) {
-      if (hb.seq() > view.reportSeq) {
+      if (!view.synced || hb.seq() > view.reportSeq) {
         askForFullHeartbeat(view);
       }
       return;
@@ -148,6 +148,7 @@ public final class ClusterState implements AutoCloseable {
     }
     // A full heartbeat is the node's whole state as of its seq: nothing before it is missing.
     view.reportSeq = Math.max(view.reportSeq, hb.seq());
+    view.synced = true;
     List<String> gone = new ArrayList<>();
     for (String id : byNode.getOrDefault(hb.nodeId(), Set.of())) {
       InstanceReport known = instances.get(id);

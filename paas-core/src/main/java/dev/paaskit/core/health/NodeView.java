@@ -23,6 +23,12 @@ final class NodeView {
   long seq = -1;
   /** The highest seq of this node's instance reports applied: behind {@link #seq}, a change was missed. */
   long reportSeq;
+  /**
+   * Whether a full heartbeat of this epoch has been applied. Until then single reports say
+   * nothing of the instances the node had before this side first heard of it (a restarted
+   * health manager, say), so light heartbeats keep asking for a full one.
+   */
+  boolean synced;
   /** When a full heartbeat was last asked for, so a slow node is not asked on every beat. */
   long syncAskedNanos = Long.MIN_VALUE;
   /** An operator asked to empty the node; {@link #state} still tracks whether it lives. */
