@@ -1,12 +1,9 @@
 package dev.paaskit.samples.microcloud;
 
+import static dev.paaskit.samples.microcloud.MainRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -15,15 +12,6 @@ import org.junit.jupiter.api.Timeout;
 /** {@code paaskit bench bus} against the nats-server it starts: what it prints and refuses. */
 @Timeout(60)
 class BenchBusTest {
-  private static String[] run(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
-    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8)};
-  }
-
   private static double number(String text, String regex) {
     Matcher m = Pattern.compile(regex, Pattern.MULTILINE).matcher(text);
     assertTrue(m.find(), regex + " in\n" + text);

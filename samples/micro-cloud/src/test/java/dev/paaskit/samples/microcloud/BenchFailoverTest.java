@@ -1,12 +1,9 @@
 package dev.paaskit.samples.microcloud;
 
+import static dev.paaskit.samples.microcloud.MainRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -18,15 +15,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class BenchFailoverTest {
-  private static String[] run(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
-    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8)};
-  }
-
   private static long millis(String text, String name) {
     Matcher m = Pattern.compile("^" + name + ": (\\d+) ms", Pattern.MULTILINE).matcher(text);
     assertTrue(m.find(), name + " in\n" + text);

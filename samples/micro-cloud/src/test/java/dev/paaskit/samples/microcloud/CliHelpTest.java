@@ -1,27 +1,15 @@
 package dev.paaskit.samples.microcloud;
 
+import static dev.paaskit.samples.microcloud.MainRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every command explains itself without a server, and refuses what it does not know. */
 class CliHelpTest {
-  private static String[] run(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
-    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8)};
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"push", "apps", "app", "scale", "start", "stop", "restart", "delete",
       "logs", "events", "env", "nodes", "drain", "resume", "serve", "demo"})
