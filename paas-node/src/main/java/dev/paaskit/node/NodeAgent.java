@@ -181,6 +181,7 @@ public final class NodeAgent implements Role, ReconnectAware {
     subscriptions.add(bus.subscribe(Subjects.nodeSync(options.id), m -> publishHeartbeat(true)));
     subscriptions.add(bus.subscribe(Subjects.NODE_DISCOVER, m -> announce()));
     subscriptions.add(bus.subscribe(Subjects.ROUTER_START, m -> registerAllRoutes()));
+    subscriptions.add(bus.subscribe(Gear.CONTROL_SUBJECT, this::onGearControl));
     advertise();
     sendHeartbeat();
   }
@@ -284,6 +285,18 @@ public final class NodeAgent implements Role, ReconnectAware {
     }
     bus.publish(Subjects.NODE_HEARTBEAT, Json.write(new NodeHeartbeat(options.id, epoch, seq, full, reports,
         clock.now().toEpochMilli())));
+  }
+
+  /** Passes a control action to every running gear of the app on this node. */
+  private void onGearControl(Message m) {
+    Gear.ControlRequest request = Json.read(m.data(), Gear.ControlRequest.class);
+    for (Instance inst : instances.values()) {
+      Gear gear = inst.gear;
+      if (gear != null && inst.command.appName().equals(request.appName())
+          && inst.report.state() == InstanceState.RUNNING) {
+        gear.control().accept(request.action());
+      }
+    }
   }
 
   private void onStart(Message m) {

@@ -1,5 +1,10 @@
 package dev.paaskit.cartridges.openshift;
 
+import java.util.TreeSet;
+import dev.paaskit.core.cartridge.Gear;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.InvalidSpecException;
+import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.ConflictException;
 import dev.paaskit.api.NotFoundException;
 import dev.paaskit.api.spi.BlobInfo;
@@ -65,7 +70,7 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
   private final CartridgeDownloader downloader;
   private volatile Stores stores;
 
-  private record Stores(StateStore state, BlobStore blobs, Clock clock) {}
+  private record Stores(StateStore state, BlobStore blobs, Clock clock, MessageBus bus) {}
 
   /** What the state store keeps of an added cartridge. */
   record CartridgeRecord(String manifest, String url, String sha256, long addedAtMillis) {}
@@ -94,7 +99,8 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
         Files.createDirectories(workDir.resolve("work"));
         Trees.delete(workDir.resolve("work"));
         Files.createDirectories(workDir.resolve("work"));
-        stores = new Stores(context.stateStore(), context.blobStore(), context.clock());
+        stores = new Stores(context.stateStore(), context.blobStore(), context.clock(),
+            context.bus());
       }
 
       @Override
@@ -279,6 +285,16 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
         .thenComparing(a -> a.manifest.cartridgeVersion(), VersionOrder.ASCENDING)
         .thenComparing(a -> a.manifest.cartridgeVendor()));
     return out;
+  }
+
+  @Override
+  public void control(String appName, String action) {
+    AppSpec.checkName(appName);
+    if (!Gear.ACTIONS.contains(action)) {
+      throw new InvalidSpecException("action", action, "must be one of " + new TreeSet<>(Gear.ACTIONS));
+    }
+    running().bus().publish(Gear.CONTROL_SUBJECT,
+        Json.write(new Gear.ControlRequest(appName, action)));
   }
 
   private Stores running() {

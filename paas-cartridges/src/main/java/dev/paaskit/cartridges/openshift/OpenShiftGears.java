@@ -69,6 +69,8 @@ public final class OpenShiftGears implements GearSetup {
   /** Names the blob an installed cartridge came from, inside its folder. */
   static final String BLOB_MARKER = "metadata/.paaskit-blob";
   static final String CART_DATA = "app-root/runtime/cart-data";
+  /** Where a control action waits for the supervisor, relative to the gear's home. */
+  static final String CONTROL_REQUEST = "app-root/runtime/.control-request";
 
   private final CartridgeRepository repository;
   private final Duration stepTimeout;
@@ -138,7 +140,8 @@ public final class OpenShiftGears implements GearSetup {
       writeSupervisor(home, cartDir);
       Map<String, String> finalEnv = Map.copyOf(steps.env);
       Gear gear = new Gear(GearPlan.COMMAND, finalEnv,
-          () -> teardown(request, home, cartDir, finalEnv, extraPorts));
+          () -> teardown(request, home, cartDir, finalEnv, extraPorts),
+          action -> requestControl(home, action, request));
       done = true;
       return Optional.of(gear);
     } finally {
@@ -226,10 +229,30 @@ public final class OpenShiftGears implements GearSetup {
     return env;
   }
 
+  /**
+   * Leaves {@code action} for the supervisor, which carries it out at its next status check:
+   * written aside, then moved into place, so it never reads half a request.
+   */
+  private static void requestControl(Path home, String action, GearRequest request) {
+    if (!Gear.ACTIONS.contains(action)) {
+      request.output().accept("control action '" + action + "' ignored: not one of " + Gear.ACTIONS);
+      return;
+    }
+    try {
+      Path runtime = Files.createDirectories(home.resolve(CONTROL_REQUEST).getParent());
+      Path aside = Files.writeString(runtime.resolve(".control-request.tmp"), action + "\n");
+      Files.move(aside, home.resolve(CONTROL_REQUEST), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      request.output().accept("could not ask for control " + action + ": " + e.getMessage());
+    }
+  }
+
   private void writeSupervisor(Path home, Path cartDir) throws IOException {
     String period = String.format(java.util.Locale.ROOT, "%.1f", statusPeriod.toMillis() / 1000.0);
     String script = "# Written by the node: runs the cartridge as this instance's process.\n"
         + "cart=" + quote(cartDir.toString()) + "\n"
+        + "request=" + quote(home.resolve(CONTROL_REQUEST).toString()) + "\n"
         + "on_term() {\n"
         + "  trap - TERM INT HUP\n"
         + "  \"$cart/bin/control\" stop\n"
@@ -244,6 +267,12 @@ public final class OpenShiftGears implements GearSetup {
         + "fi\n"
         + "while :; do\n"
         + "  sleep " + period + " & wait $!\n"
+        + "  if [ -f \"$request\" ]; then\n"
+        + "    action=$(cat \"$request\"); rm -f \"$request\"\n"
+        + "    case \"$action\" in\n"
+        + "      restart|tidy) echo \"bin/control $action\"; \"$cart/bin/control\" \"$action\" ;;\n"
+        + "    esac\n"
+        + "  fi\n"
         + "  if ! \"$cart/bin/control\" status >/dev/null 2>&1; then\n"
         + "    echo 'bin/control status: the cartridge is not running; the gear stops' >&2\n"
         + "    \"$cart/bin/control\" stop\n"

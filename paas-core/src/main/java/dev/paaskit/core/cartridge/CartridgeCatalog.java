@@ -32,4 +32,15 @@ public interface CartridgeCatalog {
    * @throws dev.paaskit.api.ConflictException for a built-in cartridge
    */
   List<CartridgeInfo> remove(String name) throws IOException;
+
+  /**
+   * Asks every running gear of the app named {@code appName} to carry out {@code action}, one of
+   * {@link Gear#ACTIONS}: the cartridge's {@code bin/control restart} or {@code tidy}, run in
+   * each gear at its next status check. Returns at once; what the action prints goes to the
+   * app's logs.
+   *
+   * @throws dev.paaskit.api.InvalidSpecException naming the field {@code action} when it is not
+   *     one of {@link Gear#ACTIONS}
+   */
+  void control(String appName, String action);
 }

@@ -215,7 +215,7 @@ public final class ApiServer implements AutoCloseable {
         new ServiceEndpoints(genericServices, dir, limits.maxTotalBytes()).addTo(routes);
       }
       if (cartridges != null) {
-        CartridgeEndpoints.addTo(routes, cartridges);
+        CartridgeEndpoints.addTo(routes, cartridges, controller);
       }
       HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort),
           BACKLOG);

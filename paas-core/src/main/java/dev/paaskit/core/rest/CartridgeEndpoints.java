@@ -28,19 +28,35 @@ final class CartridgeEndpoints {
   record AddJson(String url) {}
 
   private final CartridgeCatalog catalog;
+  private final dev.paaskit.api.Controller controller;
 
-  private CartridgeEndpoints(CartridgeCatalog catalog) {
+  private CartridgeEndpoints(CartridgeCatalog catalog, dev.paaskit.api.Controller controller) {
     this.catalog = catalog;
+    this.controller = controller;
   }
 
-  static void addTo(Routes routes, CartridgeCatalog catalog) {
-    CartridgeEndpoints e = new CartridgeEndpoints(catalog);
+  static void addTo(Routes routes, CartridgeCatalog catalog, dev.paaskit.api.Controller controller) {
+    CartridgeEndpoints e = new CartridgeEndpoints(catalog, controller);
     routes.add("GET", "/v1/cartridges", r -> r.respond(200, Map.of("cartridges",
             catalog.list().stream().map(CartridgeJson::of).toList())))
         .add("POST", "/v1/cartridges", e::add)
         .add("DELETE", "/v1/cartridges/{name}", r -> r.respond(200, Map.of("removed",
-            catalog.remove(r.param("name")).stream().map(CartridgeJson::of).toList())));
+            catalog.remove(r.param("name")).stream().map(CartridgeJson::of).toList())))
+        .add("POST", "/v1/apps/{name}/control", e::control);
   }
+
+  /** {@code {"action": "restart" | "tidy"}}: 202, carried out by each gear of the app soon. */
+  private void control(ApiRequest r) throws IOException {
+    ControlJson json = r.json(ControlJson.class);
+    if (json.action() == null || json.action().isBlank()) {
+      throw HttpError.badRequest("action", "field 'action' is required: restart or tidy");
+    }
+    controller.get(r.param("name"));
+    catalog.control(r.param("name"), json.action());
+    r.respond(202, Map.of("app", r.param("name"), "action", json.action()));
+  }
+
+  record ControlJson(String action) {}
 
   private void add(ApiRequest r) throws IOException {
     AddJson json = r.json(AddJson.class);

@@ -7,14 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** {@code paaskit cartridges} and {@code paaskit cartridge add URL | remove NAME}. */
+/**
+ * {@code paaskit cartridges} and {@code paaskit cartridge add URL | remove NAME | control APP
+ * ACTION}.
+ */
 final class CartridgeCommands {
   static final String USAGE = "paaskit cartridge add URL | paaskit cartridge remove NAME\n"
+      + "       | paaskit cartridge control APP restart|tidy\n"
       + "  add: URL is a cartridge's metadata/manifest.yml (OpenShift format); the server downloads\n"
       + "  it and its Source-Url, verifies Source-Sha256 or Source-Md5, and offers the cartridge to\n"
       + "  'paaskit push --cartridge NAME'. HTTPS only, unless the server runs with\n"
       + "  --allow-http-cartridges.\n"
-      + "  remove: new pushes can no longer select NAME; apps staged with it keep running.";
+      + "  remove: new pushes can no longer select NAME; apps staged with it keep running.\n"
+      + "  control: every running gear of APP runs its cartridge's bin/control restart or tidy\n"
+      + "  at its next status check (within a second); the output goes to the app's logs.";
 
   private final PrintStream out;
   private final ApiClient client;
@@ -28,9 +34,17 @@ final class CartridgeCommands {
     if (command.equals("cartridges")) {
       return list();
     }
-    String verb = args.required(0, "add URL or remove NAME");
-    String what = args.required(1, verb.equals("add") ? "manifest URL" : "cartridge name");
+    String verb = args.required(0, "add URL, remove NAME or control APP ACTION");
+    String what = args.required(1, verb.equals("add") ? "manifest URL"
+        : verb.equals("control") ? "app name" : "cartridge name");
     switch (verb) {
+      case "control": {
+        String action = args.required(2, "action: restart or tidy");
+        client.send("POST", "/v1/apps/" + what + "/control", Map.of("action", action));
+        out.println("asked every gear of " + what + " to run bin/control " + action
+            + "; see 'paaskit logs " + what + "'");
+        return 0;
+      }
       case "add": {
         JsonNode c = client.send("POST", "/v1/cartridges", Map.of("url", what));
         out.println("added " + c.path("vendor").asText() + "/" + c.path("name").asText() + " "
@@ -48,7 +62,8 @@ final class CartridgeCommands {
         return 0;
       }
       default:
-        throw new Args.UsageException("unknown cartridge command '" + verb + "': add or remove");
+        throw new Args.UsageException("unknown cartridge command '" + verb
+            + "': add, remove or control");
     }
   }
 

@@ -53,7 +53,7 @@ final class Cli {
     COMMANDS.put("resume", new String[] {"let a drained node take instances again", "paaskit resume NODE"});
     COMMANDS.put("cartridges", new String[] {"list the cartridges apps can be staged with",
         "paaskit cartridges\n  Built-in cartridges and those added with 'paaskit cartridge add', with vendor and versions."});
-    COMMANDS.put("cartridge", new String[] {"add or remove a downloadable cartridge",
+    COMMANDS.put("cartridge", new String[] {"add or remove a downloadable cartridge; run a control action in an app's gears",
         CartridgeCommands.USAGE});
     COMMANDS.put("env", new String[] {"show an app's environment",
         "paaskit env NAME [--show-secrets]\n  Secret values show as ****** unless --show-secrets is given."});
@@ -313,7 +313,7 @@ final class Cli {
       Map.entry("drain", new Spec(opts(), Set.of(), Set.of(), 1)),
       Map.entry("resume", new Spec(opts(), Set.of(), Set.of(), 1)),
       Map.entry("cartridges", new Spec(opts(), Set.of(), Set.of(), 0)),
-      Map.entry("cartridge", new Spec(opts(), Set.of(), Set.of(), 2)));
+      Map.entry("cartridge", new Spec(opts(), Set.of(), Set.of(), 3)));
 
   static String summary() {
     return COMMANDS.entrySet().stream().map(e -> String.format("  %-8s %s", e.getKey(), e.getValue()[0]))

@@ -128,11 +128,24 @@ class CartridgeEndToEndTest {
     long second = pid(events, "start", 1);
     assertNotEquals(daemon, second);
 
+    // Control actions asked of the app reach its running gear: tidy, then restart in place.
+    cartridges.control("shop", "tidy");
+    waits.until(() -> read(events).contains("tidy " + second), WAIT,
+        () -> "control tidy in the gear of " + second + ": " + read(events));
+    cartridges.control("shop", "restart");
+    waits.until(() -> read(events).contains("stop " + second)
+            && read(events).lines().filter(l -> l.startsWith("start ")).count() == 3, WAIT,
+        () -> "control restart: " + read(events));
+    long third = pid(events, "start", 2);
+    waits.until(() -> answer().contains("pid=" + third), WAIT,
+        () -> "the restarted daemon answering: " + answer());
+    assertEquals(1, running().size(), "restart keeps the gear: " + running());
+
     cloud.controller().stop("shop");
-    waits.until(() -> read(events).contains("stop " + second), WAIT,
-        () -> "control stop of " + second + ": " + read(events));
-    waits.until(() -> ProcessHandle.of(second).map(p -> !p.isAlive()).orElse(true), WAIT,
-        () -> "daemon " + second + " gone");
+    waits.until(() -> read(events).contains("stop " + third), WAIT,
+        () -> "control stop of " + third + ": " + read(events));
+    waits.until(() -> ProcessHandle.of(third).map(p -> !p.isAlive()).orElse(true), WAIT,
+        () -> "daemon " + third + " gone");
   }
 
   @Test
@@ -157,6 +170,10 @@ class CartridgeEndToEndTest {
           .contains("removed acme/democart (cartridge 0.0.1)"));
       assertFalse(cli(env, 0, "cartridges").contains("democart"));
       assertTrue(cli(env, 1, "cartridge", "remove", "python").contains("built-in"));
+      String noApp = cli(env, 1, "cartridge", "control", "nosuch", "tidy");
+      assertTrue(noApp.contains("not_found") || noApp.contains("nosuch"), noApp);
+      String badAction = cli(env, 2, "cartridge", "control", "nosuch");
+      assertTrue(badAction.contains("action: restart or tidy"), badAction);
     } finally {
       api.stop();
     }

@@ -40,7 +40,11 @@ final class DemoCartridge implements AutoCloseable {
       + " echo \"stop $pid\" >>\"$DEMO_EVENTS\"; rm -f \"$pidfile\"; fi ;;\n"
       + "  status)\n"
       + "    [ -f \"$pidfile\" ] && kill -0 \"$(cat \"$pidfile\")\" 2>/dev/null ;;\n"
-      + "  build|deploy|tidy)\n"
+      + "  restart)\n"
+      + "    \"$0\" stop; \"$0\" start ;;\n"
+      + "  tidy)\n"
+      + "    echo \"tidy $(cat \"$pidfile\")\" >>\"$DEMO_EVENTS\" ;;\n"
+      + "  build|deploy)\n"
       + "    echo \"control $1\" ;;\n"
       + "  *) echo \"unknown action $1\" >&2; exit 1 ;;\n"
       + "esac\n";
