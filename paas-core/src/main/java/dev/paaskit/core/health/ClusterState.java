@@ -305,7 +305,9 @@ public final class ClusterState implements AutoCloseable {
         listener.nodeChanged(view, before);
       }
     }
-    removePendingIf(p -> p.deadlineNanos() - now < 0);
+    // A start's report waits on the same backlog as heartbeats: its deadline moves with the lag.
+    long caughtUp = now - lagNanos(now);
+    removePendingIf(p -> p.deadlineNanos() - caughtUp < 0);
   }
 
   /**
@@ -314,9 +316,13 @@ public final class ClusterState implements AutoCloseable {
    * heartbeat interval, at least that long. A silence every node shares is this side's.
    */
   private long silentNanos(NodeView view, long now) {
+    return now - lagNanos(now) - view.aliveNanos;
+  }
+
+  /** How far heartbeat handling is behind, 0 or more. */
+  private long lagNanos(long now) {
     long measured = Math.max(windowLagNanos, previousWindowLagNanos);
-    long lag = Math.max(measured, now - lastBeatNanos - heartbeatNanos);
-    return now - Math.max(0, lag) - view.aliveNanos;
+    return Math.max(0, Math.max(measured, now - lastBeatNanos - heartbeatNanos));
   }
 
   private long deadAfterNanos(NodeView view) {
