@@ -96,6 +96,17 @@ public final class NodeAgent implements Role, ReconnectAware {
   private long reservedDisk;
   private int reservedCount;
   private long reservedCpu;
+  /**
+   * Ids of the instances this node admitted, the most recent {@link #ADMITTED_IDS} of them, so a
+   * start replayed after its instance was forgotten starts nothing. Guarded by the instances lock.
+   */
+  private final Map<String, Boolean> admitted = new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > ADMITTED_IDS;
+    }
+  };
+  private static final int ADMITTED_IDS = 100_000;
   private final List<Subscription> subscriptions = new ArrayList<>();
   private volatile boolean running;
   private volatile Cancellable heartbeat;
@@ -315,7 +326,9 @@ public final class NodeAgent implements Role, ReconnectAware {
     if (!running) {
       return Ack.refused("node " + options.id + " is stopping");
     }
-    if (instances.containsKey(cmd.instanceId())) {
+    if (instances.containsKey(cmd.instanceId()) || admitted.containsKey(cmd.instanceId())) {
+      // Instance ids are never reused: a start seen before, even one whose instance has ended
+      // and been forgotten, is a replay (a message held through a reconnect, say).
       return Ack.accepted();
     }
     long memory = reservedMemory;
@@ -352,6 +365,7 @@ public final class NodeAgent implements Role, ReconnectAware {
     reservedDisk += cmd.diskBytes();
     reservedCount++;
     reservedCpu += cmd.cpuShares();
+    admitted.put(cmd.instanceId(), Boolean.TRUE);
     // In the map before it takes a seq: a heartbeat snapshot that misses it was taken before
     // this put, so its seq is lower than the one given here, and the instance is not "gone".
     instances.put(cmd.instanceId(), inst);

@@ -18,6 +18,7 @@ import dev.paaskit.core.bus.InProcessBus;
 import dev.paaskit.core.protocol.Ack;
 import dev.paaskit.core.protocol.InstanceReport;
 import dev.paaskit.core.protocol.Json;
+import dev.paaskit.core.protocol.NodeHeartbeat;
 import dev.paaskit.core.protocol.RouteRegistration;
 import dev.paaskit.core.protocol.StartBatch;
 import dev.paaskit.core.protocol.StartInstance;
@@ -121,6 +122,46 @@ class NodeAgentTest {
     assertEquals(List.of("i1"), backend.running());
     assertEquals("./run.sh", backend.spec("i1").command());
     assertEquals("register i1", routes.poll(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aStartReplayedAfterItsInstanceWasForgottenStartsNothing() throws Exception {
+    Role quick = NodeAgent.builder().id("n2").capacity(NodeCapacity.of("512M", "2G"))
+        .backend(backend).ports(ports).workDir(tmp.resolve("n2")).stopGrace(Duration.ofSeconds(1))
+        .terminalRetention(Duration.ofMillis(50))
+        .create(new Context("t", "localhost", bus, new InMemoryStateStore(), blobs, clock, executor));
+    quick.start();
+    try {
+      BlockingQueue<NodeHeartbeat> beats = new LinkedBlockingQueue<>();
+      bus.subscribe(Subjects.NODE_HEARTBEAT, m -> {
+        NodeHeartbeat hb = Json.read(m.data(), NodeHeartbeat.class);
+        if (hb.nodeId().equals("n2") && hb.full()) {
+          beats.add(hb);
+        }
+      });
+      assertTrue(send(Subjects.nodeStart("n2"), command("once", 128)).ok());
+      awaitReport(r -> r.instanceId().equals("once") && r.state() == InstanceState.RUNNING);
+      assertTrue(send(Subjects.nodeStop("n2"), new StopInstance("once", "test")).ok());
+      awaitReport(r -> r.instanceId().equals("once") && r.state() == InstanceState.STOPPED);
+      // Until the node's full heartbeat no longer lists the instance: it is forgotten.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        bus.publish(Subjects.nodeSync("n2"), new byte[0]);
+        NodeHeartbeat hb = beats.poll(1, TimeUnit.SECONDS);
+        if (hb != null && hb.instances().stream().noneMatch(r -> r.instanceId().equals("once"))) {
+          break;
+        }
+        assertTrue(System.nanoTime() < deadline, "the node still lists 'once': " + hb);
+      }
+      assertTrue(send(Subjects.nodeStart("n2"), command("once", 128)).ok(), "a replay is acked");
+      // An admitted start is in the node's next full heartbeat; the replay is not.
+      beats.clear();
+      bus.publish(Subjects.nodeSync("n2"), new byte[0]);
+      NodeHeartbeat after = beats.poll(5, TimeUnit.SECONDS);
+      assertTrue(after != null && after.instances().isEmpty(), "the replay started nothing: " + after);
+    } finally {
+      quick.stop();
+    }
   }
 
   @Test
