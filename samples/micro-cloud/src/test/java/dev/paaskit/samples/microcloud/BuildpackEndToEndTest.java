@@ -76,12 +76,6 @@ class BuildpackEndToEndTest {
   private final OkHttpClient http = new OkHttpClient.Builder()
       .connectTimeout(2, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS).build();
 
-  private record Run(int code, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
-
   @BeforeAll
   void startServe() throws Exception {
     Path packs = tmp.resolve("buildpacks");
@@ -125,13 +119,8 @@ class BuildpackEndToEndTest {
     return dir;
   }
 
-  private Run cli(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Map<String, String> env = Map.of("PAASKIT_API", serve.apiUrl(), "PAASKIT_HOME", data.toString());
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), env);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private MainRuns.Run cli(String... args) throws Exception {
+    return MainRuns.cli(serve.apiUrl(), data, args);
   }
 
   /**
@@ -163,7 +152,7 @@ class BuildpackEndToEndTest {
       throws Exception {
     Path dir = app("hello", Map.of("hello.txt", "v1\n", "web.py", WEB_PY));
 
-    Run push = cli("push", dir.toString(), "--name", "bphello", "--memory", "64M",
+    MainRuns.Run push = cli("push", dir.toString(), "--name", "bphello", "--memory", "64M",
         "--env", "GREETING=Howdy");
 
     assertEquals(0, push.code(), push.all());
@@ -178,7 +167,7 @@ class BuildpackEndToEndTest {
   void theNextStagingOfTheAppSeesWhatTheLastOnePutInTheCache() throws Exception {
     Path dir = app("hello", Map.of("hello.txt", "v2\n"));
 
-    Run push = cli("push", dir.toString(), "--name", "bphello", "--memory", "64M",
+    MainRuns.Run push = cli("push", dir.toString(), "--name", "bphello", "--memory", "64M",
         "--env", "GREETING=Hi again");
 
     assertEquals(0, push.code(), push.all());
@@ -193,13 +182,13 @@ class BuildpackEndToEndTest {
     Path dir = app("named", Map.of("hello.txt", "x\n", "web.py", WEB_PY,
         "app.py", "raise SystemExit('the python cartridge was used')\n"));
 
-    Run named = cli("push", dir.toString(), "--name", "bpnamed", "--memory", "64M",
+    MainRuns.Run named = cli("push", dir.toString(), "--name", "bpnamed", "--memory", "64M",
         "--cartridge", "hello-bp", "--env", "GREETING=Named");
     assertEquals(0, named.code(), named.all());
     assertTrue(named.out().contains("Using cartridge hello-bp"), named.out());
     assertAnswers("bpnamed.localhost", "Named mode=production profile=sourced");
 
-    Run unknown = cli("push", dir.toString(), "--name", "bpunknown", "-b", "ruby-bp");
+    MainRuns.Run unknown = cli("push", dir.toString(), "--name", "bpunknown", "-b", "ruby-bp");
     assertEquals(1, unknown.code(), unknown.all());
     assertTrue(unknown.err().contains("staging failed: no cartridge named 'ruby-bp'; installed: "
         + "python, node, java, static, procfile, broken-bp, hello-bp"), unknown.err());
@@ -217,7 +206,7 @@ class BuildpackEndToEndTest {
         "applications:\n- name: bpgit\n  memory: 64M\n  buildpacks: [file://" + repo + "]\n"
             + "  env:\n    GREETING: Cloned\n"));
 
-    Run push = cli("push", dir.toString());
+    MainRuns.Run push = cli("push", dir.toString());
 
     assertEquals(0, push.code(), push.all());
     assertTrue(push.out().contains("Using cartridge file://" + repo + " git-"), push.out());
@@ -230,7 +219,7 @@ class BuildpackEndToEndTest {
   void aFailingCompileFailsThePushWithItsOutput() throws Exception {
     Path dir = app("broken", Map.of("broken.txt", "x\n"));
 
-    Run push = cli("push", dir.toString(), "--name", "bpbroken", "--memory", "64M");
+    MainRuns.Run push = cli("push", dir.toString(), "--name", "bpbroken", "--memory", "64M");
 
     assertEquals(1, push.code(), push.all());
     assertTrue(push.out().contains("   dependency left-pad not found"), push.out());

@@ -48,12 +48,6 @@ class ServeCliEndToEndTest {
   private final OkHttpClient http = new OkHttpClient.Builder()
       .connectTimeout(2, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS).build();
 
-  private record Run(int code, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
-
   @BeforeAll
   void startServe() throws Exception {
     data = tmp.resolve("data");
@@ -70,13 +64,8 @@ class ServeCliEndToEndTest {
     http.connectionPool().evictAll();
   }
 
-  private Run cli(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Map<String, String> env = Map.of("PAASKIT_API", serve.apiUrl(), "PAASKIT_HOME", data.toString());
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), env);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private MainRuns.Run cli(String... args) throws Exception {
+    return MainRuns.cli(serve.apiUrl(), data, args);
   }
 
   private Path app(String name) throws IOException {
@@ -108,36 +97,36 @@ class ServeCliEndToEndTest {
   @Test
   @Order(1)
   void pushAFolderScaleAndReadLogsEventsAndEnv() throws Exception {
-    Run push = cli("push", app("hello").toString(), "--name", "hello", "--instances", "2",
+    MainRuns.Run push = cli("push", app("hello").toString(), "--name", "hello", "--instances", "2",
         "--memory", "128M", "--secret-env", "DB_PASSWORD=hunter2");
     assertEquals(0, push.code(), push.all());
     assertTrue(push.out().contains("Detected python"), push.out());
     assertTrue(push.out().contains("url: http://hello.localhost:" + serve.routerPort()), push.out());
     assertTrue(get("hello.localhost").startsWith("200 Hello from hello instance"));
 
-    Run scale = cli("scale", "hello", "--instances", "3");
+    MainRuns.Run scale = cli("scale", "hello", "--instances", "3");
     assertEquals(0, scale.code(), scale.all());
-    Run apps = cli("apps");
+    MainRuns.Run apps = cli("apps");
     assertTrue(apps.out().lines().anyMatch(l -> l.startsWith("hello") && l.contains("3/3")), apps.out());
 
-    Run logs = cli("logs", "hello", "--recent");
+    MainRuns.Run logs = cli("logs", "hello", "--recent");
     assertEquals(0, logs.code(), logs.all());
     assertTrue(logs.out().contains("[hello/2] OUT hello instance 2 listening on port"), logs.out());
 
-    Run events = cli("events", "hello");
+    MainRuns.Run events = cli("events", "hello");
     assertTrue(events.out().contains("STAGED"), events.out());
     assertTrue(events.out().contains("APP_SCALED scaled from 2 to 3"), events.out());
 
-    Run env = cli("env", "hello");
+    MainRuns.Run env = cli("env", "hello");
     assertTrue(env.out().contains("DB_PASSWORD=******"), env.out());
     assertFalse(env.all().contains("hunter2"), "secret hidden without --show-secrets");
     assertFalse(events.all().contains("hunter2") || logs.all().contains("hunter2") || push.all().contains("hunter2"));
-    Run shown = cli("env", "hello", "--show-secrets");
+    MainRuns.Run shown = cli("env", "hello", "--show-secrets");
     assertTrue(shown.out().contains("DB_PASSWORD=hunter2"), shown.out());
 
-    Run nodes = cli("nodes");
+    MainRuns.Run nodes = cli("nodes");
     assertTrue(nodes.out().contains("n1") && nodes.out().contains("ALIVE"), nodes.out());
-    Run unknown = cli("drain", "n9");
+    MainRuns.Run unknown = cli("drain", "n9");
     assertEquals(1, unknown.code());
     assertTrue(unknown.err().contains("node 'n9' not found"), unknown.err());
   }
@@ -161,7 +150,7 @@ class ServeCliEndToEndTest {
     try (OutputStream out = Files.newOutputStream(archive)) {
       TarGzWriter.create().write(app("hello"), out);
     }
-    Run push = cli("push", archive.toString(), "--name", "fromtgz", "--memory", "64M");
+    MainRuns.Run push = cli("push", archive.toString(), "--name", "fromtgz", "--memory", "64M");
     assertEquals(0, push.code(), push.all());
     assertTrue(get("fromtgz.localhost").startsWith("200 Hello from fromtgz instance 0"));
   }
@@ -170,13 +159,13 @@ class ServeCliEndToEndTest {
   @Order(3)
   void manifestWithAnchorsVarsSecretEnvAndAnHttpHealthCheck() throws Exception {
     Path dir = app("manifested");
-    Run push = cli("push", dir.toString(), "--vars-file", dir.resolve("vars.yml").toString());
+    MainRuns.Run push = cli("push", dir.toString(), "--vars-file", dir.resolve("vars.yml").toString());
     assertEquals(0, push.code(), push.all());
     assertTrue(push.all().contains("warning: unknown key 'defaults'"), push.all());
     assertTrue(get("greeter.localhost").matches("200 Howdy from [01]"), get("greeter.localhost"));
-    Run app = cli("app", "greeter");
+    MainRuns.Run app = cli("app", "greeter");
     assertTrue(app.out().contains("instances:  2") && app.out().contains("memory:     128M, disk 256M"), app.out());
-    Run env = cli("env", "greeter");
+    MainRuns.Run env = cli("env", "greeter");
     assertTrue(env.out().contains("GREETING=Howdy") && env.out().contains("API_KEY=******"), env.out());
     assertFalse(env.all().contains("s3cr3t-value"));
   }
@@ -184,7 +173,7 @@ class ServeCliEndToEndTest {
   @Test
   @Order(4)
   void aCrashingAppIsReportedWithItsExitCodeAndLastOutput() throws Exception {
-    Run push = cli("push", app("crasher").toString(), "--name", "crasher", "--memory", "64M");
+    MainRuns.Run push = cli("push", app("crasher").toString(), "--name", "crasher", "--memory", "64M");
     assertEquals(1, push.code(), push.all());
     assertTrue(push.err().contains("instance crashed: exit code 3"), push.err());
     assertTrue(push.err().contains("cannot find configuration file /etc/crasher.conf"), push.err());
@@ -201,13 +190,13 @@ class ServeCliEndToEndTest {
       z.putNextEntry(new ZipEntry("../../" + marker + ".txt"));
       z.write("gotcha".getBytes(StandardCharsets.UTF_8));
     }
-    Run push = cli("push", zip.toString(), "--name", "evil");
+    MainRuns.Run push = cli("push", zip.toString(), "--name", "evil");
     assertEquals(1, push.code(), push.all());
     assertTrue(push.err().contains("../../" + marker + ".txt"), push.err());
     try (Stream<Path> files = Files.walk(tmp)) {
       assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(marker)), "nothing escaped");
     }
-    Run apps = cli("apps");
+    MainRuns.Run apps = cli("apps");
     assertEquals(0, apps.code(), "the server is healthy: " + apps.all());
     assertFalse(apps.out().contains("evil"), apps.out());
   }
@@ -224,9 +213,9 @@ class ServeCliEndToEndTest {
       assertNull(hello.await(3, Duration.ofSeconds(60)), "hello came back with 3 instances");
       assertNull(greeter.await(2, Duration.ofSeconds(60)), "greeter came back with 2 instances");
     }
-    Run apps = cli("apps");
+    MainRuns.Run apps = cli("apps");
     assertTrue(apps.out().lines().anyMatch(l -> l.startsWith("hello") && l.contains("3/3")), apps.out());
-    Run env = cli("env", "hello", "--show-secrets");
+    MainRuns.Run env = cli("env", "hello", "--show-secrets");
     assertTrue(env.out().contains("DB_PASSWORD=hunter2"), "secrets survive the restart: " + env.out());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String answer = get("hello.localhost");

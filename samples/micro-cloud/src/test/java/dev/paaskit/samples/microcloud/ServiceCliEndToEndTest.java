@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,8 +24,6 @@ class ServiceCliEndToEndTest {
   private Path data;
   private ServeProcess serve;
 
-  private record Run(int code, String out, String err) {}
-
   @AfterEach
   void stop() throws Exception {
     if (serve != null) {
@@ -41,14 +35,14 @@ class ServiceCliEndToEndTest {
   void aGenericServiceIsDrivenThroughTheCliAndSurvivesARestart() throws Exception {
     data = tmp.resolve("data");
     serve = ServeProcess.start(data);
-    Run created = cli("service", "create-generic", "jobs", "--agents", "3");
+    MainRuns.Run created = cli("service", "create-generic", "jobs", "--agents", "3");
     assertEquals(0, created.code(), created.err());
     assertTrue(created.out().contains("jobs-1 (master, 127.0.0.2)")
         && created.out().contains("jobs-3 (node, 127.0.0.4)"), created.out());
 
     Path incomplete = Files.createDirectories(tmp.resolve("incomplete"));
     Files.writeString(incomplete.resolve("run.sh"), "true\n");
-    Run refused = cli("service", "upload-code", "jobs", incomplete.toString());
+    MainRuns.Run refused = cli("service", "upload-code", "jobs", incomplete.toString());
     assertEquals(1, refused.code());
     assertTrue(refused.err().contains("init.sh, interrupt.sh, cleanup.sh, notify.sh"),
         refused.err());
@@ -59,14 +53,14 @@ class ServiceCliEndToEndTest {
     }
     Files.writeString(code.resolve("run.sh"),
         "echo \"hello from $MY_ROLE $MY_IP, master $MASTER_IP\"\n");
-    Run uploaded = cli("service", "upload-code", "jobs", code.toString());
+    MainRuns.Run uploaded = cli("service", "upload-code", "jobs", code.toString());
     assertEquals(0, uploaded.code(), uploaded.err());
     assertTrue(uploaded.out().contains("uploaded code version v1"), uploaded.out());
     assertEquals(0, cli("service", "activate", "jobs", "v1").code());
     assertTrue(cli("service", "code-versions", "jobs").out().startsWith("* v1"));
     awaitStatus("jobs", "init\\.sh\\s+EXITED\\s+exit 0\\s+runs 1", 3);
 
-    Run ran = cli("service", "run", "jobs");
+    MainRuns.Run ran = cli("service", "run", "jobs");
     assertEquals(0, ran.code(), ran.out() + ran.err());
     String status = awaitStatus("jobs", "run\\.sh\\s+EXITED\\s+exit 0\\s+runs 1", 3);
     assertTrue(status.contains("| hello from node 127.0.0.3, master 127.0.0.2"), status);
@@ -75,7 +69,7 @@ class ServiceCliEndToEndTest {
     assertTrue(cli("service", "add-agents", "jobs", "1").out().contains("4 agent(s)"));
     assertTrue(cli("service", "remove-agents", "jobs", "1").out().contains("3 agent(s)"));
     awaitStatus("jobs", "notify\\.sh\\s+EXITED\\s+exit 0\\s+runs 2", 3);
-    Run tooMany = cli("service", "remove-agents", "jobs", "3");
+    MainRuns.Run tooMany = cli("service", "remove-agents", "jobs", "3");
     assertEquals(1, tooMany.code());
     assertTrue(tooMany.err().contains("keeps its master"), tooMany.err());
 
@@ -110,12 +104,7 @@ class ServiceCliEndToEndTest {
     }
   }
 
-  private Run cli(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Map<String, String> env = Map.of("PAASKIT_API", serve.apiUrl(), "PAASKIT_HOME", data.toString());
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), env);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private MainRuns.Run cli(String... args) throws Exception {
+    return MainRuns.cli(serve.apiUrl(), data, args);
   }
 }
