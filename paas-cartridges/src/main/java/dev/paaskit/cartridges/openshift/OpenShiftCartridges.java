@@ -70,7 +70,9 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
   private final CartridgeDownloader downloader;
   private volatile Stores stores;
 
-  private record Stores(StateStore state, BlobStore blobs, Clock clock, MessageBus bus) {}
+  /** The cloud's parts this catalog uses; the bus is asked for only when a gear is controlled. */
+  private record Stores(StateStore state, BlobStore blobs, Clock clock,
+      java.util.function.Supplier<MessageBus> bus) {}
 
   /** What the state store keeps of an added cartridge. */
   record CartridgeRecord(String manifest, String url, String sha256, long addedAtMillis) {}
@@ -100,7 +102,7 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
         Trees.delete(workDir.resolve("work"));
         Files.createDirectories(workDir.resolve("work"));
         stores = new Stores(context.stateStore(), context.blobStore(), context.clock(),
-            context.bus());
+            context::bus);
       }
 
       @Override
@@ -293,7 +295,7 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
     if (!Gear.ACTIONS.contains(action)) {
       throw new InvalidSpecException("action", action, "must be one of " + new TreeSet<>(Gear.ACTIONS));
     }
-    running().bus().publish(Gear.CONTROL_SUBJECT,
+    running().bus().get().publish(Gear.CONTROL_SUBJECT,
         Json.write(new Gear.ControlRequest(appName, action)));
   }
 
