@@ -276,9 +276,7 @@ class OpenShiftCartridgesTest {
     Files.writeString(repo.resolve("metadata/manifest.yml"),
         CartridgeFixture.manifest("gitcart", "SOURCE", ""));
     Files.writeString(repo.resolve("bin/control"), "#!/bin/sh\n");
-    git(repo, "init", "-q", "-b", "main");
-    git(repo, "add", ".");
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.test", "commit", "-q", "-m", "c");
+    commitAll(repo);
     Path manifest = tmp.resolve("gitcart.yml");
     Files.writeString(manifest, CartridgeFixture.manifest("gitcart", repo.toUri() + "#main", ""));
     OpenShiftCartridges local = OpenShiftCartridges.builder().workDir(tmp.resolve("local"))
@@ -307,9 +305,7 @@ class OpenShiftCartridgesTest {
     Files.writeString(repo.resolve("bin/control"), "#!/bin/sh\n");
     Path outside = Files.writeString(tmp.resolve("outside-secret"), "s3cr3t-outside-42\n");
     Files.createSymbolicLink(repo.resolve("metadata/manifest.yml"), outside);
-    git(repo, "init", "-q", "-b", "main");
-    git(repo, "add", ".");
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.test", "commit", "-q", "-m", "c");
+    commitAll(repo);
     Path manifest = tmp.resolve("evilcart.yml");
     Files.writeString(manifest, CartridgeFixture.manifest("evilcart", repo.toUri() + "#main", ""));
     OpenShiftCartridges local = OpenShiftCartridges.builder().workDir(tmp.resolve("local"))
@@ -342,6 +338,13 @@ class OpenShiftCartridgesTest {
         () -> cartridges.add("ftp://bob:hunter2@example.com/manifest.yml"));
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     assertFalse(e.url().contains("hunter2"), e.url());
+  }
+
+  /** Makes {@code repo} a git repository whose branch main holds every file in it. */
+  private static void commitAll(Path repo) throws Exception {
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "add", ".");
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.test", "commit", "-q", "-m", "c");
   }
 
   private static void git(Path dir, String... args) throws Exception {

@@ -127,12 +127,7 @@ public final class InProcessBus implements MessageBus {
    */
   @Override
   public CompletableFuture<Message> request(String subject, byte[] data, Duration timeout) {
-    Subjects.checkPublish(subject);
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("request timeout must be positive, was " + timeout);
-    }
+    Subjects.checkRequest(subject, data, timeout);
     if (closed.get()) {
       throw new IllegalStateException("bus is closed: cannot send a request to " + subject);
     }

@@ -15,6 +15,20 @@ public final class Subjects {
   private Subjects() {}
 
   /** Checks a subject that messages are published to and returns its tokens. */
+  /**
+   * Checks the arguments of a request: a subject to publish to, data, and a positive timeout.
+   *
+   * @throws IllegalArgumentException naming what cannot be used
+   */
+  public static void checkRequest(String subject, byte[] data, java.time.Duration timeout) {
+    checkPublish(subject);
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("request timeout must be positive, was " + timeout);
+    }
+  }
+
   public static String[] checkPublish(String subject) {
     String[] tokens = tokenize(subject);
     for (String token : tokens) {

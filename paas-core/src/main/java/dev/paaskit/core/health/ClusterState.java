@@ -257,7 +257,7 @@ public final class ClusterState implements AutoCloseable {
    * Marks nodes SUSPECT after a missed heartbeat and DEAD after too many; drops expired starts.
    *
    * <p>Silence is judged as of the moment heartbeat handling has caught up to (see
-   * {@link #silentNanos}), so a backlog on this side, or no beat handled at all, is not taken for
+   * {@link #lagNanos}), so a backlog on this side, or no beat handled at all, is not taken for
    * dead nodes. And when most nodes of a large cloud are past their deadline at once, the likelier
    * cause is still on this side (the health manager starved of CPU, or its own link down): no
    * node is declared dead, since moving every instance at once would overload the cloud further;
@@ -266,12 +266,14 @@ public final class ClusterState implements AutoCloseable {
    */
   synchronized void checkLiveness() {
     long now = clock.nanoTime();
+    // The moment heartbeat handling has caught up to: silences are judged as of then.
+    long caughtUp = now - lagNanos(now);
     int live = 0;
     int expired = 0;
     for (NodeView view : nodes.values()) {
       if (view.state != NodeState.DEAD) {
         live++;
-        if (silentNanos(view, now) > deadAfterNanos(view)) {
+        if (caughtUp - view.aliveNanos > deadAfterNanos(view)) {
           expired++;
         }
       }
@@ -291,7 +293,7 @@ public final class ClusterState implements AutoCloseable {
       if (view.state == NodeState.DEAD) {
         continue;
       }
-      long silent = silentNanos(view, now);
+      long silent = caughtUp - view.aliveNanos;
       long interval = Math.max(heartbeatNanos, view.advertisement.heartbeatMillis() * 1_000_000L);
       NodeState before = view.state;
       if (silent > deadAfterNanos(view) && !hold) {
@@ -306,20 +308,14 @@ public final class ClusterState implements AutoCloseable {
       }
     }
     // A start's report waits on the same backlog as heartbeats: its deadline moves with the lag.
-    long caughtUp = now - lagNanos(now);
     removePendingIf(p -> p.deadlineNanos() - caughtUp < 0);
   }
 
   /**
-   * How long the node has been silent as of the moment heartbeat handling has caught up to: the
-   * lag the latest beat showed, or, when no beat at all has been handled for longer than a
-   * heartbeat interval, at least that long. A silence every node shares is this side's.
+   * How far heartbeat handling is behind, 0 or more: the longest lag the recent beats showed, or,
+   * when no beat at all has been handled for longer than a heartbeat interval, at least that
+   * long. A silence every node shares is this side's.
    */
-  private long silentNanos(NodeView view, long now) {
-    return now - lagNanos(now) - view.aliveNanos;
-  }
-
-  /** How far heartbeat handling is behind, 0 or more. */
   private long lagNanos(long now) {
     long measured = Math.max(windowLagNanos, previousWindowLagNanos);
     return Math.max(0, Math.max(measured, now - lastBeatNanos - heartbeatNanos));

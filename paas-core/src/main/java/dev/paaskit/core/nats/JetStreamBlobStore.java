@@ -26,7 +26,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JetStreamBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(JetStreamBlobStore.class);
-  private static final Pattern BUCKET = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
-  private static final int STREAM_NOT_FOUND = 10059;
   private static final int NO_MESSAGE_FOUND = 10037;
   private static final int WRONG_LAST_SEQUENCE = 10071;
   /** 128 KiB, the object store's usual chunk: well below any server's max_payload. */
@@ -84,20 +81,12 @@ public final class JetStreamBlobStore implements BlobStore {
   /** As {@link #open(Connection, String)}, creating a missing bucket with {@code replicas}. */
   public static JetStreamBlobStore open(Connection connection, String bucket, int replicas)
       throws IOException {
-    Objects.requireNonNull(connection, "connection");
-    Objects.requireNonNull(bucket, "bucket");
-    if (!BUCKET.matcher(bucket).matches()) {
-      throw new IllegalArgumentException("invalid bucket name \"" + bucket
-          + "\": 1 to 64 characters of [a-zA-Z0-9_-]");
-    }
-    if (replicas < 1 || replicas > 5) {
-      throw new IllegalArgumentException("replicas must be 1 to 5: " + replicas);
-    }
+    Buckets.check(connection, bucket, replicas);
     ObjectStoreManagement osm = connection.objectStoreManagement();
     try {
       osm.getStatus(bucket);
     } catch (JetStreamApiException missing) {
-      if (missing.getApiErrorCode() != STREAM_NOT_FOUND) {
+      if (missing.getApiErrorCode() != Buckets.STREAM_NOT_FOUND) {
         throw new IOException("cannot open object store " + bucket + ": " + missing.getMessage(), missing);
       }
       try {

@@ -32,7 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,10 +75,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JetStreamKvStore implements StateStore {
   private static final Logger log = LoggerFactory.getLogger(JetStreamKvStore.class);
-  private static final Pattern BUCKET = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   /** JetStream's "wrong last sequence": another write came first. */
   private static final int WRONG_LAST_SEQUENCE = 10071;
-  private static final int STREAM_NOT_FOUND = 10059;
   /** Room in a message for the KV headers beside the value. */
   private static final int HEADER_ROOM = 1024;
   private static final Duration LIST_TIMEOUT = Duration.ofSeconds(30);
@@ -119,20 +116,12 @@ public final class JetStreamKvStore implements StateStore {
    */
   public static JetStreamKvStore open(Connection connection, String bucket, int replicas)
       throws IOException {
-    Objects.requireNonNull(connection, "connection");
-    Objects.requireNonNull(bucket, "bucket");
-    if (!BUCKET.matcher(bucket).matches()) {
-      throw new IllegalArgumentException("invalid bucket name \"" + bucket
-          + "\": 1 to 64 characters of [a-zA-Z0-9_-]");
-    }
-    if (replicas < 1 || replicas > 5) {
-      throw new IllegalArgumentException("replicas must be 1 to 5: " + replicas);
-    }
+    Buckets.check(connection, bucket, replicas);
     KeyValueManagement kvm = connection.keyValueManagement();
     try {
       kvm.getStatus(bucket);
     } catch (JetStreamApiException missing) {
-      if (missing.getApiErrorCode() != STREAM_NOT_FOUND) {
+      if (missing.getApiErrorCode() != Buckets.STREAM_NOT_FOUND) {
         throw new IOException("cannot open KV bucket " + bucket + ": " + missing.getMessage(), missing);
       }
       try {

@@ -180,12 +180,7 @@ public final class NatsBus implements MessageBus {
    */
   @Override
   public CompletableFuture<Message> request(String subject, byte[] data, Duration timeout) {
-    Subjects.checkPublish(subject);
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("request timeout must be positive, was " + timeout);
-    }
+    Subjects.checkRequest(subject, data, timeout);
     ensureOpen("send a request to " + subject);
     String inbox = inboxPrefix + requestIds.incrementAndGet();
     PendingReply reply = new PendingReply(subject, new CompletableFuture<>());

@@ -61,9 +61,6 @@ final class BenchConverge {
           });
       dev.paaskit.core.bus.InProcessBus bus = dev.paaskit.core.bus.InProcessBus.create(delivery, clock);
       kit.clock(clock).bus(bus);
-      if (Boolean.getBoolean("paaskit.bench.fixedExecutor")) {
-        kit.executor(delivery);
-      }
       owned.add(delivery::shutdownNow);
       owned.add(clock);
     }

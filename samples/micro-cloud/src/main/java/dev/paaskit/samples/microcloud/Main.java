@@ -124,7 +124,7 @@ public final class Main {
         }
         err.println("usage: paaskit bench push [--runs N] | paaskit bench harness [--runs N]\n"
             + "       | paaskit bench scheduler [--nodes N] [--instances M] [--seed S] [--runs K]\n"
-            + "       | paaskit bench converge [--nodes N] [--instances M] [--timeout S]\n"
+            + "       | paaskit bench converge [--nodes N] [--instances M] [--timeout S] [--bus-threads T]\n"
             + "       | paaskit bench failover [--nodes N] [--instances M] [--kills K] [--heartbeat-ms T]\n"
             + "                              [--missed N] [--sweep-ms T] [--timeout S]\n"
             + "       | paaskit bench failover --procs N [--instances M] [--kills K] [--nats URL]\n"
