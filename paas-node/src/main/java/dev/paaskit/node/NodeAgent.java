@@ -189,12 +189,20 @@ public final class NodeAgent implements Role, ReconnectAware {
     subscriptions.add(bus.subscribe(Subjects.nodeStart(options.id), this::onStart));
     subscriptions.add(bus.subscribe(Subjects.nodeStop(options.id), this::onStop));
     subscriptions.add(bus.subscribe(Subjects.nodeLogs(options.id), this::onLogs));
-    subscriptions.add(bus.subscribe(Subjects.nodeSync(options.id), m -> publishHeartbeat(true)));
+    subscriptions.add(bus.subscribe(Subjects.nodeSync(options.id), this::onSync));
     subscriptions.add(bus.subscribe(Subjects.NODE_DISCOVER, m -> announce()));
     subscriptions.add(bus.subscribe(Subjects.ROUTER_START, m -> registerAllRoutes()));
     subscriptions.add(bus.subscribe(Gear.CONTROL_SUBJECT, this::onGearControl));
     advertise();
     sendHeartbeat();
+  }
+
+  /** A sync, or a health manager's probe asking whether this node is still here: both answered. */
+  private void onSync(Message m) {
+    publishHeartbeat(true);
+    if (m.replyTo().isPresent()) {
+      bus.reply(m, new byte[0]);
+    }
   }
 
   /**

@@ -103,7 +103,8 @@ public final class TestCloud implements AutoCloseable {
     PaasKit.Builder kit = PaasKit.builder().name(b.name).clock(clock).executor(executor).bus(bus)
         .stateStore(store).blobStore(blobs).cartridges(b.cartridges).workDir(tmp.resolve("cloud"))
         .healthOptions(HealthOptions.DEFAULTS.withHeartbeat(b.heartbeat, b.missedHeartbeats)
-            .withRestartPolicy(b.restartPolicy).withSweepInterval(b.sweep));
+            .withRestartPolicy(b.restartPolicy).withSweepInterval(b.sweep)
+            .withProbeAfterMissed(b.probeAfterMissed));
     if (b.placement != null) {
       kit.placement(b.placement);
     }
@@ -482,6 +483,7 @@ public final class TestCloud implements AutoCloseable {
     private boolean router;
     private Duration heartbeat = Duration.ofSeconds(1);
     private int missedHeartbeats = 3;
+    private int probeAfterMissed = HealthOptions.DEFAULTS.probeAfterMissed();
     private RestartPolicy restartPolicy = RestartPolicy.CLOUD_FOUNDRY;
     private Duration sweep = Duration.ofSeconds(1);
     private Duration drainPeriod = Duration.ZERO;
@@ -551,6 +553,15 @@ public final class TestCloud implements AutoCloseable {
     public Builder heartbeat(Duration interval, int missedBeforeDead) {
       this.heartbeat = Objects.requireNonNull(interval, "interval");
       this.missedHeartbeats = missedBeforeDead;
+      return this;
+    }
+
+    /**
+     * After how many missed heartbeats the health manager probes a silent node, which is dead at
+     * once if nobody listens on its subject; 0 turns probing off. Default 2.
+     */
+    public Builder probeAfterMissed(int missed) {
+      this.probeAfterMissed = missed;
       return this;
     }
 

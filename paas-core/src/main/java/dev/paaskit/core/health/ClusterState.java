@@ -7,6 +7,7 @@ import dev.paaskit.api.NodeState;
 import dev.paaskit.api.NodeStatus;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.NoRespondersException;
 import dev.paaskit.api.spi.Subscription;
 import dev.paaskit.core.protocol.InstanceReport;
 import dev.paaskit.core.protocol.Json;
@@ -48,6 +49,8 @@ public final class ClusterState implements AutoCloseable {
   private final Clock clock;
   private final long heartbeatNanos;
   private final int missedBeforeDead;
+  /** Missed beats after which a silent node is probed; 0 when probing is off. */
+  private final int probeAfterMissed;
   private final Listener listener;
   private final Map<String, NodeView> nodes = new HashMap<>();
   private final Map<String, InstanceReport> instances = new HashMap<>();
@@ -72,16 +75,22 @@ public final class ClusterState implements AutoCloseable {
   private long lagWindowStartNanos;
   /** When the latest heartbeat from any node was handled, nanoTime. */
   private long lastBeatNanos;
+  /**
+   * Until when (nanoTime) no probe may find a node dead: after this side's bus reconnects, nodes
+   * reconnect too, each in its own time, and one not yet back is absent without being dead.
+   */
+  private long probesTrustedFromNanos = Long.MIN_VALUE;
 
   /** A start sent to a node and not yet reported back. */
   record Pending(InstanceReport report, long deadlineNanos) {}
 
-  ClusterState(MessageBus bus, Clock clock, Duration heartbeatInterval, int missedBeforeDead,
-      Listener listener) {
+  ClusterState(MessageBus bus, Clock clock, HealthOptions options, Listener listener) {
     this.bus = bus;
     this.clock = clock;
-    this.heartbeatNanos = heartbeatInterval.toNanos();
-    this.missedBeforeDead = missedBeforeDead;
+    this.heartbeatNanos = options.heartbeatInterval().toNanos();
+    this.missedBeforeDead = options.missedHeartbeats();
+    this.probeAfterMissed = options.probeAfterMissed() < options.missedHeartbeats()
+        ? options.probeAfterMissed() : 0;
     this.listener = listener;
   }
 
@@ -289,12 +298,13 @@ public final class ClusterState implements AutoCloseable {
             expired, live);
       }
     }
+    List<NodeView> toProbe = new ArrayList<>();
     for (NodeView view : nodes.values()) {
       if (view.state == NodeState.DEAD) {
         continue;
       }
       long silent = caughtUp - view.aliveNanos;
-      long interval = Math.max(heartbeatNanos, view.advertisement.heartbeatMillis() * 1_000_000L);
+      long interval = intervalNanos(view);
       NodeState before = view.state;
       if (silent > deadAfterNanos(view) && !hold) {
         view.state = NodeState.DEAD;
@@ -306,9 +316,85 @@ public final class ClusterState implements AutoCloseable {
       if (view.state != before) {
         listener.nodeChanged(view, before);
       }
+      if (view.state != NodeState.DEAD && !hold && probeDue(view, silent, now)) {
+        toProbe.add(view);
+      }
     }
     // A start's report waits on the same backlog as heartbeats: its deadline moves with the lag.
     removePendingIf(p -> p.deadlineNanos() - caughtUp < 0);
+    // After the loop: an in-process bus may answer "no responders" before request() returns,
+    // and the answer changes the map the loop walks.
+    toProbe.forEach(this::probe);
+  }
+
+  private long intervalNanos(NodeView view) {
+    return Math.max(heartbeatNanos, view.advertisement.heartbeatMillis() * 1_000_000L);
+  }
+
+  /** Whether a silent node has missed enough beats to be probed, and is not being probed now. */
+  private boolean probeDue(NodeView view, long silentNanos, long now) {
+    long interval = intervalNanos(view);
+    return probeAfterMissed > 0 && view.probeSentNanos == Long.MIN_VALUE
+        && silentNanos > interval * probeAfterMissed && probesTrustedAt(now);
+  }
+
+  private boolean probesTrustedAt(long nanos) {
+    return probesTrustedFromNanos == Long.MIN_VALUE || nanos - probesTrustedFromNanos >= 0;
+  }
+
+  /**
+   * Asks a silent node whether it is still on the bus. Only a "no responders" answer counts: a
+   * reply or a timeout (a node slow, frozen or cut off, still subscribed) leaves it to its
+   * missed heartbeats. The probe is the same request as a sync, so a node that hears it answers
+   * with a full heartbeat too.
+   */
+  private void probe(NodeView view) {
+    long sent = clock.nanoTime();
+    view.probeSentNanos = sent;
+    long epoch = view.epoch();
+    bus.request(Subjects.nodeSync(view.id()), new byte[0], Duration.ofNanos(intervalNanos(view)))
+        .whenComplete((reply, failure) -> probed(view.id(), epoch, sent,
+            failure != null && unwrap(failure) instanceof NoRespondersException));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause() : t;
+  }
+
+  private synchronized void probed(String nodeId, long epoch, long sentNanos, boolean absent) {
+    NodeView view = nodes.get(nodeId);
+    if (view == null || view.epoch() != epoch || view.probeSentNanos != sentNanos) {
+      return;
+    }
+    view.probeSentNanos = Long.MIN_VALUE;
+    if (!absent || view.state == NodeState.DEAD || holdingDeaths) {
+      return;
+    }
+    long now = clock.nanoTime();
+    long silent = now - lagNanos(now) - view.aliveNanos;
+    // Heard from meanwhile, or this side's bus reconnected since the probe left: not evidence.
+    if (silent <= intervalNanos(view) * probeAfterMissed || !probesTrustedAt(sentNanos)) {
+      return;
+    }
+    log.info("node {} missed {} heartbeats and nobody listens on its subject: dead", nodeId,
+        silent / intervalNanos(view));
+    NodeState before = view.state;
+    view.state = NodeState.DEAD;
+    dropInstancesOf(view.id());
+    listener.nodeChanged(view, before);
+  }
+
+  /**
+   * This side's bus came back after a cut: nodes are reconnecting in their own time, so for as
+   * long as a node may stay silent before it is dead, probes prove nothing.
+   */
+  synchronized void busReconnected() {
+    long now = clock.nanoTime();
+    probesTrustedFromNanos = now + heartbeatNanos * missedBeforeDead;
+    for (NodeView view : nodes.values()) {
+      view.probeSentNanos = Long.MIN_VALUE;
+    }
   }
 
   /**
@@ -322,8 +408,7 @@ public final class ClusterState implements AutoCloseable {
   }
 
   private long deadAfterNanos(NodeView view) {
-    return Math.max(heartbeatNanos, view.advertisement.heartbeatMillis() * 1_000_000L)
-        * missedBeforeDead;
+    return intervalNanos(view) * missedBeforeDead;
   }
 
   /** Whether nodes past their deadline are kept SUSPECT rather than declared dead. */

@@ -12,6 +12,7 @@ import dev.paaskit.api.spi.PlacementRequest;
 import dev.paaskit.api.spi.PlacementStrategy;
 import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.core.bus.ReconnectAware;
 import dev.paaskit.core.events.Events;
 import dev.paaskit.core.protocol.Ack;
 import dev.paaskit.core.protocol.AppRecord;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * {@link RestartPolicy} when it crashed; an instance of an older generation keeps serving until
  * the new one of its index is RUNNING, then is stopped; an extra one is stopped.
  */
-public final class HealthManager implements Role, ActualState {
+public final class HealthManager implements Role, ActualState, ReconnectAware {
   private static final Logger log = LoggerFactory.getLogger(HealthManager.class);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration STOP_RESEND = Duration.ofSeconds(10);
@@ -120,8 +121,7 @@ public final class HealthManager implements Role, ActualState {
     this.options = options;
     this.events = new Events(bus, context.clock());
     this.executor = context.executor();
-    this.cluster = new ClusterState(bus, context.clock(), options.heartbeatInterval(),
-        options.missedHeartbeats(), new ClusterListener());
+    this.cluster = new ClusterState(bus, context.clock(), options, new ClusterListener());
   }
 
   @Override
@@ -183,6 +183,11 @@ public final class HealthManager implements Role, ActualState {
       drains.close();
     }
     cluster.close();
+  }
+
+  @Override
+  public void busReconnected() {
+    cluster.busReconnected();
   }
 
   private void scheduleSweep() {

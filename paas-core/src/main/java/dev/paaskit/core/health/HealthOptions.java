@@ -14,13 +14,19 @@ import java.util.Objects;
  * @param startAckTimeout how long a start may go unreported before the index is started again
  * @param rolloutTimeout how long a new generation may take to become healthy while the previous
  *     one still serves; past it the rollout is cancelled and the previous generation kept
+ * @param probeAfterMissed after this many heartbeats missed in a row a node is probed: a request
+ *     on its own subject. When the bus answers that nobody listens there (the node's process or
+ *     its connection is gone, not merely slow or cut off) the node is DEAD at once instead of
+ *     after {@code missedHeartbeats}. 0 turns probing off; a value of {@code missedHeartbeats} or
+ *     more has no effect. A node that is silent but still subscribed, partitioned or frozen,
+ *     is only ever declared dead by its missed heartbeats.
  */
 public record HealthOptions(Duration heartbeatInterval, int missedHeartbeats,
     Duration sweepInterval, Duration startAckTimeout, RestartPolicy restartPolicy,
-    Duration rolloutTimeout) {
+    Duration rolloutTimeout, int probeAfterMissed) {
   public static final HealthOptions DEFAULTS = new HealthOptions(Duration.ofSeconds(1), 3,
       Duration.ofSeconds(1), Duration.ofSeconds(30), RestartPolicy.CLOUD_FOUNDRY,
-      Duration.ofMinutes(5));
+      Duration.ofMinutes(5), 2);
 
   public HealthOptions {
     Objects.requireNonNull(restartPolicy, "restartPolicy");
@@ -29,23 +35,35 @@ public record HealthOptions(Duration heartbeatInterval, int missedHeartbeats,
         || sweepInterval.isNegative() || sweepInterval.isZero()) {
       throw new IllegalArgumentException("heartbeat and sweep intervals must be positive");
     }
+    if (probeAfterMissed < 0) {
+      throw new IllegalArgumentException("probeAfterMissed must be 0 (off) or more, not "
+          + probeAfterMissed);
+    }
   }
 
   public HealthOptions withRestartPolicy(RestartPolicy policy) {
-    return new HealthOptions(heartbeatInterval, missedHeartbeats, sweepInterval, startAckTimeout, policy, rolloutTimeout);
+    return new HealthOptions(heartbeatInterval, missedHeartbeats, sweepInterval, startAckTimeout, policy, rolloutTimeout,
+        probeAfterMissed);
   }
 
   public HealthOptions withSweepInterval(Duration interval) {
-    return new HealthOptions(heartbeatInterval, missedHeartbeats, interval, startAckTimeout, restartPolicy, rolloutTimeout);
+    return new HealthOptions(heartbeatInterval, missedHeartbeats, interval, startAckTimeout, restartPolicy, rolloutTimeout,
+        probeAfterMissed);
   }
 
   public HealthOptions withRolloutTimeout(Duration timeout) {
     return new HealthOptions(heartbeatInterval, missedHeartbeats, sweepInterval, startAckTimeout,
-        restartPolicy, timeout);
+        restartPolicy, timeout, probeAfterMissed);
   }
 
   public HealthOptions withHeartbeat(Duration interval, int missed) {
     return new HealthOptions(interval, missed, sweepInterval, startAckTimeout, restartPolicy,
-        rolloutTimeout);
+        rolloutTimeout, probeAfterMissed);
+  }
+
+  /** Probes a node after {@code missed} heartbeats missed in a row; 0 never probes. */
+  public HealthOptions withProbeAfterMissed(int missed) {
+    return new HealthOptions(heartbeatInterval, missedHeartbeats, sweepInterval, startAckTimeout,
+        restartPolicy, rolloutTimeout, missed);
   }
 }

@@ -31,6 +31,8 @@ final class NodeView {
   boolean synced;
   /** When a full heartbeat was last asked for, so a slow node is not asked on every beat. */
   long syncAskedNanos = Long.MIN_VALUE;
+  /** When the probe now in flight was sent (nanoTime), or Long.MIN_VALUE when none is. */
+  long probeSentNanos = Long.MIN_VALUE;
   /** An operator asked to empty the node; {@link #state} still tracks whether it lives. */
   boolean draining;
 

@@ -13,7 +13,7 @@ package dev.paaskit.core.protocol;
  *   <tr><td>{@code paaskit.instance.state}</td><td>node → all</td><td>{@link InstanceReport}</td></tr>
  *   <tr><td>{@code paaskit.router.register}, {@code .unregister}</td><td>node → routers</td><td>{@link RouteRegistration}</td></tr>
  *   <tr><td>{@code paaskit.router.start}</td><td>router → nodes</td><td>empty: register all you run</td></tr>
- *   <tr><td>{@code paaskit.node.<id>.sync}</td><td>health manager → node</td><td>empty: send a full heartbeat</td></tr>
+ *   <tr><td>{@code paaskit.node.<id>.sync}</td><td>health manager → node (publish, or request as a probe)</td><td>empty: send a full heartbeat; a request is answered with an empty reply</td></tr>
  *   <tr><td>{@code paaskit.node.<id>.logs}</td><td>controller → node (request)</td><td>{@link LogsRequest} → {@link LogsRequest.Reply}</td></tr>
  *   <tr><td>{@code paaskit.logs.<app>}</td><td>node → followers</td><td>{@link LogMessage}, one per line</td></tr>
  *   <tr><td>{@code paaskit.event}</td><td>any → controller</td><td>{@link EventMessage}</td></tr>

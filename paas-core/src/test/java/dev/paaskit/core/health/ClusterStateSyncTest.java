@@ -47,7 +47,7 @@ class ClusterStateSyncTest {
 
   @Test
   void singleReportsDoNotStandForAFullHeartbeat() throws Exception {
-    ClusterState cluster = new ClusterState(bus, clock, Duration.ofSeconds(1), 3,
+    ClusterState cluster = new ClusterState(bus, clock, HealthOptions.DEFAULTS,
         new ClusterState.Listener() {
           @Override
           public void instanceChanged(InstanceReport before, InstanceReport after) {}
