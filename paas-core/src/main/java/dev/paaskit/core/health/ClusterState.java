@@ -55,6 +55,8 @@ public final class ClusterState implements AutoCloseable {
   private final Map<String, NodeView> nodes = new HashMap<>();
   private final Map<String, InstanceReport> instances = new HashMap<>();
   private final Map<String, Pending> pending = new HashMap<>();
+  /** Ids of {@link #pending} by app id, so an app's instances cost what it has, not the cloud. */
+  private final Map<String, Set<String>> pendingByApp = new HashMap<>();
   private final Map<String, Set<String>> byApp = new HashMap<>();
   private final Set<String> drained = new HashSet<>();
   /** Memory, disk and count held on each node by active and pending instances, kept as they change. */
@@ -198,7 +200,7 @@ public final class ClusterState implements AutoCloseable {
     if (known != null && r.seq() < known.seq()) {
       return;
     }
-    Pending wasPending = pending.remove(r.instanceId());
+    Pending wasPending = takePending(r.instanceId());
     if (wasPending != null) {
       count(wasPending.report(), -1);
     }
@@ -420,10 +422,26 @@ public final class ClusterState implements AutoCloseable {
     pending.values().removeIf(p -> {
       if (gone.test(p)) {
         count(p.report(), -1);
+        unindexPending(p.report());
         return true;
       }
       return false;
     });
+  }
+
+  private Pending takePending(String instanceId) {
+    Pending p = pending.remove(instanceId);
+    if (p != null) {
+      unindexPending(p.report());
+    }
+    return p;
+  }
+
+  private void unindexPending(InstanceReport report) {
+    Set<String> ids = pendingByApp.get(report.appId());
+    if (ids != null && ids.remove(report.instanceId()) && ids.isEmpty()) {
+      pendingByApp.remove(report.appId());
+    }
   }
 
   private void count(InstanceReport r, int sign) {
@@ -448,15 +466,17 @@ public final class ClusterState implements AutoCloseable {
   }
 
   synchronized void addPending(InstanceReport report, Duration timeout) {
-    Pending before = pending.put(report.instanceId(), new Pending(report, clock.nanoTime() + timeout.toNanos()));
+    Pending before = takePending(report.instanceId());
     if (before != null) {
       count(before.report(), -1);
     }
+    pending.put(report.instanceId(), new Pending(report, clock.nanoTime() + timeout.toNanos()));
+    pendingByApp.computeIfAbsent(report.appId(), a -> new HashSet<>()).add(report.instanceId());
     count(report, 1);
   }
 
   synchronized void removePending(String instanceId) {
-    Pending gone = pending.remove(instanceId);
+    Pending gone = takePending(instanceId);
     if (gone != null) {
       count(gone.report(), -1);
     }
@@ -468,10 +488,8 @@ public final class ClusterState implements AutoCloseable {
     for (String id : byApp.getOrDefault(appId, Set.of())) {
       out.add(instances.get(id));
     }
-    for (Pending p : pending.values()) {
-      if (p.report().appId().equals(appId)) {
-        out.add(p.report());
-      }
+    for (String id : pendingByApp.getOrDefault(appId, Set.of())) {
+      out.add(pending.get(id).report());
     }
     out.sort(Comparator.comparingInt(InstanceReport::index).thenComparing(InstanceReport::instanceId));
     return out;
@@ -480,9 +498,7 @@ public final class ClusterState implements AutoCloseable {
   /** Ids of apps that have instances reported or pending. */
   synchronized Set<String> appIds() {
     Set<String> ids = new HashSet<>(byApp.keySet());
-    for (Pending p : pending.values()) {
-      ids.add(p.report().appId());
-    }
+    ids.addAll(pendingByApp.keySet());
     return ids;
   }
 
