@@ -387,37 +387,44 @@ public final class NodeAgent implements Role, ReconnectAware {
   private void launch(Instance inst) {
     CompletableFuture<Path> fetched = options.unpackDroplets
         ? droplets.get(inst.command.dropletSha256()) : CompletableFuture.completedFuture(null);
-    fetched.thenAcceptAsync(droplet -> {
-      try {
-        synchronized (inst) {
-          if (inst.stopRequested) {
-            return;
-          }
-          String command = inst.command.command();
-          Map<String, String> env = environment(inst);
-          if (droplet != null) {
-            unpacker.unpack(droplet, inst.dir);
-            java.util.Optional<Gear> gear = options.gears.prepare(gearRequest(inst, command, env));
-            if (gear.isPresent()) {
-              inst.gear = gear.get();
-              command = gear.get().command();
-              env = gear.get().env();
-            }
-          }
-          options.backend.create(new ContainerSpec(inst.id(), inst.dir, command,
-              env, new ResourceLimits(inst.command.memoryBytes(),
-                  inst.command.diskBytes(), 1024), new Listener(inst)));
-          inst.containerCreated = true;
-          options.backend.start(inst.id());
-        }
-        startHealthCheck(inst);
-      } catch (Exception e) {
-        failToStart(inst, "could not start: " + e.getMessage());
-      }
-    }, executor).exceptionally(e -> {
+    if (fetched.isDone() && !fetched.isCompletedExceptionally()) {
+      // The droplet is at hand (cached, or not unpacked): start on this thread, no hand-off.
+      startContainer(inst, fetched.join());
+      return;
+    }
+    fetched.thenAcceptAsync(droplet -> startContainer(inst, droplet), executor).exceptionally(e -> {
       failToStart(inst, "could not fetch its droplet: " + rootMessage(e));
       return null;
     });
+  }
+
+  private void startContainer(Instance inst, Path droplet) {
+    try {
+      synchronized (inst) {
+        if (inst.stopRequested) {
+          return;
+        }
+        String command = inst.command.command();
+        Map<String, String> env = environment(inst);
+        if (droplet != null) {
+          unpacker.unpack(droplet, inst.dir);
+          java.util.Optional<Gear> gear = options.gears.prepare(gearRequest(inst, command, env));
+          if (gear.isPresent()) {
+            inst.gear = gear.get();
+            command = gear.get().command();
+            env = gear.get().env();
+          }
+        }
+        options.backend.create(new ContainerSpec(inst.id(), inst.dir, command,
+            env, new ResourceLimits(inst.command.memoryBytes(),
+                inst.command.diskBytes(), 1024), new Listener(inst)));
+        inst.containerCreated = true;
+        options.backend.start(inst.id());
+      }
+      startHealthCheck(inst);
+    } catch (Exception e) {
+      failToStart(inst, "could not start: " + e.getMessage());
+    }
   }
 
   private GearRequest gearRequest(Instance inst, String command, Map<String, String> env) {
