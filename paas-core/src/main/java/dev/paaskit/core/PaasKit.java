@@ -24,6 +24,7 @@ import dev.paaskit.core.scheduler.DefaultPlacementStrategy;
 import dev.paaskit.core.stager.Stager;
 import dev.paaskit.core.store.InMemoryStateStore;
 import dev.paaskit.core.time.SystemClock;
+import dev.paaskit.core.util.ElasticExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,9 +36,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 
 /**
  * Builds a cloud: a controller, a stager, a health manager and a router (the {@link CoreRole}s,
@@ -119,8 +118,9 @@ public final class PaasKit {
 
     /**
      * For all work that may block. It must run tasks on threads of its own, not the caller's (a
-     * direct executor would run the health manager's passes inside its listeners). Default: a
-     * cached pool of daemon threads the cloud owns.
+     * direct executor would run the health manager's passes inside its listeners). Default: an
+     * {@link ElasticExecutor} of daemon threads the cloud owns: few threads while tasks are short,
+     * more as tasks block.
      */
     public Builder executor(Executor executor) {
       once("executor");
@@ -256,9 +256,9 @@ public final class PaasKit {
       }
       Executor executor = this.executor;
       if (executor == null) {
-        ExecutorService pool = Executors.newCachedThreadPool(
+        ElasticExecutor pool = ElasticExecutor.create(
             new ThreadFactoryBuilder().setDaemon(true).setNameFormat(name + "-worker-%d").build());
-        owned.add(0, pool::shutdownNow);
+        owned.add(0, pool);
         executor = pool;
       }
       MessageBus bus = this.bus;
