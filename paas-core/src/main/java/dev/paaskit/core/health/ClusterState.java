@@ -147,7 +147,7 @@ public final class ClusterState implements AutoCloseable {
     }
     view.seq = Math.max(view.seq, hb.seq());
     if (!hb.full()) {
-      if (!view.synced || hb.seq() > view.reportSeq) {
+      if (!view.synced || missedReports(view, hb.seq())) {
         askForFullHeartbeat(view);
       }
       return;
@@ -247,6 +247,30 @@ public final class ClusterState implements AutoCloseable {
     removePendingIf(p -> p.report().nodeId().equals(nodeId));
   }
 
+  /**
+   * Whether reports the node sent are missing: a beat announced changes up to a seq, and a
+   * heartbeat interval later the reports applied still do not reach it. Reports and beats travel
+   * apart, so reports behind the latest beat are only late until then; asking for a full
+   * heartbeat at once would, under load, ask every node for all its instances every interval.
+   */
+  private boolean missedReports(NodeView view, long announcedSeq) {
+    if (announcedSeq <= view.reportSeq) {
+      view.gapSeq = -1;
+      return false;
+    }
+    long now = clock.nanoTime();
+    if (view.gapSeq < 0 || view.reportSeq >= view.gapSeq) {
+      view.gapSeq = announcedSeq;
+      view.gapSinceNanos = now;
+      return false;
+    }
+    if (now - view.gapSinceNanos < heartbeatNanos) {
+      return false;
+    }
+    view.gapSeq = -1;
+    return true;
+  }
+
   /** Asks one node for a full heartbeat, at most once per heartbeat interval. */
   private void askForFullHeartbeat(NodeView view) {
     long now = clock.nanoTime();
@@ -279,6 +303,7 @@ public final class ClusterState implements AutoCloseable {
     long now = clock.nanoTime();
     // The moment heartbeat handling has caught up to: silences are judged as of then.
     long caughtUp = now - lagNanos(now);
+    long measuredNow = now - Math.max(windowLagNanos, previousWindowLagNanos);
     int live = 0;
     int expired = 0;
     for (NodeView view : nodes.values()) {
@@ -311,8 +336,10 @@ public final class ClusterState implements AutoCloseable {
       if (silent > deadAfterNanos(view) && !hold) {
         view.state = NodeState.DEAD;
         dropInstancesOf(view.id());
-      } else if (now - view.aliveNanos > interval * 3 / 2) {
-        // Suspicion needs no certainty: it only keeps new instances off the node.
+      } else if (measuredNow - view.aliveNanos > interval * 3 / 2) {
+        // Suspicion needs no certainty: it only keeps new instances off the node. It allows for
+        // the lag beats showed, or a health manager behind on its beats would suspect every
+        // node at once and place nothing; a silence of every node is suspect all the same.
         view.state = NodeState.SUSPECT;
       }
       if (view.state != before) {

@@ -29,6 +29,12 @@ final class NodeView {
    * health manager, say), so light heartbeats keep asking for a full one.
    */
   boolean synced;
+  /**
+   * The seq a beat announced that reports had not reached yet, or -1; watched for a heartbeat
+   * interval from {@link #gapSinceNanos} before the reports are taken for lost.
+   */
+  long gapSeq = -1;
+  long gapSinceNanos;
   /** When a full heartbeat was last asked for, so a slow node is not asked on every beat. */
   long syncAskedNanos = Long.MIN_VALUE;
   /** When the probe now in flight was sent (nanoTime), or Long.MIN_VALUE when none is. */
