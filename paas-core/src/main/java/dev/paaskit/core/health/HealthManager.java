@@ -609,18 +609,24 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     private final Map<String, Map<String, Integer>> appCounts = new HashMap<>();
     private final Map<String, Map<String, Integer>> zoneCounts = new HashMap<>();
     private final ClusterState cluster;
-    private final Set<String> avoided;
-    private String listedApp;
-    private List<NodeCandidate> listed;
+    /** By position in {@link #nodes}: the node's usage array (shared with {@link #used}). */
+    private final long[][] usedAt;
+    /** By position in {@link #nodes}: the state placements see, avoided nodes SUSPECT. */
+    private final NodeState[] stateAt;
 
     Candidates(ClusterState cluster, Set<String> avoided) {
       this.cluster = cluster;
-      this.avoided = Set.copyOf(avoided);
       this.nodes = cluster.nodeViews();
-      for (int i = 0; i < nodes.size(); i++) {
-        positions.put(nodes.get(i).id(), i);
-      }
       this.used = cluster.usage();
+      this.usedAt = new long[nodes.size()][];
+      this.stateAt = new NodeState[nodes.size()];
+      for (int i = 0; i < nodes.size(); i++) {
+        NodeView v = nodes.get(i);
+        positions.put(v.id(), i);
+        usedAt[i] = used.computeIfAbsent(v.id(), n -> new long[4]);
+        NodeState state = v.effectiveState();
+        stateAt[i] = state == NodeState.ALIVE && avoided.contains(v.id()) ? NodeState.SUSPECT : state;
+      }
     }
 
     /** The node's advertisement, or null when it is not a candidate. */
@@ -655,27 +661,43 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
       });
     }
 
+    /**
+     * The nodes as the app's candidates: a view whose elements are made when asked for, from
+     * what this pass has reserved so far, since sampling placements look at a few nodes of
+     * thousands.
+     */
     List<NodeCandidate> forApp(String appId) {
-      if (!appId.equals(listedApp)) {
-        Map<String, Integer> counts = countsOf(appId);
-        List<NodeCandidate> out = new ArrayList<>(nodes.size());
-        for (NodeView v : nodes) {
-          NodeAdvertisement ad = v.advertisement;
-          long[] u = used.getOrDefault(v.id(), new long[4]);
-          NodeState state = avoided.contains(v.id()) && v.effectiveState() == NodeState.ALIVE
-              ? NodeState.SUSPECT : v.effectiveState();
-          // Advertisements come off the bus unchecked: a bad one must refuse its node, not fail
-          // every placement with it.
-          long memory = Math.max(0, ad.memoryBytes());
-          out.add(new NodeCandidate(v.id(), state, zoneOf(ad), ad.stack(), ad.tags(),
-              memory - u[0], ad.diskBytes() - u[1], ad.cpuShares() - u[3],
-              ad.maxInstances() - (int) u[2], memory, Math.max(0, ad.cpuShares()),
-              counts.getOrDefault(v.id(), 0)));
-        }
-        listedApp = appId;
-        listed = out;
+      Map<String, Integer> counts = countsOf(appId);
+      return new CandidateView(counts);
+    }
+
+    private final class CandidateView extends java.util.AbstractList<NodeCandidate>
+        implements java.util.RandomAccess {
+      private final Map<String, Integer> counts;
+
+      CandidateView(Map<String, Integer> counts) {
+        this.counts = counts;
       }
-      return Collections.unmodifiableList(listed);
+
+      @Override
+      public NodeCandidate get(int index) {
+        NodeView v = nodes.get(index);
+        NodeAdvertisement ad = v.advertisement;
+        long[] u = usedAt[index];
+        NodeState state = stateAt[index];
+        // Advertisements come off the bus unchecked: a bad one must refuse its node, not fail
+        // every placement with it.
+        long memory = Math.max(0, ad.memoryBytes());
+        return new NodeCandidate(v.id(), state, zoneOf(ad), ad.stack(), ad.tags(),
+            memory - u[0], ad.diskBytes() - u[1], ad.cpuShares() - u[3],
+            ad.maxInstances() - (int) u[2], memory, Math.max(0, ad.cpuShares()),
+            counts.getOrDefault(v.id(), 0));
+      }
+
+      @Override
+      public int size() {
+        return nodes.size();
+      }
     }
 
     void reserve(String nodeId, String appId, PlacementRequest request) {
@@ -687,13 +709,6 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
       countsOf(appId).merge(nodeId, 1, Integer::sum);
       NodeAdvertisement ad = advertisement(nodeId);
       zonesOf(appId).merge(zoneOf(ad), 1, Integer::sum);
-      if (appId.equals(listedApp)) {
-        int at = positions.get(nodeId);
-        listed.set(at, listed.get(at).afterPlacing(request));
-      } else {
-        listedApp = null;
-        listed = null;
-      }
     }
 
     private static String zoneOf(NodeAdvertisement ad) {
