@@ -613,6 +613,8 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     private final long[][] usedAt;
     /** By position in {@link #nodes}: the state placements see, avoided nodes SUSPECT. */
     private final NodeState[] stateAt;
+    /** The candidates of the app being placed. */
+    private CandidateView view;
 
     Candidates(ClusterState cluster, Set<String> avoided) {
       this.cluster = cluster;
@@ -662,25 +664,39 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     }
 
     /**
-     * The nodes as the app's candidates: a view whose elements are made when asked for, from
-     * what this pass has reserved so far, since sampling placements look at a few nodes of
-     * thousands.
+     * The nodes as the app's candidates: a view whose elements are made when first asked for,
+     * from what this pass has reserved so far, since sampling placements look at a few nodes of
+     * thousands. The app's view is kept while its instances are placed one after another.
      */
     List<NodeCandidate> forApp(String appId) {
-      Map<String, Integer> counts = countsOf(appId);
-      return new CandidateView(counts);
+      if (view == null || !view.appId.equals(appId)) {
+        view = new CandidateView(appId, countsOf(appId));
+      }
+      return view;
     }
 
     private final class CandidateView extends java.util.AbstractList<NodeCandidate>
         implements java.util.RandomAccess {
+      private final String appId;
       private final Map<String, Integer> counts;
+      private final NodeCandidate[] made = new NodeCandidate[nodes.size()];
 
-      CandidateView(Map<String, Integer> counts) {
+      CandidateView(String appId, Map<String, Integer> counts) {
+        this.appId = appId;
         this.counts = counts;
       }
 
       @Override
       public NodeCandidate get(int index) {
+        NodeCandidate c = made[index];
+        if (c == null) {
+          c = make(index);
+          made[index] = c;
+        }
+        return c;
+      }
+
+      private NodeCandidate make(int index) {
         NodeView v = nodes.get(index);
         NodeAdvertisement ad = v.advertisement;
         long[] u = usedAt[index];
@@ -709,6 +725,13 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
       countsOf(appId).merge(nodeId, 1, Integer::sum);
       NodeAdvertisement ad = advertisement(nodeId);
       zonesOf(appId).merge(zoneOf(ad), 1, Integer::sum);
+      if (view != null) {
+        // Every app's candidate on this node changed: made again when next asked for.
+        view.made[positions.get(nodeId)] = null;
+        if (!view.appId.equals(appId)) {
+          view = null;
+        }
+      }
     }
 
     private static String zoneOf(NodeAdvertisement ad) {
