@@ -37,6 +37,7 @@ import dev.paaskit.core.protocol.Json;
 import dev.paaskit.core.protocol.SpecRecord;
 import dev.paaskit.core.protocol.StoreKeys;
 import dev.paaskit.core.stager.StagingService;
+import dev.paaskit.core.util.AsyncLimiter;
 import com.google.common.collect.HashMultiset;
 import com.google.common.collect.Multiset;
 import java.io.IOException;
@@ -77,6 +78,12 @@ public final class DefaultController implements Controller {
   private final MessageBus bus;
   /** Packages of pushes in flight, which a failed push must not delete; guarded by itself. */
   private final Multiset<String> pushing = HashMultiset.create();
+  /**
+   * Pushes packaged and staged at once; more wait their turn here rather than in the shared
+   * executor's queue, ahead of heartbeats and starts.
+   */
+  private final AsyncLimiter pushTurns = new AsyncLimiter(
+      Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
   private static final Logger log = LoggerFactory.getLogger(DefaultController.class);
   private static final java.time.Duration LOGS_TIMEOUT = java.time.Duration.ofSeconds(3);
 
@@ -300,6 +307,10 @@ public final class DefaultController implements Controller {
   @Override
   public CompletableFuture<App> push(AppSpec spec, Path bits, Consumer<String> log) {
     AppSpec.checkName(spec.name());
+    return pushTurns.submit(() -> pushNow(spec, bits, log));
+  }
+
+  private CompletableFuture<App> pushNow(AppSpec spec, Path bits, Consumer<String> log) {
     return CompletableFuture.supplyAsync(() -> {
       try {
         return packages.store(bits, blobs);
