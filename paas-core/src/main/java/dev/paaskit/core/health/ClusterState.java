@@ -66,6 +66,8 @@ public final class ClusterState implements AutoCloseable {
   private final List<Subscription> subscriptions = new ArrayList<>();
   private long lastDiscoverNanos = Long.MIN_VALUE;
   private boolean holdingDeaths;
+  /** No node is declared dead before this nanoTime: a TTL's grace after this side's own silence. */
+  private long deathsHeldUntilNanos;
   /**
    * The longest any heartbeat handled in this window (one heartbeat interval) and the one before
    * waited on its way here, nanoseconds. When this side falls behind, every beat waits longer;
@@ -104,6 +106,7 @@ public final class ClusterState implements AutoCloseable {
     subscriptions.add(bus.subscribe(Subjects.INSTANCE_STATE,
         m -> onInstanceReport(Json.read(m.data(), InstanceReport.class))));
     lastBeatNanos = clock.nanoTime();
+    deathsHeldUntilNanos = lastBeatNanos;
     bus.publish(Subjects.NODE_DISCOVER, new byte[0]);
   }
 
@@ -314,17 +317,28 @@ public final class ClusterState implements AutoCloseable {
         }
       }
     }
-    boolean hold = live >= MASS_SILENCE_MIN_NODES && expired > live * MASS_SILENCE_SHARE;
-    if (hold != holdingDeaths) {
-      holdingDeaths = hold;
-      if (hold) {
+    boolean massSilence = live >= MASS_SILENCE_MIN_NODES && expired > live * MASS_SILENCE_SHARE;
+    if (massSilence || now - lastBeatNanos > heartbeatNanos) {
+      // This side could not hear (almost) anyone: once it can again, beats queued meanwhile
+      // arrive in bursts, node by node, and each node gets a whole TTL to be heard before its
+      // silence counts. Otherwise the backlog would kill nodes in waves, each under the share.
+      deathsHeldUntilNanos = now + heartbeatNanos * missedBeforeDead;
+    }
+    boolean hold = massSilence || now - deathsHeldUntilNanos < 0;
+    if (hold != holdingDeaths && live > 0) {
+      if (massSilence) {
         log.warn("{} of {} nodes are silent at once; assuming the health manager lags or is cut "
             + "off, and declaring none dead until fewer are", expired, live);
+      } else if (hold) {
+        log.warn("no heartbeat handled for {} ms; declaring no node dead until each has had {} "
+            + "heartbeats' time to be heard again", (now - lastBeatNanos) / 1_000_000,
+            missedBeforeDead);
       } else {
         log.info("node silence is partial again ({} of {}); dead nodes are declared as usual",
             expired, live);
       }
     }
+    holdingDeaths = hold;
     List<NodeView> toProbe = new ArrayList<>();
     for (NodeView view : nodes.values()) {
       if (view.state == NodeState.DEAD) {
