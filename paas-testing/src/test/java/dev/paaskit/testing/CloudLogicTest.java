@@ -279,5 +279,24 @@ class CloudLogicTest {
     cloud.await(cloud.controller().push(spec("cached", 1).build(), dir,
         l -> log.append(l).append('\n')), "the second push");
     assertTrue(log.toString().contains("reusing droplet"), log.toString());
+    // Detected before for these very bits: the cache is asked before they are unpacked again.
+    assertTrue(log.toString().contains("(these bits, before)"), log.toString());
+  }
+
+  @Test
+  void theSameBitsPushedAsAnotherAppReuseTheDropletWithoutUnpacking() throws Exception {
+    Path dir = StubCartridge.appFolder(tmp, "shared");
+    cloud.await(cloud.controller().push(spec("first", 1).build(), dir, l -> { }), "the push");
+    StringBuilder log = new StringBuilder();
+    cloud.await(cloud.controller().push(spec("second", 1).build(), dir,
+        l -> log.append(l).append('\n')), "the second app's push");
+    assertTrue(log.toString().contains("(these bits, before)"), log.toString());
+    assertEquals(cloud.controller().get("first").dropletSha256().orElseThrow(),
+        cloud.controller().get("second").dropletSha256().orElseThrow());
+    // Other environment, other build: not a hit.
+    StringBuilder third = new StringBuilder();
+    cloud.await(cloud.controller().push(spec("third", 1).env("MODE", "other").build(), dir,
+        l -> third.append(l).append('\n')), "the third app's push");
+    assertTrue(!third.toString().contains("reusing droplet"), third.toString());
   }
 }

@@ -66,6 +66,18 @@ public final class Stager implements StagingService, Role {
   private final HookRunner hookRunner;
   private final Map<String, Object> appLocks = new ConcurrentHashMap<>();
   private final java.util.Set<Thread> staging = ConcurrentHashMap.newKeySet();
+  /**
+   * The cartridge that detected each package, under the package's sha256 and the installed
+   * cartridges: detection depends on nothing else, so bits staged before are looked up in the
+   * droplet cache before they are extracted again. The most recent 10,000.
+   */
+  private final Map<String, String> detected = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > 10_000;
+        }
+      });
   private volatile boolean stopped;
 
   public Stager(CartridgeSource cartridges, BlobStore blobs, StateStore store, Clock clock,
@@ -144,18 +156,34 @@ public final class Stager implements StagingService, Role {
       log.accept(line);
     };
     try {
+      List<Cartridge> installed = cartridges.cartridges();
+      String detectionKey = packageSha + "\n" + installed.stream()
+          .map(c -> c.name() + " " + c.version()).collect(Collectors.joining(","));
+      Optional<Cartridge> known = wanted.isPresent() ? cartridges.find(wanted.get())
+          : Optional.ofNullable(detected.get(detectionKey)).flatMap(cartridges::find);
+      if (known.isPresent()) {
+        Optional<Droplet> cached = cachedDroplet(dropletKey(packageSha, known.get(), env, hooks));
+        if (cached.isPresent()) {
+          sink.accept(wanted.isPresent()
+              ? "-----> Using cartridge " + known.get().name() + " " + known.get().version()
+              : "-----> Detected " + known.get().name() + " " + known.get().version()
+                  + " (these bits, before)");
+          sink.accept("-----> Unchanged bits: reusing droplet " + cached.get().sha256().substring(0, 12));
+          return cached.get();
+        }
+      }
       Path appDir;
       try (InputStream in = blobs.open(packageSha).orElseThrow(
           () -> new NoSuchFileException("package " + packageSha + " is not in the blob store"))) {
         appDir = extractor.extractTarGz(in, work);
       }
       Cartridge cartridge = choose(appDir, wanted, sink);
-      String key = Hashing.sha256().hashString(packageSha + "\n" + cartridge.name() + "\n"
-          + cartridge.version() + "\n" + new java.util.TreeMap<>(env) + "\n" + hooks.preStaging()
-          + "\n" + hooks.postStaging(), StandardCharsets.UTF_8).toString();
-      Optional<Droplet> cached = store.get(StoreKeys.droplet(key))
-          .map(e -> Json.read(e.value(), DropletRecord.class).toDroplet(true));
-      if (cached.isPresent() && blobs.stat(cached.get().sha256()).isPresent()) {
+      if (wanted.isEmpty()) {
+        detected.put(detectionKey, cartridge.name());
+      }
+      String key = dropletKey(packageSha, cartridge, env, hooks);
+      Optional<Droplet> cached = cachedDroplet(key);
+      if (cached.isPresent()) {
         sink.accept("-----> Unchanged bits: reusing droplet " + cached.get().sha256().substring(0, 12));
         return cached.get();
       }
@@ -187,6 +215,22 @@ public final class Stager implements StagingService, Role {
     } finally {
       Trees.deleteQuietly(work);
     }
+  }
+
+  /** The droplet cache's key: the package and everything else the build sees. */
+  private static String dropletKey(String packageSha, Cartridge cartridge, Map<String, String> env,
+      Hooks hooks) {
+    return Hashing.sha256().hashString(packageSha + "\n" + cartridge.name() + "\n"
+        + cartridge.version() + "\n" + new java.util.TreeMap<>(env) + "\n" + hooks.preStaging()
+        + "\n" + hooks.postStaging(), StandardCharsets.UTF_8).toString();
+  }
+
+  /** The droplet cached under {@code key}, if its blob is still stored. */
+  private Optional<Droplet> cachedDroplet(String key) throws IOException {
+    Optional<Droplet> cached = store.get(StoreKeys.droplet(key))
+        .map(e -> Json.read(e.value(), DropletRecord.class).toDroplet(true));
+    return cached.isPresent() && blobs.stat(cached.get().sha256()).isPresent()
+        ? cached : Optional.empty();
   }
 
   private static List<String> snapshot(Deque<String> output) {
