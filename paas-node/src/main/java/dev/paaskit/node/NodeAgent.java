@@ -120,6 +120,12 @@ public final class NodeAgent implements Role, ReconnectAware {
     volatile boolean stopRequested;
     volatile boolean containerCreated;
     volatile boolean routed;
+    /**
+     * STARTING is recorded but not yet published: published once the container is started
+     * and still starting, or never when it is already past that (a process check passes at
+     * once), which spares a report per instance; the next report's seq covers it.
+     */
+    boolean startingUnsent;
     volatile Cancellable probe;
     /** Set when the instance runs as a cartridge gear; torn down once it has ended. */
     volatile Gear gear;
@@ -378,7 +384,9 @@ public final class NodeAgent implements Role, ReconnectAware {
     // this put, so its seq is lower than the one given here, and the instance is not "gone".
     instances.put(cmd.instanceId(), inst);
     synchronized (inst) {
-      setState(inst, InstanceState.STARTING, null);
+      inst.report = inst.report.withState(InstanceState.STARTING, clock.now().toEpochMilli(),
+          null, changeSeq.incrementAndGet());
+      inst.startingUnsent = true;
     }
     executor.execute(() -> launch(inst));
     return Ack.accepted();
@@ -390,8 +398,10 @@ public final class NodeAgent implements Role, ReconnectAware {
     if (fetched.isDone() && !fetched.isCompletedExceptionally()) {
       // The droplet is at hand (cached, or not unpacked): start on this thread, no hand-off.
       startContainer(inst, fetched.join());
+      publishStartingIfStill(inst);
       return;
     }
+    publishStartingIfStill(inst);
     fetched.thenAcceptAsync(droplet -> startContainer(inst, droplet), executor).exceptionally(e -> {
       failToStart(inst, "could not fetch its droplet: " + rootMessage(e));
       return null;
@@ -737,7 +747,20 @@ public final class NodeAgent implements Role, ReconnectAware {
   private void setState(Instance inst, InstanceState state, CrashReport crash) {
     inst.report = inst.report.withState(state, clock.now().toEpochMilli(), crash,
         changeSeq.incrementAndGet());
+    inst.startingUnsent = false;
     publishState(inst);
+  }
+
+  /** Publishes the STARTING that admitting recorded, unless the instance has moved on since. */
+  private void publishStartingIfStill(Instance inst) {
+    synchronized (inst) {
+      if (inst.startingUnsent) {
+        inst.startingUnsent = false;
+        if (inst.report.state() == InstanceState.STARTING) {
+          publishState(inst);
+        }
+      }
+    }
   }
 
   private void publishState(Instance inst) {
