@@ -43,6 +43,7 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
   private final java.util.HashMap<Thread, long[]> looked = new java.util.HashMap<>();
   private final java.lang.management.ThreadMXBean cpu =
       java.lang.management.ManagementFactory.getThreadMXBean();
+  private final boolean cpuTimes = cpu.isThreadCpuTimeSupported() && cpu.isThreadCpuTimeEnabled();
   private volatile boolean closed;
 
   /** A queued task and when it was queued, System.nanoTime(). */
@@ -114,7 +115,8 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
 
   /**
    * Sets the thread count to what the tasks need now; looks every half stall while tasks wait,
-   * and once a second, or as soon as a task comes, otherwise.
+   * and once a second, or as soon as a task comes, otherwise. Its earlier looks at running tasks
+   * are kept, so a task blocked since before the queue emptied counts at once.
    */
   private void watch() {
     while (!closed) {
@@ -126,7 +128,8 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
           // Closed meanwhile.
         }
       }
-      if (queue.isEmpty() && target == base) {
+      if (queue.isEmpty()) {
+        // Nothing waits, so nothing needs a thread now; the next task wakes this look early.
         watcherParked.set(true);
         if (queue.isEmpty() && !closed) {
           LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
@@ -151,9 +154,13 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
         continue;
       }
       @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; the baseline is 17.
-      long cpuNanos = cpu.getThreadCpuTime(e.getKey().getId());
+      long cpuNanos = cpuTimes ? cpu.getThreadCpuTime(e.getKey().getId()) : -1;
       long[] before = looked.put(e.getKey(), new long[] {started, now, cpuNanos});
-      if (cpuNanos >= 0 && before != null && before[0] == started
+      if (cpuNanos < 0) {
+        // No CPU time on this JVM (or it is turned off): every long task counts as blocked,
+        // which errs towards threads, as a cached pool would.
+        blocked++;
+      } else if (before != null && before[0] == started
           && (cpuNanos - before[2]) * 10 < now - before[1]) {
         blocked++;
       }
