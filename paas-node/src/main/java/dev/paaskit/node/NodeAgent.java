@@ -121,9 +121,9 @@ public final class NodeAgent implements Role, ReconnectAware {
     volatile boolean containerCreated;
     volatile boolean routed;
     /**
-     * STARTING is recorded but not yet published: published once the container is started
-     * and still starting, or never when it is already past that (a process check passes at
-     * once), which spares a report per instance; the next report's seq covers it.
+     * STARTING is not yet published: it is once the container is started and still starting,
+     * or never when it is already past that (a process check passes at once), which spares a
+     * report per instance. Until then the report's seq is 0, so no heartbeat announces it.
      */
     boolean startingUnsent;
     volatile Cancellable probe;
@@ -384,8 +384,8 @@ public final class NodeAgent implements Role, ReconnectAware {
     // this put, so its seq is lower than the one given here, and the instance is not "gone".
     instances.put(cmd.instanceId(), inst);
     synchronized (inst) {
-      inst.report = inst.report.withState(InstanceState.STARTING, clock.now().toEpochMilli(),
-          null, changeSeq.incrementAndGet());
+      // STARTING from the start, seq 0 until it is published: heartbeats announce no change that
+      // no report carries yet.
       inst.startingUnsent = true;
     }
     executor.execute(() -> launch(inst));
@@ -751,15 +751,13 @@ public final class NodeAgent implements Role, ReconnectAware {
     publishState(inst);
   }
 
-  /** Publishes the STARTING that admitting recorded, unless the instance has moved on since. */
+  /** Publishes STARTING, with its seq, unless the instance has moved on since it was admitted. */
   private void publishStartingIfStill(Instance inst) {
     synchronized (inst) {
-      if (inst.startingUnsent) {
-        inst.startingUnsent = false;
-        if (inst.report.state() == InstanceState.STARTING) {
-          publishState(inst);
-        }
+      if (inst.startingUnsent && inst.report.state() == InstanceState.STARTING) {
+        setState(inst, InstanceState.STARTING, null);
       }
+      inst.startingUnsent = false;
     }
   }
 

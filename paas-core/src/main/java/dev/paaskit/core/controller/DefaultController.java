@@ -79,11 +79,12 @@ public final class DefaultController implements Controller {
   /** Packages of pushes in flight, which a failed push must not delete; guarded by itself. */
   private final Multiset<String> pushing = HashMultiset.create();
   /**
-   * Pushes packaged and staged at once; more wait their turn here rather than in the shared
-   * executor's queue, ahead of heartbeats and starts.
+   * Pushes packaged and staged at once, as many as processors (at least 2): fewer than the
+   * default executor's threads, so pushes never take all of them. More wait their turn here
+   * rather than in the shared executor's queue, ahead of heartbeats and starts.
    */
   private final AsyncLimiter pushTurns = new AsyncLimiter(
-      Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+      Math.max(2, Runtime.getRuntime().availableProcessors()));
   private static final Logger log = LoggerFactory.getLogger(DefaultController.class);
   private static final java.time.Duration LOGS_TIMEOUT = java.time.Duration.ofSeconds(3);
 

@@ -190,6 +190,7 @@ public final class ClusterState implements AutoCloseable {
     if (view.state == NodeState.SUSPECT || view.state == NodeState.DEAD) {
       NodeState before = view.state;
       view.state = NodeState.ALIVE;
+      view.goneFromBus = false;
       listener.nodeChanged(view, before);
     }
   }
@@ -309,20 +310,24 @@ public final class ClusterState implements AutoCloseable {
     long measuredNow = now - Math.max(windowLagNanos, previousWindowLagNanos);
     int live = 0;
     int expired = 0;
+    long longestTtl = heartbeatNanos * missedBeforeDead;
     for (NodeView view : nodes.values()) {
       if (view.state != NodeState.DEAD) {
         live++;
+        longestTtl = Math.max(longestTtl, deadAfterNanos(view));
         if (caughtUp - view.aliveNanos > deadAfterNanos(view)) {
           expired++;
         }
       }
     }
     boolean massSilence = live >= MASS_SILENCE_MIN_NODES && expired > live * MASS_SILENCE_SHARE;
-    if (massSilence || now - lastBeatNanos > heartbeatNanos) {
+    // Two intervals, not one: the gap between two beats of a small cloud is an interval plus
+    // jitter, which is no stall.
+    if (live > 0 && (massSilence || now - lastBeatNanos > 2 * heartbeatNanos)) {
       // This side could not hear (almost) anyone: once it can again, beats queued meanwhile
       // arrive in bursts, node by node, and each node gets a whole TTL to be heard before its
       // silence counts. Otherwise the backlog would kill nodes in waves, each under the share.
-      deathsHeldUntilNanos = now + heartbeatNanos * missedBeforeDead;
+      deathsHeldUntilNanos = now + longestTtl;
     }
     boolean hold = massSilence || now - deathsHeldUntilNanos < 0;
     if (hold != holdingDeaths && live > 0) {
@@ -334,7 +339,7 @@ public final class ClusterState implements AutoCloseable {
             + "heartbeats' time to be heard again", (now - lastBeatNanos) / 1_000_000,
             missedBeforeDead);
       } else {
-        log.info("node silence is partial again ({} of {}); dead nodes are declared as usual",
+        log.info("nodes are heard again ({} of {} silent); dead nodes are declared as usual",
             expired, live);
       }
     }
@@ -395,9 +400,15 @@ public final class ClusterState implements AutoCloseable {
     long sent = clock.nanoTime();
     view.probeSentNanos = sent;
     long epoch = view.epoch();
-    bus.request(Subjects.nodeSync(view.id()), new byte[0], Duration.ofNanos(intervalNanos(view)))
-        .whenComplete((reply, failure) -> probed(view.id(), epoch, sent,
-            failure != null && unwrap(failure) instanceof NoRespondersException));
+    try {
+      bus.request(Subjects.nodeSync(view.id()), new byte[0], Duration.ofNanos(intervalNanos(view)))
+          .whenComplete((reply, failure) -> probed(view.id(), epoch, sent,
+              failure != null && unwrap(failure) instanceof NoRespondersException));
+    } catch (RuntimeException e) {
+      // A bus closing under us: the next check may probe again.
+      view.probeSentNanos = Long.MIN_VALUE;
+      log.debug("could not probe node {}: {}", view.id(), e.toString());
+    }
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -424,6 +435,7 @@ public final class ClusterState implements AutoCloseable {
         silent / intervalNanos(view));
     NodeState before = view.state;
     view.state = NodeState.DEAD;
+    view.goneFromBus = true;
     dropInstancesOf(view.id());
     listener.nodeChanged(view, before);
   }

@@ -589,7 +589,9 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
         events.publish(EventType.NODE_JOINED, subject, "node " + node.id() + " joined");
       } else if (node.state == NodeState.DEAD) {
         events.publish(EventType.NODE_DEAD, subject, "node " + node.id()
-            + " missed " + options.missedHeartbeats() + " heartbeats; its instances move");
+            + (node.goneFromBus ? " missed heartbeats and nobody listens on its subject"
+                : " missed " + options.missedHeartbeats() + " heartbeats")
+            + "; its instances move");
       } else if (node.state == NodeState.SUSPECT) {
         events.publish(EventType.NODE_SUSPECT, subject, "node " + node.id() + " missed a heartbeat");
       }
@@ -599,8 +601,9 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
 
   /**
    * Free resources per node for one pass, updated as the pass places instances. The candidates
-   * of the app placed last are kept and updated in place, so placing many instances of one app
-   * costs one list, not one per instance.
+   * of the app placed last are kept, each made when first looked at and made again after a
+   * placement on its node, so placing many instances of one app costs what the placements look
+   * at, not a list of every node per instance.
    */
   private static final class Candidates {
     private final List<NodeView> nodes;

@@ -37,6 +37,8 @@ final class NodeView {
   long gapSinceNanos;
   /** When a full heartbeat was last asked for, so a slow node is not asked on every beat. */
   long syncAskedNanos = Long.MIN_VALUE;
+  /** Declared dead because a probe found nobody listening on its subject, not by its TTL. */
+  boolean goneFromBus;
   /** When the probe now in flight was sent (nanoTime), or Long.MIN_VALUE when none is. */
   long probeSentNanos = Long.MIN_VALUE;
   /** An operator asked to empty the node; {@link #state} still tracks whether it lives. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** JSON for messages and stored records. Unknown fields are ignored, so newer peers interoperate. */
 public final class Json {
@@ -16,27 +17,18 @@ public final class Json {
 
   /**
    * A reader and a writer per class, made once: resolving the type and its (de)serializer on
-   * every call costs as much as a small message's JSON. Derived from {@link #MAPPER} alone.
+   * every call costs as much as a small message's JSON. Plain maps held here, not ClassValue,
+   * which would tie this class's loader to JDK classes such as LinkedHashMap.
    */
-  private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
-    @Override
-    protected ObjectReader computeValue(Class<?> type) {
-      return MAPPER.readerFor(type);
-    }
-  };
-  private static final ClassValue<ObjectWriter> WRITERS = new ClassValue<>() {
-    @Override
-    protected ObjectWriter computeValue(Class<?> type) {
-      return MAPPER.writerFor(type);
-    }
-  };
+  private static final ConcurrentHashMap<Class<?>, ObjectReader> READERS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Class<?>, ObjectWriter> WRITERS = new ConcurrentHashMap<>();
 
   private Json() {}
 
   public static byte[] write(Object value) {
     try {
       return value == null ? MAPPER.writeValueAsBytes(null)
-          : WRITERS.get(value.getClass()).writeValueAsBytes(value);
+          : WRITERS.computeIfAbsent(value.getClass(), MAPPER::writerFor).writeValueAsBytes(value);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode " + value.getClass().getSimpleName(), e);
     }
@@ -45,7 +37,7 @@ public final class Json {
   /** @throws IllegalArgumentException when {@code data} is not a valid {@code type} */
   public static <T> T read(byte[] data, Class<T> type) {
     try {
-      return READERS.get(type).readValue(data);
+      return READERS.computeIfAbsent(type, MAPPER::readerFor).readValue(data);
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed " + type.getSimpleName() + ": " + e.getMessage(), e);
     }

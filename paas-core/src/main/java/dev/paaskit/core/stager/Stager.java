@@ -160,7 +160,9 @@ public final class Stager implements StagingService, Role {
       String detectionKey = packageSha + "\n" + installed.stream()
           .map(c -> c.name() + " " + c.version()).collect(Collectors.joining(","));
       Optional<Cartridge> known = wanted.isPresent() ? cartridges.find(wanted.get())
-          : Optional.ofNullable(detected.get(detectionKey)).flatMap(cartridges::find);
+          : Optional.ofNullable(detected.get(detectionKey)).flatMap(nameAndVersion -> installed
+              .stream().filter(c -> nameAndVersion.equals(c.name() + "\n" + c.version()))
+              .findFirst());
       if (known.isPresent()) {
         Optional<Droplet> cached = cachedDroplet(dropletKey(packageSha, known.get(), env, hooks));
         if (cached.isPresent()) {
@@ -179,7 +181,7 @@ public final class Stager implements StagingService, Role {
       }
       Cartridge cartridge = choose(appDir, wanted, sink);
       if (wanted.isEmpty()) {
-        detected.put(detectionKey, cartridge.name());
+        detected.put(detectionKey, cartridge.name() + "\n" + cartridge.version());
       }
       String key = dropletKey(packageSha, cartridge, env, hooks);
       Optional<Droplet> cached = cachedDroplet(key);

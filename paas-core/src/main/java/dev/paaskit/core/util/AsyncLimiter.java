@@ -34,6 +34,10 @@ public final class AsyncLimiter {
       CompletableFuture<T> started;
       try {
         started = job.get();
+        if (started == null) {
+          started = CompletableFuture.failedFuture(
+              new NullPointerException("the job returned no future"));
+        }
       } catch (RuntimeException | Error e) {
         started = CompletableFuture.failedFuture(e);
       }

@@ -14,10 +14,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A thread pool sized for short tasks that still lets tasks block. It keeps {@code base} threads
  * for work, plus one for each task that is blocked: running for longer than {@code stall} and
- * using next to no CPU meanwhile (waiting on a lock, a reply, a process, a socket), never more
- * than {@code max} in all. A watcher thread adjusts the count while there is work; threads no
- * longer needed end when idle. A task that computes for long is not blocked: more threads than
- * the processors can run would not finish the work sooner.
+ * using next to no CPU meanwhile (waiting on a lock, a reply, a process, a socket), plus one for
+ * each queued task that has waited longer than {@code stall} (at most {@code base} of those, so
+ * a short task is not stuck behind long computations), never more than {@code max} in all. A
+ * watcher thread adjusts the count; threads no longer needed end when idle.
  *
  * <p>Why not a cached pool: one hands every task to an idle thread or makes a new one, so a
  * burst of short tasks (a bus delivering to thousands of subscriptions) wakes or creates a
@@ -69,9 +69,10 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
   }
 
   /**
-   * @param base threads kept while there is work, at least 1
+   * @param base threads for short tasks, at least 1
    * @param max most threads at once, at least {@code base}
-   * @param stall how long a queued task may wait before a thread is added for it; positive
+   * @param stall how long a task may run using next to no CPU, or wait in the queue, before a
+   *     thread is added for it; positive
    * @param threads makes the pool's threads and its watcher's
    */
   public ElasticExecutor(int base, int max, java.time.Duration stall, ThreadFactory threads) {
@@ -120,7 +121,8 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
    */
   private void watch() {
     while (!closed) {
-      int target = (int) Math.min(max, (long) base + blockedTasks(System.nanoTime()));
+      long now = System.nanoTime();
+      int target = (int) Math.min(max, (long) base + blockedTasks(now) + waitedTooLong(now));
       if (target != pool.getCorePoolSize()) {
         try {
           pool.setCorePoolSize(target);
@@ -139,6 +141,22 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
         LockSupport.parkNanos(this, stallNanos / 2);
       }
     }
+  }
+
+  /**
+   * Queued tasks that have waited longer than the stall, at most {@code base}: the threads are
+   * busy computing, not blocked, and short tasks (a heartbeat, a reply) must not wait behind long
+   * ones for ever. Bounded, since more threads do not make the processors faster.
+   */
+  private int waitedTooLong(long now) {
+    int waited = 0;
+    for (Runnable r : queue) {
+      if (waited >= base || !(r instanceof Queued q) || now - q.queuedNanos < stallNanos) {
+        break;
+      }
+      waited++;
+    }
+    return waited;
   }
 
   /**

@@ -71,6 +71,9 @@ class AsyncLimiterTest {
     });
     assertTrue(failed.isCompletedExceptionally());
     assertEquals("ok", limiter.submit(() -> CompletableFuture.completedFuture("ok")).join());
+    CompletableFuture<Object> noFuture = limiter.submit(() -> null);
+    assertTrue(noFuture.isCompletedExceptionally(), "a job with no future fails, holds no turn");
+    assertEquals("still", limiter.submit(() -> CompletableFuture.completedFuture("still")).join());
     assertThrows(IllegalArgumentException.class, () -> new AsyncLimiter(0));
   }
 }

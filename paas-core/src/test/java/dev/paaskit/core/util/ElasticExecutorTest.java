@@ -20,7 +20,7 @@ class ElasticExecutorTest {
       new ThreadFactoryBuilder().setDaemon(true).setNameFormat("elastic-test-%d").build();
 
   @Test
-  void aBurstOfShortTasksRunsOnTheBaseThreads() throws Exception {
+  void aBurstOfShortTasksRunsOnAFewThreads() throws Exception {
     try (ElasticExecutor executor = new ElasticExecutor(2, 100, Duration.ofMillis(10), THREADS)) {
       int tasks = 20_000;
       CountDownLatch done = new CountDownLatch(tasks);
@@ -32,7 +32,9 @@ class ElasticExecutorTest {
         });
       }
       assertTrue(done.await(20, TimeUnit.SECONDS), done.getCount() + " tasks left");
-      assertEquals(2, seen.size(), "a cached pool would have made a thread per waiting task: " + seen);
+      // The base threads, and at most as many again while the queue's head waits past the stall;
+      // a cached pool makes a thread whenever none is idle at that instant.
+      assertTrue(seen.size() >= 2 && seen.size() <= 4, "threads used: " + seen);
     }
   }
 
@@ -75,6 +77,28 @@ class ElasticExecutorTest {
       });
       assertTrue(done.await(10, TimeUnit.SECONDS));
       assertEquals(1, maxThreads.get(), "busy on a CPU, not blocked: no thread added");
+    }
+  }
+
+  @Test
+  void aShortTaskIsNotStuckBehindALongComputation() throws Exception {
+    try (ElasticExecutor executor = new ElasticExecutor(1, 100, Duration.ofMillis(10), THREADS)) {
+      CountDownLatch computing = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      executor.execute(() -> {
+        computing.countDown();
+        long x = 0;
+        while (!stop.get()) {
+          x += Long.numberOfTrailingZeros(x + 1);
+        }
+      });
+      assertTrue(computing.await(5, TimeUnit.SECONDS));
+      CountDownLatch ran = new CountDownLatch(1);
+      executor.execute(ran::countDown);
+      // The only base thread computes until told to stop: the short task gets a thread of its
+      // own once it has waited the stall.
+      assertTrue(ran.await(5, TimeUnit.SECONDS), "the short task ran while the long one computes");
+      stop.set(true);
     }
   }
 

@@ -55,11 +55,16 @@ class NatsBusFaultsTest {
   void aResponderThatLeftGivesNoRespondersAndASilentOneATimeout() throws Exception {
     NatsBus requester = bus(NatsSettings.of(server.url()));
     NatsBus responder = bus(NatsSettings.of(server.url()));
-    responder.subscribe("svc.echo", "echoers", m -> responder.reply(m, m.data()));
+    dev.paaskit.api.spi.Subscription echo =
+        responder.subscribe("svc.echo", "echoers", m -> responder.reply(m, m.data()));
     assertEquals("hi", text(requester.request("svc.echo", bytes("hi"), Duration.ofSeconds(5))
         .get(WAIT_MS, TimeUnit.MILLISECONDS)));
 
-    responder.close();
+    // Left: unsubscribed, and the server has seen it (a flush returns after it has). A closed
+    // connection would do too, but the server notices that on its own time, so a request sent
+    // at once could still be routed to it.
+    echo.close();
+    responder.connection().flush(Duration.ofSeconds(5));
     long start = System.nanoTime();
     Throwable none = failure(requester.request("svc.echo", bytes("?"), Duration.ofSeconds(30)));
     assertInstanceOf(NoRespondersException.class, none);
