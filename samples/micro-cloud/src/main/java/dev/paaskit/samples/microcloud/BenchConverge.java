@@ -42,8 +42,8 @@ final class BenchConverge {
   }
 
   /**
-   * @param busThreads threads delivering bus messages, or 0 for the default (a cached pool
-   *     shared with the rest of the cloud, a thread per busy subscription)
+   * @param busThreads threads of a fixed pool of the bus's own delivering its messages, or 0 for
+   *     the default (the cloud's executor, an ElasticExecutor shared with the rest of the cloud)
    */
   int run(int nodes, int instances, Duration timeout, int busThreads) throws Exception {
     Path work = Files.createTempDirectory("paaskit-converge-");
