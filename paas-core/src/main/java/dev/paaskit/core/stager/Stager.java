@@ -159,14 +159,20 @@ public final class Stager implements StagingService, Role {
       List<Cartridge> installed = cartridges.cartridges();
       String detectionKey = packageSha + "\n" + installed.stream()
           .map(c -> c.name() + " " + c.version()).collect(Collectors.joining(","));
-      Optional<Cartridge> known = wanted.isPresent() ? cartridges.find(wanted.get())
+      // The cartridges are listed once per staging: a source may read folders to list them.
+      Optional<Cartridge> named = wanted.isPresent()
+          ? Optional.of(cartridges.find(wanted.get()).orElseThrow(() -> new StagingException(
+              "no cartridge named '" + wanted.get() + "'; installed: " + installed.stream()
+                  .map(Cartridge::name).collect(Collectors.joining(", ")), List.of())))
+          : Optional.empty();
+      Optional<Cartridge> known = named.isPresent() ? named
           : Optional.ofNullable(detected.get(detectionKey)).flatMap(nameAndVersion -> installed
               .stream().filter(c -> nameAndVersion.equals(c.name() + "\n" + c.version()))
               .findFirst());
       if (known.isPresent()) {
         Optional<Droplet> cached = cachedDroplet(dropletKey(packageSha, known.get(), env, hooks));
         if (cached.isPresent()) {
-          sink.accept(wanted.isPresent()
+          sink.accept(named.isPresent()
               ? "-----> Using cartridge " + known.get().name() + " " + known.get().version()
               : "-----> Detected " + known.get().name() + " " + known.get().version()
                   + " (these bits, before)");
@@ -179,8 +185,8 @@ public final class Stager implements StagingService, Role {
           () -> new NoSuchFileException("package " + packageSha + " is not in the blob store"))) {
         appDir = extractor.extractTarGz(in, work);
       }
-      Cartridge cartridge = choose(appDir, wanted, sink);
-      if (wanted.isEmpty()) {
+      Cartridge cartridge = choose(appDir, named, installed, sink);
+      if (named.isEmpty()) {
         detected.put(detectionKey, cartridge.name() + "\n" + cartridge.version());
       }
       String key = dropletKey(packageSha, cartridge, env, hooks);
@@ -241,13 +247,11 @@ public final class Stager implements StagingService, Role {
     }
   }
 
-  private Cartridge choose(Path appDir, Optional<String> wanted, Consumer<String> log)
-      throws IOException {
-    List<Cartridge> all = cartridges.cartridges();
-    if (wanted.isPresent()) {
-      Cartridge c = cartridges.find(wanted.get()).orElseThrow(() -> new StagingException(
-          "no cartridge named '" + wanted.get() + "'; installed: "
-              + all.stream().map(Cartridge::name).collect(Collectors.joining(", ")), List.of()));
+  /** The named cartridge, or the first of {@code all} that detects the app. */
+  private Cartridge choose(Path appDir, Optional<Cartridge> named, List<Cartridge> all,
+      Consumer<String> log) throws IOException {
+    if (named.isPresent()) {
+      Cartridge c = named.get();
       log.accept("-----> Using cartridge " + c.name() + " " + c.version());
       return c;
     }
