@@ -272,10 +272,10 @@ public final class NodeAgent implements Role, ReconnectAware {
 
   private void advertise() {
     NodeCapacity c = options.capacity;
-    bus.publish(Subjects.NODE_ADVERTISE, Json.write(new NodeAdvertisement(options.id, epoch,
+    Json.publish(bus, Subjects.NODE_ADVERTISE, new NodeAdvertisement(options.id, epoch,
         options.zone, options.stack, options.tags, c.memory().bytes(), c.disk().bytes(),
         c.maxInstances(), options.backend.name(), options.address,
-        options.heartbeatInterval.toMillis(), options.cpuShares)));
+        options.heartbeatInterval.toMillis(), options.cpuShares));
   }
 
   private void sendHeartbeat() {
@@ -308,13 +308,13 @@ public final class NodeAgent implements Role, ReconnectAware {
         reports.add(i.report);
       }
     }
-    bus.publish(Subjects.NODE_HEARTBEAT, Json.write(new NodeHeartbeat(options.id, epoch, seq, full, reports,
-        clock.now().toEpochMilli())));
+    Json.publish(bus, Subjects.NODE_HEARTBEAT, new NodeHeartbeat(options.id, epoch, seq, full,
+        reports, clock.now().toEpochMilli()));
   }
 
   /** Passes a control action to every running gear of the app on this node. */
   private void onGearControl(Message m) {
-    Gear.ControlRequest request = Json.read(m.data(), Gear.ControlRequest.class);
+    Gear.ControlRequest request = Json.read(m, Gear.ControlRequest.class);
     for (Instance inst : instances.values()) {
       Gear gear = inst.gear;
       if (gear != null && inst.command.appName().equals(request.appName())
@@ -325,14 +325,14 @@ public final class NodeAgent implements Role, ReconnectAware {
   }
 
   private void onStart(Message m) {
-    StartBatch batch = Json.read(m.data(), StartBatch.class);
+    StartBatch batch = Json.read(m, StartBatch.class);
     List<Ack> acks = new ArrayList<>(batch.starts().size());
     synchronized (instances) {
       for (StartInstance cmd : batch.starts()) {
         acks.add(admit(cmd));
       }
     }
-    bus.reply(m, Json.write(new StartBatch.Acks(acks)));
+    Json.reply(bus, m, new StartBatch.Acks(acks));
   }
 
   /** Checks room for {@code cmd} and records it STARTING; called under the instances lock. */
@@ -613,7 +613,7 @@ public final class NodeAgent implements Role, ReconnectAware {
   }
 
   private void onLogs(Message m) {
-    LogsRequest request = Json.read(m.data(), LogsRequest.class);
+    LogsRequest request = Json.read(m, LogsRequest.class);
     int lines = Math.max(0, Math.min(request.lines(), options.logLines));
     List<LogMessage> out = new ArrayList<>();
     for (Instance inst : instances.values()) {
@@ -623,7 +623,7 @@ public final class NodeAgent implements Role, ReconnectAware {
         }
       }
     }
-    bus.reply(m, Json.write(new LogsRequest.Reply(out)));
+    Json.reply(bus, m, new LogsRequest.Reply(out));
   }
 
   private static LogMessage logMessage(Instance inst, LogLine line) {
@@ -632,12 +632,12 @@ public final class NodeAgent implements Role, ReconnectAware {
   }
 
   private void onStop(Message m) {
-    StopInstance cmd = Json.read(m.data(), StopInstance.class);
+    StopInstance cmd = Json.read(m, StopInstance.class);
     Instance inst = instances.get(cmd.instanceId());
     if (inst != null) {
       stopInstance(inst, cmd.reason());
     }
-    bus.reply(m, Json.write(Ack.accepted()));
+    Json.reply(bus, m, Ack.accepted());
   }
 
   private CompletableFuture<?> stopInstance(Instance inst, String reason) {
@@ -762,18 +762,18 @@ public final class NodeAgent implements Role, ReconnectAware {
   }
 
   private void publishState(Instance inst) {
-    bus.publish(Subjects.INSTANCE_STATE, Json.write(inst.report));
+    Json.publish(bus, Subjects.INSTANCE_STATE, inst.report);
   }
 
   private void register(Instance inst) {
     inst.routed = true;
-    bus.publish(Subjects.ROUTER_REGISTER, Json.write(registration(inst)));
+    Json.publish(bus, Subjects.ROUTER_REGISTER, registration(inst));
   }
 
   private void unregister(Instance inst) {
     if (inst.routed) {
       inst.routed = false;
-      bus.publish(Subjects.ROUTER_UNREGISTER, Json.write(registration(inst)));
+      Json.publish(bus, Subjects.ROUTER_UNREGISTER, registration(inst));
     }
   }
 
@@ -786,7 +786,7 @@ public final class NodeAgent implements Role, ReconnectAware {
     for (Instance inst : instances.values()) {
       synchronized (inst) {
         if (inst.routed) {
-          bus.publish(Subjects.ROUTER_REGISTER, Json.write(registration(inst)));
+          Json.publish(bus, Subjects.ROUTER_REGISTER, registration(inst));
         }
       }
     }
@@ -802,7 +802,7 @@ public final class NodeAgent implements Role, ReconnectAware {
     @Override
     public void onOutput(Stream stream, String line) {
       LogLine kept = inst.output.append(stream, line, clock.now());
-      bus.publish(Subjects.logs(inst.command.appName()), Json.write(logMessage(inst, kept)));
+      Json.publish(bus, Subjects.logs(inst.command.appName()), logMessage(inst, kept));
     }
 
     @Override

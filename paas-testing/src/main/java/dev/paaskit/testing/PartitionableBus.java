@@ -6,6 +6,7 @@ import dev.paaskit.api.spi.Subscription;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * One node's view of a shared bus that a test can cut: while cut, what the node publishes is lost
@@ -54,6 +55,13 @@ public final class PartitionableBus implements MessageBus {
   }
 
   @Override
+  public <T> void publish(String subject, T payload, Function<? super T, byte[]> encoder) {
+    if (!cut) {
+      bus.publish(subject, payload, encoder);
+    }
+  }
+
+  @Override
   public Subscription subscribe(String subject, dev.paaskit.api.spi.MessageHandler handler) {
     return bus.subscribe(subject, m -> {
       if (!cut) {
@@ -79,6 +87,16 @@ public final class PartitionableBus implements MessageBus {
           "request on " + subject + " from a partitioned node"));
     }
     return bus.request(subject, data, timeout);
+  }
+
+  @Override
+  public <T> CompletableFuture<Message> request(String subject, T payload,
+      Function<? super T, byte[]> encoder, Duration timeout) {
+    if (cut) {
+      return CompletableFuture.failedFuture(new TimeoutException(
+          "request on " + subject + " from a partitioned node"));
+    }
+    return bus.request(subject, payload, encoder, timeout);
   }
 
   @Override

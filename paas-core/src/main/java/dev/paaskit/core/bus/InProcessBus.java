@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * A {@link MessageBus} inside one JVM, with the semantics of NATS core: at-most-once delivery,
@@ -32,8 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * logged and delivery goes on. Queues are unbounded: a handler that cannot keep up makes its queue
  * grow rather than slowing the publisher.
  *
- * <p><b>Payloads.</b> {@code publish} copies the payload once; every subscriber of that message
- * sees the same copy and must not modify it.
+ * <p><b>Payloads.</b> {@code publish} copies bytes once; every subscriber of that message sees
+ * the same copy and must not modify it. An object published with an encoder is not copied or
+ * encoded: every subscriber reads the object itself with {@link Message#payload(Class)}, and
+ * {@link Message#data()} encodes it on first call.
  *
  * <p><b>Queue groups</b> are identified by name; each message goes to one member of every queue
  * group that matches it, taking turns, and to every plain subscriber.
@@ -84,17 +87,24 @@ public final class InProcessBus implements MessageBus {
 
   @Override
   public void publish(String subject, byte[] data) {
-    Subjects.checkPublish(subject);
+    String[] tokens = Subjects.checkPublish(subject);
     Objects.requireNonNull(data, "data");
-    send(new Message(subject, Optional.empty(), data.clone()));
+    send(new Message(subject, Optional.empty(), data.clone()), tokens);
   }
 
   @Override
   public void publish(String subject, String replyTo, byte[] data) {
-    Subjects.checkPublish(subject);
+    String[] tokens = Subjects.checkPublish(subject);
     Subjects.checkPublish(Objects.requireNonNull(replyTo, "replyTo"));
     Objects.requireNonNull(data, "data");
-    send(new Message(subject, Optional.of(replyTo), data.clone()));
+    send(new Message(subject, Optional.of(replyTo), data.clone()), tokens);
+  }
+
+  /** Hands every subscriber {@code payload} itself; nothing is encoded unless one asks for bytes. */
+  @Override
+  public <T> void publish(String subject, T payload, Function<? super T, byte[]> encoder) {
+    String[] tokens = Subjects.checkPublish(subject);
+    send(Message.carrying(subject, Optional.empty(), payload, encoder), tokens);
   }
 
   /**
@@ -128,6 +138,23 @@ public final class InProcessBus implements MessageBus {
   @Override
   public CompletableFuture<Message> request(String subject, byte[] data, Duration timeout) {
     Subjects.checkRequest(subject, data, timeout);
+    byte[] copy = data.clone();
+    return request(subject, timeout, inbox -> new Message(subject, Optional.of(inbox), copy));
+  }
+
+  /** As {@link #request(String, byte[], Duration)}, handing the responder {@code payload} itself. */
+  @Override
+  public <T> CompletableFuture<Message> request(String subject, T payload,
+      Function<? super T, byte[]> encoder, Duration timeout) {
+    Subjects.checkRequest(subject, timeout);
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(encoder, "encoder");
+    return request(subject, timeout,
+        inbox -> Message.carrying(subject, Optional.of(inbox), payload, encoder));
+  }
+
+  private CompletableFuture<Message> request(String subject, Duration timeout,
+      Function<String, Message> messageTo) {
     if (closed.get()) {
       throw new IllegalStateException("bus is closed: cannot send a request to " + subject);
     }
@@ -145,8 +172,7 @@ public final class InProcessBus implements MessageBus {
       Cancellable timer = clock.schedule(timeout, () -> request.fail(
           new TimeoutException("no reply to " + subject + " within " + timeout)));
       request.onSettle(timer::cancel);
-      InterceptorChain.start(interceptors, new Message(subject, Optional.of(inbox), data.clone()),
-          this::route);
+      InterceptorChain.start(interceptors, messageTo.apply(inbox), this::route);
     } catch (RuntimeException e) {
       request.fail(e);
       throw e;
@@ -186,18 +212,27 @@ public final class InProcessBus implements MessageBus {
     return subscription;
   }
 
-  private void send(Message message) {
+  /** Sends {@code message}, whose subject split into {@code tokens}. */
+  private void send(Message message, String[] tokens) {
     if (closed.get()) {
       throw new IllegalStateException("bus is closed: cannot publish to " + message.subject());
     }
-    InterceptorChain.start(interceptors, message, this::route);
+    if (interceptors.isEmpty()) {
+      route(message, tokens);
+    } else {
+      InterceptorChain.start(interceptors, message, this::route);
+    }
   }
 
   private void route(Message message) {
+    route(message, message.subject().split("\\.", -1));
+  }
+
+  private void route(Message message, String[] tokens) {
     if (closed.get()) {
       return;
     }
-    List<SerialSubscription> targets = table.route(message.subject().split("\\.", -1));
+    List<SerialSubscription> targets = table.route(tokens);
     for (SerialSubscription target : targets) {
       target.offer(message);
     }

@@ -14,7 +14,6 @@ public final class Subjects {
 
   private Subjects() {}
 
-  /** Checks a subject that messages are published to and returns its tokens. */
   /**
    * Checks the arguments of a request: a subject to publish to, data, and a positive timeout.
    *
@@ -23,12 +22,27 @@ public final class Subjects {
   public static void checkRequest(String subject, byte[] data, java.time.Duration timeout) {
     checkPublish(subject);
     Objects.requireNonNull(data, "data");
+    checkTimeout(timeout);
+  }
+
+  /**
+   * Checks a request's subject to publish to and its timeout, which must be positive.
+   *
+   * @throws IllegalArgumentException naming what cannot be used
+   */
+  public static void checkRequest(String subject, java.time.Duration timeout) {
+    checkPublish(subject);
+    checkTimeout(timeout);
+  }
+
+  private static void checkTimeout(java.time.Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("request timeout must be positive, was " + timeout);
     }
   }
 
+  /** Checks a subject that messages are published to and returns its tokens. */
   public static String[] checkPublish(String subject) {
     String[] tokens = tokenize(subject);
     for (String token : tokens) {

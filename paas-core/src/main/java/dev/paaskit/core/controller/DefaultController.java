@@ -487,13 +487,13 @@ public final class DefaultController implements Controller {
     List<CompletableFuture<Message>> replies = new ArrayList<>();
     for (String node : cluster.instancesOf(app.id()).stream().map(InstanceReport::nodeId)
         .distinct().toList()) {
-      replies.add(bus.request(Subjects.nodeLogs(node),
-          Json.write(new LogsRequest(app.id(), lines)), LOGS_TIMEOUT));
+      replies.add(Json.request(bus, Subjects.nodeLogs(node), new LogsRequest(app.id(), lines),
+          LOGS_TIMEOUT));
     }
     List<LogEntry> out = new ArrayList<>();
     for (CompletableFuture<Message> reply : replies) {
       try {
-        Json.read(reply.join().data(), LogsRequest.Reply.class).lines()
+        Json.read(reply.join(), LogsRequest.Reply.class).lines()
             .forEach(l -> out.add(l.toEntry()));
       } catch (CompletionException e) {
         // A node that died since its last report has no logs to give; the others still do.
@@ -507,7 +507,7 @@ public final class DefaultController implements Controller {
   public AutoCloseable followLogs(String name, Consumer<LogEntry> listener) {
     load(name);
     Subscription sub = bus.subscribe(Subjects.logs(name),
-        m -> listener.accept(Json.read(m.data(), LogMessage.class).toEntry()));
+        m -> listener.accept(Json.read(m, LogMessage.class).toEntry()));
     return sub::close;
   }
 

@@ -35,7 +35,7 @@ public final class EventLog implements AutoCloseable {
   public EventLog(MessageBus bus, int perSubject) {
     this.perSubject = perSubject;
     this.subscription = bus.subscribe(Subjects.EVENT,
-        m -> record(Json.read(m.data(), EventMessage.class).toEvent()));
+        m -> record(Json.read(m, EventMessage.class).toEvent()));
   }
 
   void record(Event event) {

@@ -21,7 +21,7 @@ public final class Events {
 
   public void publish(EventType type, String subject, String message, Map<String, String> attributes) {
     Event event = new Event(clock.now(), type, subject, message, attributes);
-    bus.publish(Subjects.EVENT, Json.write(EventMessage.of(event)));
+    Json.publish(bus, Subjects.EVENT, EventMessage.of(event));
   }
 
   public void publish(EventType type, String subject, String message) {

@@ -100,11 +100,11 @@ public final class ClusterState implements AutoCloseable {
 
   void start() {
     subscriptions.add(bus.subscribe(Subjects.NODE_ADVERTISE,
-        m -> onAdvertise(Json.read(m.data(), NodeAdvertisement.class))));
+        m -> onAdvertise(Json.read(m, NodeAdvertisement.class))));
     subscriptions.add(bus.subscribe(Subjects.NODE_HEARTBEAT,
-        m -> onHeartbeat(Json.read(m.data(), NodeHeartbeat.class))));
+        m -> onHeartbeat(Json.read(m, NodeHeartbeat.class))));
     subscriptions.add(bus.subscribe(Subjects.INSTANCE_STATE,
-        m -> onInstanceReport(Json.read(m.data(), InstanceReport.class))));
+        m -> onInstanceReport(Json.read(m, InstanceReport.class))));
     lastBeatNanos = clock.nanoTime();
     deathsHeldUntilNanos = lastBeatNanos;
     bus.publish(Subjects.NODE_DISCOVER, new byte[0]);

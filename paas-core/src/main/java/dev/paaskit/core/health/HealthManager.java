@@ -426,10 +426,10 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     for (Map.Entry<String, List<StartInstance>> e : outbox.entrySet()) {
       String nodeId = e.getKey();
       List<StartInstance> starts = e.getValue();
-      bus.request(Subjects.nodeStart(nodeId), Json.write(new StartBatch(starts)), COMMAND_TIMEOUT)
+      Json.request(bus, Subjects.nodeStart(nodeId), new StartBatch(starts), COMMAND_TIMEOUT)
           .whenComplete((reply, error) -> {
             List<Ack> acks = error == null
-                ? Json.read(reply.data(), StartBatch.Acks.class).acks() : List.of();
+                ? Json.read(reply, StartBatch.Acks.class).acks() : List.of();
             boolean refused = false;
             for (int i = 0; i < starts.size(); i++) {
               Ack ack = i < acks.size() ? acks.get(i) : null;
@@ -502,7 +502,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     }
     stopsSent.put(r.instanceId(), context.clock().nanoTime() + STOP_RESEND.toNanos());
     log.debug("stopping {}[{}] {} on {}: {}", r.appName(), r.index(), r.instanceId(), r.nodeId(), reason);
-    bus.request(Subjects.nodeStop(r.nodeId()), Json.write(new StopInstance(r.instanceId(), reason)),
+    Json.request(bus, Subjects.nodeStop(r.nodeId()), new StopInstance(r.instanceId(), reason),
         COMMAND_TIMEOUT).whenComplete((reply, error) -> {
           if (error != null) {
             log.warn("stop of {} on {} failed: {}", r.instanceId(), r.nodeId(), error.toString());

@@ -203,7 +203,7 @@ public final class RouterRole implements Role, ReconnectAware {
   }
 
   private void onEvent(Message m) {
-    EventMessage event = Json.read(m.data(), EventMessage.class);
+    EventMessage event = Json.read(m, EventMessage.class);
     if (EventType.NODE_DEAD.name().equals(event.type())) {
       resync();
     }
@@ -214,7 +214,7 @@ public final class RouterRole implements Role, ReconnectAware {
     if (!register && !m.subject().equals(Subjects.ROUTER_UNREGISTER)) {
       return;
     }
-    RouteRegistration r = Json.read(m.data(), RouteRegistration.class);
+    RouteRegistration r = Json.read(m, RouteRegistration.class);
     if (!register) {
       unregistered.put(r.instanceId(), Boolean.TRUE);
       registeredAt.remove(r.instanceId());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,55 @@ class InProcessBusTest {
     data[0] = 'X';
     manual.runAll();
     assertEquals(List.of("original"), seen);
+  }
+
+  @Test
+  void anObjectReachesEverySubscriberItselfAndIsEncodedOnlyWhenBytesAreAskedFor() {
+    InProcessBus bus = InProcessBus.create(manual, clock);
+    AtomicInteger encoded = new AtomicInteger();
+    List<Message> seen = new ArrayList<>();
+    bus.subscribe("objects", seen::add);
+    bus.subscribe("objects", seen::add);
+    List<String> payload = List.of("a", "b");
+    bus.publish("objects", payload, p -> {
+      encoded.incrementAndGet();
+      return bytes(String.join(",", p));
+    });
+    manual.runAll();
+    assertEquals(2, seen.size());
+    assertSame(seen.get(0), seen.get(1));
+    assertSame(payload, seen.get(0).payload(List.class).orElseThrow());
+    assertEquals(0, encoded.get());
+    assertEquals("a,b", new String(seen.get(0).data(), UTF_8));
+    assertEquals("a,b", new String(seen.get(1).data(), UTF_8));
+    assertEquals(1, encoded.get());
+  }
+
+  @Test
+  void aMessageCarryingAnObjectNamesItsTypeNotItsContent() {
+    Message message = Message.carrying("secrets", Optional.empty(), List.of("s3cr3t"),
+        p -> bytes(p.get(0)));
+    assertFalse(message.toString().contains("s3cr3t"), message.toString());
+    assertTrue(message.toString().contains("secrets"), message.toString());
+  }
+
+  @Test
+  void anInterceptorSeesAnObjectRequestAndMayRewriteItToBytes() throws Exception {
+    InProcessBus bus = InProcessBus.builder().executor(manual).clock(clock)
+        .addInterceptor(chain -> chain.proceed(chain.message().subject().equals("ask")
+            ? new Message("ask", chain.message().replyTo(), bytes("rewritten"))
+            : chain.message()))
+        .build();
+    List<Optional<String>> asked = new ArrayList<>();
+    bus.subscribe("ask", m -> {
+      asked.add(m.payload(String.class));
+      bus.reply(m, new String(m.data(), UTF_8) + "!", s -> bytes(s));
+    });
+    CompletableFuture<Message> reply = bus.request("ask", "question", s -> bytes(s),
+        Duration.ofSeconds(1));
+    manual.runAll();
+    assertEquals(List.of(Optional.empty()), asked);
+    assertEquals("rewritten!", reply.get(1, TimeUnit.SECONDS).payload(String.class).orElseThrow());
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -409,6 +410,40 @@ public abstract class MessageBusContract {
   }
 
   @Test
+  void aPublishedObjectArrivesAsItsEncodingOrAsItself() throws Exception {
+    Recorder recorder = new Recorder();
+    bus.subscribe("objects.order", recorder);
+    Order order = new Order("o-7", 3);
+    bus.publish("objects.order", order, Order::encode);
+    Message message = recorder.next();
+    assertEquals("objects.order", message.subject());
+    assertEquals("o-7 x3", text(message));
+    message.payload(Order.class).ifPresent(same -> assertSame(order, same));
+    assertEquals(Optional.empty(), message.payload(String.class));
+  }
+
+  @Test
+  void anObjectRequestAndAnObjectReplyReachTheOtherSide() throws Exception {
+    bus.subscribe("objects.double", m -> {
+      Order asked = m.payload(Order.class).orElseGet(() -> Order.decode(text(m)));
+      bus.reply(m, new Order(asked.id(), 2 * asked.quantity()), Order::encode);
+    });
+    Message reply = bus.request("objects.double", new Order("o-8", 21), Order::encode, WAIT)
+        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertEquals("o-8 x42", text(reply));
+    Order answer = reply.payload(Order.class).orElseGet(() -> Order.decode(text(reply)));
+    assertEquals(new Order("o-8", 42), answer);
+  }
+
+  @Test
+  void anObjectWithoutASubjectOrPayloadIsRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> bus.publish("objects.*", new Order("o-9", 1), Order::encode));
+    assertThrows(NullPointerException.class,
+        () -> bus.publish("objects.none", (Order) null, Order::encode));
+  }
+
+  @Test
   void replyingToAPlainMessageIsRefused() throws Exception {
     Recorder recorder = new Recorder();
     bus.subscribe("plain", recorder);
@@ -584,6 +619,18 @@ public abstract class MessageBusContract {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return fail("interrupted", e);
+    }
+  }
+
+  /** An object payload, encoded as text. */
+  private record Order(String id, int quantity) {
+    byte[] encode() {
+      return bytes(id + " x" + quantity);
+    }
+
+    static Order decode(String text) {
+      int x = text.lastIndexOf(" x");
+      return new Order(text.substring(0, x), Integer.parseInt(text.substring(x + 2)));
     }
   }
 
