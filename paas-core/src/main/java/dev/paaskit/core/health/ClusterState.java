@@ -55,9 +55,12 @@ public final class ClusterState implements AutoCloseable {
   private final Map<String, NodeView> nodes = new HashMap<>();
   private final Map<String, InstanceReport> instances = new HashMap<>();
   private final Map<String, Pending> pending = new HashMap<>();
-  /** Ids of {@link #pending} by app id, so an app's instances cost what it has, not the cloud. */
-  private final Map<String, Set<String>> pendingByApp = new HashMap<>();
-  private final Map<String, Set<String>> byApp = new HashMap<>();
+  /**
+   * {@link #pending} and {@link #instances} by app id, then instance id: an app's instances cost
+   * what it has, not lookups in maps of the whole cloud.
+   */
+  private final Map<String, Map<String, InstanceReport>> pendingByApp = new HashMap<>();
+  private final Map<String, Map<String, InstanceReport>> byApp = new HashMap<>();
   private final Set<String> drained = new HashSet<>();
   /** Memory, disk and count held on each node by active and pending instances, kept as they change. */
   private final Map<String, long[]> used = new HashMap<>();
@@ -214,8 +217,12 @@ public final class ClusterState implements AutoCloseable {
     if (r.state().isActive()) {
       count(r, 1);
     }
+    if (known != null && !(known.appId().equals(r.appId()) && known.nodeId().equals(r.nodeId()))) {
+      // An instance id taken up by another app or node: it is indexed under the new ones only.
+      unindex(known);
+    }
     instances.put(r.instanceId(), r);
-    byApp.computeIfAbsent(r.appId(), a -> new HashSet<>()).add(r.instanceId());
+    byApp.computeIfAbsent(r.appId(), a -> new HashMap<>()).put(r.instanceId(), r);
     byNode.computeIfAbsent(r.nodeId(), n -> new HashSet<>()).add(r.instanceId());
     if (known == null || known.state() != r.state()) {
       listener.instanceChanged(known, r);
@@ -228,20 +235,7 @@ public final class ClusterState implements AutoCloseable {
       if (known.state().isActive()) {
         count(known, -1);
       }
-      Set<String> ids = byApp.get(known.appId());
-      if (ids != null) {
-        ids.remove(instanceId);
-        if (ids.isEmpty()) {
-          byApp.remove(known.appId());
-        }
-      }
-      Set<String> onNode = byNode.get(known.nodeId());
-      if (onNode != null) {
-        onNode.remove(instanceId);
-        if (onNode.isEmpty()) {
-          byNode.remove(known.nodeId());
-        }
-      }
+      unindex(known);
       listener.instanceChanged(known, null);
     }
   }
@@ -482,6 +476,25 @@ public final class ClusterState implements AutoCloseable {
     });
   }
 
+  /** Drops {@code known} from the by-app and by-node indexes. */
+  private void unindex(InstanceReport known) {
+    String instanceId = known.instanceId();
+    Map<String, InstanceReport> ofApp = byApp.get(known.appId());
+    if (ofApp != null) {
+      ofApp.remove(instanceId);
+      if (ofApp.isEmpty()) {
+        byApp.remove(known.appId());
+      }
+    }
+    Set<String> onNode = byNode.get(known.nodeId());
+    if (onNode != null) {
+      onNode.remove(instanceId);
+      if (onNode.isEmpty()) {
+        byNode.remove(known.nodeId());
+      }
+    }
+  }
+
   private Pending takePending(String instanceId) {
     Pending p = pending.remove(instanceId);
     if (p != null) {
@@ -491,8 +504,8 @@ public final class ClusterState implements AutoCloseable {
   }
 
   private void unindexPending(InstanceReport report) {
-    Set<String> ids = pendingByApp.get(report.appId());
-    if (ids != null && ids.remove(report.instanceId()) && ids.isEmpty()) {
+    Map<String, InstanceReport> ofApp = pendingByApp.get(report.appId());
+    if (ofApp != null && ofApp.remove(report.instanceId()) != null && ofApp.isEmpty()) {
       pendingByApp.remove(report.appId());
     }
   }
@@ -524,7 +537,7 @@ public final class ClusterState implements AutoCloseable {
       count(before.report(), -1);
     }
     pending.put(report.instanceId(), new Pending(report, clock.nanoTime() + timeout.toNanos()));
-    pendingByApp.computeIfAbsent(report.appId(), a -> new HashSet<>()).add(report.instanceId());
+    pendingByApp.computeIfAbsent(report.appId(), a -> new HashMap<>()).put(report.instanceId(), report);
     count(report, 1);
   }
 
@@ -537,13 +550,11 @@ public final class ClusterState implements AutoCloseable {
 
   /** The app's reported and pending instances. */
   public synchronized List<InstanceReport> instancesOf(String appId) {
-    List<InstanceReport> out = new ArrayList<>();
-    for (String id : byApp.getOrDefault(appId, Set.of())) {
-      out.add(instances.get(id));
-    }
-    for (String id : pendingByApp.getOrDefault(appId, Set.of())) {
-      out.add(pending.get(id).report());
-    }
+    Map<String, InstanceReport> reported = byApp.getOrDefault(appId, Map.of());
+    Map<String, InstanceReport> placed = pendingByApp.getOrDefault(appId, Map.of());
+    List<InstanceReport> out = new ArrayList<>(reported.size() + placed.size());
+    out.addAll(reported.values());
+    out.addAll(placed.values());
     out.sort(Comparator.comparingInt(InstanceReport::index).thenComparing(InstanceReport::instanceId));
     return out;
   }

@@ -79,8 +79,12 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
   /** Starts chosen by the pass under way, by node; touched only by the pass thread. */
   private final Map<String, List<StartInstance>> outbox = new LinkedHashMap<>();
   private int outboxSize;
-  /** Starts collected before a pass sends them on, without waiting for its end. */
-  private static final int OUTBOX_FLUSH = 2_000;
+  /**
+   * Starts collected before a pass sends them on, without waiting for its end: enough that on
+   * thousands of nodes each request carries several, since each costs a round trip; few enough
+   * that nodes get their first within a fraction of a second of a long pass.
+   */
+  private static final int OUTBOX_FLUSH = 16_384;
   private final java.util.SplittableRandom ids =
       new java.util.SplittableRandom(new java.security.SecureRandom().nextLong());
   private final AtomicBoolean passWanted = new AtomicBoolean();
@@ -681,12 +685,18 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     private final class CandidateView extends java.util.AbstractList<NodeCandidate>
         implements java.util.RandomAccess {
       private final String appId;
-      private final Map<String, Integer> counts;
+      /** By position in {@link #nodes}: the app's active instances on the node. */
+      private final int[] countAt = new int[nodes.size()];
       private final NodeCandidate[] made = new NodeCandidate[nodes.size()];
 
       CandidateView(String appId, Map<String, Integer> counts) {
         this.appId = appId;
-        this.counts = counts;
+        counts.forEach((nodeId, count) -> {
+          Integer at = positions.get(nodeId);
+          if (at != null) {
+            countAt[at] = count;
+          }
+        });
       }
 
       @Override
@@ -709,8 +719,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
         long memory = Math.max(0, ad.memoryBytes());
         return new NodeCandidate(v.id(), state, zoneOf(ad), ad.stack(), ad.tags(),
             memory - u[0], ad.diskBytes() - u[1], ad.cpuShares() - u[3],
-            ad.maxInstances() - (int) u[2], memory, Math.max(0, ad.cpuShares()),
-            counts.getOrDefault(v.id(), 0));
+            ad.maxInstances() - (int) u[2], memory, Math.max(0, ad.cpuShares()), countAt[index]);
       }
 
       @Override
@@ -729,9 +738,12 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
       NodeAdvertisement ad = advertisement(nodeId);
       zonesOf(appId).merge(zoneOf(ad), 1, Integer::sum);
       if (view != null) {
-        // Every app's candidate on this node changed: made again when next asked for.
-        view.made[positions.get(nodeId)] = null;
-        if (!view.appId.equals(appId)) {
+        if (view.appId.equals(appId)) {
+          // The candidate on this node changed: made again when next asked for.
+          int at = positions.get(nodeId);
+          view.made[at] = null;
+          view.countAt[at]++;
+        } else {
           view = null;
         }
       }
