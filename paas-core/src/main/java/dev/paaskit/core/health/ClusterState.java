@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,7 +218,8 @@ public final class ClusterState implements AutoCloseable {
     if (r.state().isActive()) {
       count(r, 1);
     }
-    if (known != null && !(known.appId().equals(r.appId()) && known.nodeId().equals(r.nodeId()))) {
+    if (known != null
+        && !(Objects.equals(known.appId(), r.appId()) && Objects.equals(known.nodeId(), r.nodeId()))) {
       // An instance id taken up by another app or node: it is indexed under the new ones only.
       unindex(known);
     }

@@ -1,7 +1,8 @@
 package dev.paaskit.core.protocol;
 
 /**
- * The bus subjects roles talk on. Every payload is JSON of a record in this package.
+ * The bus subjects roles talk on. Every payload is JSON of a record in this package; on a bus
+ * that stays in one process, the record itself (see {@link Json#publish}).
  *
  * <table>
  *   <tr><th>subject</th><th>from → to</th><th>payload</th></tr>

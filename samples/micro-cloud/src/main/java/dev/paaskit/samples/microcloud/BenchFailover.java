@@ -118,7 +118,7 @@ final class BenchFailover {
     }, Runnable::run);
     try (PaasCloud cloud = built.start()) {
       cloud.context().bus().subscribe(Subjects.ROUTER_REGISTER, msg -> {
-        RouteRegistration r = Json.read(msg.data(), RouteRegistration.class);
+        RouteRegistration r = Json.read(msg, RouteRegistration.class);
         Move m = moving.get(r.appName() + ":" + r.index());
         if (m != null) {
           m.saw(false, System.nanoTime());
