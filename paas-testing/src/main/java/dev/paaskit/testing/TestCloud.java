@@ -10,6 +10,7 @@ import dev.paaskit.api.NodeCapacity;
 import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.CartridgeSource;
 import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.ContainerBackend;
 import dev.paaskit.api.spi.MessageBus;
@@ -82,6 +83,7 @@ public final class TestCloud implements AutoCloseable {
   private final List<BusFault> busFaults = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Duration maxVirtualWait;
   private final Duration realTimeout;
+  private final boolean encodeMessages;
   private final AtomicInteger folders = new AtomicInteger();
 
   private record BusFault(String subjectPrefix, Duration delay) {}
@@ -91,6 +93,7 @@ public final class TestCloud implements AutoCloseable {
     this.executor = new TestExecutor(b.name);
     this.maxVirtualWait = b.maxVirtualWait;
     this.realTimeout = b.realTimeout;
+    this.encodeMessages = b.encodeMessages;
     try {
       this.tmp = Files.createTempDirectory("paaskit-test-");
     } catch (IOException e) {
@@ -445,15 +448,21 @@ public final class TestCloud implements AutoCloseable {
   }
 
   private void applyBusFaults(BusInterceptor.Chain chain) {
+    Message message = chain.message();
+    if (encodeMessages && message.payload(Object.class).isPresent()) {
+      // As a peer in another process would get it: bytes, which each receiver decodes.
+      message = new Message(message.subject(), message.replyTo(), message.data());
+    }
     for (BusFault f : busFaults) {
-      if (chain.message().subject().startsWith(f.subjectPrefix())) {
+      if (message.subject().startsWith(f.subjectPrefix())) {
         if (f.delay() != null) {
-          clock.schedule(f.delay(), () -> chain.proceed(chain.message()));
+          Message delayed = message;
+          clock.schedule(f.delay(), () -> chain.proceed(delayed));
         }
         return;
       }
     }
-    chain.proceed(chain.message());
+    chain.proceed(message);
   }
 
   @Override
@@ -469,7 +478,8 @@ public final class TestCloud implements AutoCloseable {
   /**
    * Options of a test cloud. Defaults: 3 nodes of 4 GiB memory and 20 GiB disk, no zones, no
    * router, the {@link StubCartridge}, heartbeats every second with 3 missed meaning dead, Cloud
-   * Foundry's restart policy, waits giving up after 1 hour of virtual time or 30 s of real time.
+   * Foundry's restart policy, waits giving up after 1 hour of virtual time or 30 s of real time,
+   * records crossing the bus as JSON.
    */
   public static final class Builder {
     private String name = "test-cloud";
@@ -493,6 +503,7 @@ public final class TestCloud implements AutoCloseable {
     private VirtualClock clock = VirtualClock.create();
     private Duration maxVirtualWait = Duration.ofHours(1);
     private Duration realTimeout = Duration.ofSeconds(30);
+    private boolean encodeMessages = true;
 
     private Builder() {}
 
@@ -541,6 +552,17 @@ public final class TestCloud implements AutoCloseable {
     /** Placement tags of one node, such as {@code nodeTags("n2", "ssd")}. */
     public Builder nodeTags(String nodeId, String... tags) {
       this.nodeTags.put(Objects.requireNonNull(nodeId, "nodeId"), Set.of(tags));
+      return this;
+    }
+
+    /**
+     * Whether records the roles send each other cross the bus as JSON, decoded by each receiver
+     * as a peer in another process would, rather than as the records themselves (what an
+     * in-process cloud does). Default true: a record that does not survive JSON fails here, not
+     * first on NATS.
+     */
+    public Builder encodeMessages(boolean encode) {
+      this.encodeMessages = encode;
       return this;
     }
 
