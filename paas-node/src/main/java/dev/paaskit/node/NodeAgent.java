@@ -482,20 +482,33 @@ public final class NodeAgent implements Role, ReconnectAware {
     env.put("PAASKIT_INSTANCE_ID", cmd.instanceId());
     env.put("PAASKIT_NODE_ID", options.id);
     env.put("PAASKIT_MEMORY_LIMIT", memory);
-    Map<String, Object> vcap = new LinkedHashMap<>();
-    vcap.put("application_id", cmd.appId());
-    vcap.put("application_name", cmd.appName());
-    vcap.put("name", cmd.appName());
-    vcap.put("instance_id", cmd.instanceId());
-    vcap.put("instance_index", cmd.index());
-    vcap.put("application_uris", cmd.routes());
-    vcap.put("uris", cmd.routes());
-    vcap.put("port", port);
-    vcap.put("host", "0.0.0.0");
-    vcap.put("limits", Map.of("mem", cmd.memoryBytes() >> 20, "disk", cmd.diskBytes() >> 20, "fds", 16384));
-    env.put("VCAP_APPLICATION", new String(Json.write(vcap), java.nio.charset.StandardCharsets.UTF_8));
+    env.put("VCAP_APPLICATION", vcapApplication(cmd, port));
     env.putAll(cmd.env());
     return env;
+  }
+
+  /**
+   * Cloud Foundry's {@code VCAP_APPLICATION}, written directly: every instance start makes one,
+   * and a general-purpose map serializer costs several times as much.
+   */
+  static String vcapApplication(StartInstance cmd, int port) {
+    String name = Json.quote(cmd.appName());
+    StringBuilder uris = new StringBuilder("[");
+    for (String route : cmd.routes()) {
+      uris.append(uris.length() > 1 ? "," : "").append(Json.quote(route));
+    }
+    uris.append(']');
+    return "{\"application_id\":" + Json.quote(cmd.appId())
+        + ",\"application_name\":" + name
+        + ",\"name\":" + name
+        + ",\"instance_id\":" + Json.quote(cmd.instanceId())
+        + ",\"instance_index\":" + cmd.index()
+        + ",\"application_uris\":" + uris
+        + ",\"uris\":" + uris
+        + ",\"port\":" + port
+        + ",\"host\":\"0.0.0.0\""
+        + ",\"limits\":{\"mem\":" + (cmd.memoryBytes() >> 20) + ",\"disk\":" + (cmd.diskBytes() >> 20)
+        + ",\"fds\":16384}}";
   }
 
   private void startHealthCheck(Instance inst) {

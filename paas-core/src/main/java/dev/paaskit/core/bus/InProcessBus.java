@@ -225,7 +225,7 @@ public final class InProcessBus implements MessageBus {
   }
 
   private void route(Message message) {
-    route(message, message.subject().split("\\.", -1));
+    route(message, Subjects.split(message.subject()));
   }
 
   private void route(Message message, String[] tokens) {

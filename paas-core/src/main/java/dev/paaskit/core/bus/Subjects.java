@@ -85,8 +85,8 @@ public final class Subjects {
    * must be valid; this is the plain definition that {@link SubjectTrie} computes faster.
    */
   static boolean matches(String pattern, String subject) {
-    String[] want = pattern.split("\\.", -1);
-    String[] have = subject.split("\\.", -1);
+    String[] want = split(pattern);
+    String[] have = split(subject);
     for (int i = 0; i < want.length; i++) {
       if (want[i].equals(REST)) {
         return have.length > i;
@@ -112,7 +112,7 @@ public final class Subjects {
       throw new IllegalArgumentException("subject \"" + subject
           + "\" holds a whitespace or control character at index " + bad);
     }
-    String[] tokens = subject.split("\\.", -1);
+    String[] tokens = split(subject);
     for (int i = 0; i < tokens.length; i++) {
       String token = tokens[i];
       if (token.isEmpty()) {
@@ -127,9 +127,34 @@ public final class Subjects {
     return tokens;
   }
 
+  /**
+   * {@code subject} split at every dot, empty tokens kept; by hand, since this runs for every
+   * message and String.split may compile a pattern.
+   */
+  static String[] split(String subject) {
+    int count = 1;
+    for (int i = 0; i < subject.length(); i++) {
+      if (subject.charAt(i) == '.') {
+        count++;
+      }
+    }
+    String[] tokens = new String[count];
+    int start = 0;
+    for (int i = 0; i < count - 1; i++) {
+      int end = subject.indexOf('.', start);
+      tokens[i] = subject.substring(start, end);
+      start = end + 1;
+    }
+    tokens[count - 1] = subject.substring(start);
+    return tokens;
+  }
+
   private static int firstForbiddenChar(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (c > ' ' && c < 0x7f) {
+        continue; // printable ASCII, what nearly every subject is made of
+      }
       if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
         return i;
       }

@@ -53,6 +53,8 @@ public final class ClusterState implements AutoCloseable {
   /** Missed beats after which a silent node is probed; 0 when probing is off. */
   private final int probeAfterMissed;
   private final Listener listener;
+  private static final Comparator<InstanceReport> BY_INDEX_THEN_ID =
+      Comparator.comparingInt(InstanceReport::index).thenComparing(InstanceReport::instanceId);
   private final Map<String, NodeView> nodes = new HashMap<>();
   private final Map<String, InstanceReport> instances = new HashMap<>();
   private final Map<String, Pending> pending = new HashMap<>();
@@ -557,7 +559,7 @@ public final class ClusterState implements AutoCloseable {
     List<InstanceReport> out = new ArrayList<>(reported.size() + placed.size());
     out.addAll(reported.values());
     out.addAll(placed.values());
-    out.sort(Comparator.comparingInt(InstanceReport::index).thenComparing(InstanceReport::instanceId));
+    out.sort(BY_INDEX_THEN_ID);
     return out;
   }
 

@@ -42,6 +42,12 @@ public final class Json {
     }
   }
 
+  /** {@code text} as a JSON string literal, quotes included. */
+  public static String quote(String text) {
+    return '"' + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance()
+        .quoteAsString(text)) + '"';
+  }
+
   /** @throws IllegalArgumentException when {@code data} is not a valid {@code type} */
   public static <T> T read(byte[] data, Class<T> type) {
     try {

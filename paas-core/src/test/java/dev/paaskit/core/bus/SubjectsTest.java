@@ -20,6 +20,12 @@ class SubjectsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"a", "a.b", "a..b", ".a", "a.", ".", "..", "_INBOX.42.x", "\u00e9.\u4e2d"})
+  void splitKeepsEveryTokenEmptyOnesIncluded(String subject) {
+    assertArrayEquals(subject.split("\\.", -1), Subjects.split(subject));
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"a..b", ".a", "a.", ".", "a b", "a\tb", "a\nb", "a\u00a0b", "a.*", "*", ">",
       "a.>", "*.b", "a.b*", "a.>b", "a.\u0001"})
   void publishRejectsInvalidSubjectsNamingThem(String subject) {
