@@ -17,7 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * using next to no CPU meanwhile (waiting on a lock, a reply, a process, a socket), plus one for
  * each queued task that has waited longer than {@code stall} (at most {@code base} of those, so
  * a short task is not stuck behind long computations), never more than {@code max} in all. A
- * watcher thread adjusts the count; threads no longer needed end when idle.
+ * watcher thread adjusts the count; threads no longer needed end as soon as they finish their
+ * task, even while work keeps coming. Time the JVM spent collecting garbage does not make a task
+ * look blocked.
  *
  * <p>Why not a cached pool: one hands every task to an idle thread or makes a new one, so a
  * burst of short tasks (a bus delivering to thousands of subscriptions) wakes or creates a
@@ -44,6 +46,13 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
   private final java.lang.management.ThreadMXBean cpu =
       java.lang.management.ManagementFactory.getThreadMXBean();
   private final boolean cpuTimes = cpu.isThreadCpuTimeSupported() && cpu.isThreadCpuTimeEnabled();
+  /** Collectors that stop the application: not those timing concurrent cycles. */
+  private final java.util.List<java.lang.management.GarbageCollectorMXBean> collectors =
+      java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+          .filter(c -> !c.getName().contains("Concurrent") && !c.getName().contains("Cycles"))
+          .toList();
+  /** Milliseconds the collectors had taken at each look, by System.nanoTime() of the look. */
+  private final java.util.TreeMap<Long, Long> gcAt = new java.util.TreeMap<>();
   private volatile boolean closed;
 
   /** A queued task and when it was queued, System.nanoTime(). */
@@ -86,7 +95,11 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
     this.max = max;
     this.stallNanos = stall.toNanos();
     Objects.requireNonNull(threads, "threads");
-    this.pool = new ThreadPoolExecutor(base, max, 60, TimeUnit.SECONDS, queue, threads);
+    // The maximum follows the core size the watcher sets: with an unbounded queue the pool never
+    // adds threads past its core size by itself, and a maximum lowered to it makes threads no
+    // longer needed end after their task, where a keep-alive would not, since idle threads take
+    // tasks in turn.
+    this.pool = new ThreadPoolExecutor(base, base, 60, TimeUnit.SECONDS, queue, threads);
     this.watcher = threads.newThread(this::watch);
     watcher.start();
   }
@@ -123,13 +136,7 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
     while (!closed) {
       long now = System.nanoTime();
       int target = (int) Math.min(max, (long) base + blockedTasks(now) + waitedTooLong(now));
-      if (target != pool.getCorePoolSize()) {
-        try {
-          pool.setCorePoolSize(target);
-        } catch (IllegalArgumentException e) {
-          // Closed meanwhile.
-        }
-      }
+      resize(target);
       if (queue.isEmpty()) {
         // Nothing waits, so nothing needs a thread now; the next task wakes this look early.
         watcherParked.set(true);
@@ -141,6 +148,30 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
         LockSupport.parkNanos(this, stallNanos / 2);
       }
     }
+  }
+
+  private void resize(int target) {
+    int now = pool.getCorePoolSize();
+    try {
+      if (target > now) {
+        pool.setMaximumPoolSize(target);
+        pool.setCorePoolSize(target);
+      } else if (target < now) {
+        pool.setCorePoolSize(target);
+        pool.setMaximumPoolSize(target);
+      }
+    } catch (IllegalArgumentException e) {
+      // Closed meanwhile.
+    }
+  }
+
+  /** Milliseconds all collectors have taken so far, or 0 when they do not say. */
+  private long gcMillis() {
+    long total = 0;
+    for (java.lang.management.GarbageCollectorMXBean c : collectors) {
+      total += Math.max(0, c.getCollectionTime());
+    }
+    return total;
   }
 
   /**
@@ -161,11 +192,20 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
 
   /**
    * Tasks running for longer than the stall whose thread used under a tenth of the time since the
-   * previous look on a CPU. Called by the watcher only.
+   * previous look on a CPU, not counting time the JVM spent collecting garbage: a pause stops
+   * every thread, and must not add one for each. Called by the watcher only.
    */
   private int blockedTasks(long now) {
     int blocked = 0;
     looked.keySet().retainAll(running.keySet());
+    long gcNow = gcMillis();
+    gcAt.put(now, gcNow);
+    // Only looks some task may still compare against matter.
+    long oldest = now;
+    for (long[] l : looked.values()) {
+      oldest = Math.min(oldest, l[1]);
+    }
+    gcAt.headMap(oldest).clear();
     for (java.util.Map.Entry<Thread, Long> e : running.entrySet()) {
       long started = e.getValue();
       if (now - started < stallNanos) {
@@ -178,9 +218,12 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
         // No CPU time on this JVM (or it is turned off): every long task counts as blocked,
         // which errs towards threads, as a cached pool would.
         blocked++;
-      } else if (before != null && before[0] == started
-          && (cpuNanos - before[2]) * 10 < now - before[1]) {
-        blocked++;
+      } else if (before != null && before[0] == started) {
+        Long gcThen = gcAt.get(before[1]);
+        long paused = gcThen == null ? 0 : TimeUnit.MILLISECONDS.toNanos(gcNow - gcThen);
+        if ((cpuNanos - before[2]) * 10 < now - before[1] - paused) {
+          blocked++;
+        }
       }
     }
     return blocked;

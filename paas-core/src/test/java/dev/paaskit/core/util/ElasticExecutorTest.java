@@ -62,6 +62,35 @@ class ElasticExecutorTest {
   }
 
   @Test
+  void threadsAddedForBlockedTasksEndOnceTheyAreNotNeededThoughWorkKeepsComing() throws Exception {
+    try (ElasticExecutor executor = new ElasticExecutor(2, 100, Duration.ofMillis(10), THREADS)) {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch blocked = new CountDownLatch(8);
+      for (int i = 0; i < 8; i++) {
+        executor.execute(() -> {
+          blocked.countDown();
+          try {
+            release.await(20, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+      }
+      assertTrue(blocked.await(10, TimeUnit.SECONDS), "every blocked task got a thread");
+      assertTrue(executor.threads() >= 8, "threads: " + executor.threads());
+      release.countDown();
+      // A steady trickle of short tasks, each waking an idle thread: the extra threads still end.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (executor.threads() > 4 && System.nanoTime() < deadline) {
+        CountDownLatch ran = new CountDownLatch(1);
+        executor.execute(ran::countDown);
+        assertTrue(ran.await(5, TimeUnit.SECONDS));
+      }
+      assertTrue(executor.threads() <= 4, "threads left: " + executor.threads());
+    }
+  }
+
+  @Test
   void aLongComputationIsNotTakenForBlocked() throws Exception {
     try (ElasticExecutor executor = new ElasticExecutor(1, 100, Duration.ofMillis(10), THREADS)) {
       CountDownLatch done = new CountDownLatch(1);
