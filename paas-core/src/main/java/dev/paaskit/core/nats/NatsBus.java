@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,6 +137,20 @@ public final class NatsBus implements MessageBus {
   }
 
   /**
+   * Encodes {@code payload} once the subject is known to be valid, and sends the bytes as they
+   * come from the encoder, uncopied.
+   *
+   * @throws PublishRefusedException if the message could not be handed to NATS
+   */
+  @Override
+  public <T> void publish(String subject, T payload, Function<? super T, byte[]> encoder) {
+    Subjects.checkPublish(subject);
+    Objects.requireNonNull(payload, "payload");
+    ensureOpen("publish to " + subject);
+    send(subject, null, Objects.requireNonNull(encoder.apply(payload), "encoder returned null"));
+  }
+
+  /**
    * {@inheritDoc}
    *
    * @throws PublishRefusedException if the message could not be handed to NATS
@@ -182,6 +197,22 @@ public final class NatsBus implements MessageBus {
   public CompletableFuture<Message> request(String subject, byte[] data, Duration timeout) {
     Subjects.checkRequest(subject, data, timeout);
     ensureOpen("send a request to " + subject);
+    return sendRequest(subject, data.clone(), timeout);
+  }
+
+  /** As {@link #request(String, byte[], Duration)}, encoding once the arguments are checked. */
+  @Override
+  public <T> CompletableFuture<Message> request(String subject, T payload,
+      Function<? super T, byte[]> encoder, Duration timeout) {
+    Subjects.checkRequest(subject, timeout);
+    Objects.requireNonNull(payload, "payload");
+    ensureOpen("send a request to " + subject);
+    return sendRequest(subject,
+        Objects.requireNonNull(encoder.apply(payload), "encoder returned null"), timeout);
+  }
+
+  /** Sends a request of {@code data}, which the bus now owns. */
+  private CompletableFuture<Message> sendRequest(String subject, byte[] data, Duration timeout) {
     String inbox = inboxPrefix + requestIds.incrementAndGet();
     PendingReply reply = new PendingReply(subject, new CompletableFuture<>());
     pending.put(inbox, reply);
@@ -196,7 +227,7 @@ public final class NatsBus implements MessageBus {
       return reply.future;
     }
     try {
-      send(subject, inbox, data.clone());
+      send(subject, inbox, data);
     } catch (PublishRefusedException e) {
       reply.future.completeExceptionally(e);
     }
