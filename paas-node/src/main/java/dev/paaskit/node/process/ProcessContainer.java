@@ -269,7 +269,13 @@ final class ProcessContainer {
     host.tree().signal(session, targets, signal);
   }
 
-  /** The live processes of the tree now, and those seen before that may have been orphaned. */
+  /**
+   * The live processes of the tree now, and those seen before that may have been orphaned. Without
+   * a session of its own (so no group to signal at once) the main process comes first, so that it
+   * is signalled before its children: a shell waiting on children that die first could otherwise
+   * end normally before its own signal arrives, hiding the stop. With one, the group signal has
+   * reached it already, and an early second signal would run its trap twice.
+   */
   private Collection<ProcessHandle> snapshot(long pid, OptionalLong session) {
     Set<Long> members = Set.of();
     try {
@@ -280,7 +286,13 @@ final class ProcessContainer {
     }
     remember(members);
     synchronized (this) {
-      return new ArrayList<>(seen.values());
+      List<ProcessHandle> targets = new ArrayList<>(seen.values());
+      ProcessHandle main = seen.get(pid);
+      if (session.isEmpty() && main != null) {
+        targets.remove(main);
+        targets.add(0, main);
+      }
+      return targets;
     }
   }
 
