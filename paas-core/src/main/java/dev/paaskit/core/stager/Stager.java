@@ -158,7 +158,7 @@ public final class Stager implements StagingService, Role {
     try {
       List<Cartridge> installed = cartridges.cartridges();
       String detectionKey = packageSha + "\n" + installed.stream()
-          .map(c -> c.name() + " " + c.version()).collect(Collectors.joining(","));
+          .map(Stager::identity).collect(Collectors.joining(","));
       // The cartridges are listed once per staging: a source may read folders to list them.
       Optional<Cartridge> named = wanted.isPresent()
           ? Optional.of(cartridges.find(wanted.get()).orElseThrow(() -> new StagingException(
@@ -166,9 +166,8 @@ public final class Stager implements StagingService, Role {
                   .map(Cartridge::name).collect(Collectors.joining(", ")), List.of())))
           : Optional.empty();
       Optional<Cartridge> known = named.isPresent() ? named
-          : Optional.ofNullable(detected.get(detectionKey)).flatMap(nameAndVersion -> installed
-              .stream().filter(c -> nameAndVersion.equals(c.name() + "\n" + c.version()))
-              .findFirst());
+          : Optional.ofNullable(detected.get(detectionKey)).flatMap(seen -> installed
+              .stream().filter(c -> seen.equals(identity(c))).findFirst());
       if (known.isPresent()) {
         Optional<Droplet> cached = cachedDroplet(dropletKey(packageSha, known.get(), env, hooks));
         if (cached.isPresent()) {
@@ -187,7 +186,7 @@ public final class Stager implements StagingService, Role {
       }
       Cartridge cartridge = choose(appDir, named, installed, sink);
       if (named.isEmpty()) {
-        detected.put(detectionKey, cartridge.name() + "\n" + cartridge.version());
+        detected.put(detectionKey, identity(cartridge));
       }
       String key = dropletKey(packageSha, cartridge, env, hooks);
       Optional<Droplet> cached = cachedDroplet(key);
@@ -223,6 +222,11 @@ public final class Stager implements StagingService, Role {
     } finally {
       Trees.deleteQuietly(work);
     }
+  }
+
+  /** A cartridge's name and version, which detection and builds depend on. */
+  private static String identity(Cartridge c) {
+    return c.name() + " " + c.version();
   }
 
   /** The droplet cache's key: the package and everything else the build sees. */

@@ -41,7 +41,10 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
   private final AtomicBoolean watcherParked = new AtomicBoolean();
   /** When each running task started, System.nanoTime(), by the thread running it. */
   private final ConcurrentHashMap<Thread, Long> running = new ConcurrentHashMap<>();
-  /** The watcher's previous look at each running task: its start, then, and its thread's CPU. */
+  /**
+   * The watcher's previous look at each running task: its start, then, its thread's CPU and the
+   * collectors' time, all nanoseconds.
+   */
   private final java.util.HashMap<Thread, long[]> looked = new java.util.HashMap<>();
   private final java.lang.management.ThreadMXBean cpu =
       java.lang.management.ManagementFactory.getThreadMXBean();
@@ -51,8 +54,6 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
       java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
           .filter(c -> !c.getName().contains("Concurrent") && !c.getName().contains("Cycles"))
           .toList();
-  /** Milliseconds the collectors had taken at each look, by System.nanoTime() of the look. */
-  private final java.util.TreeMap<Long, Long> gcAt = new java.util.TreeMap<>();
   private volatile boolean closed;
 
   /** A queued task and when it was queued, System.nanoTime(). */
@@ -165,13 +166,13 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
     }
   }
 
-  /** Milliseconds all collectors have taken so far, or 0 when they do not say. */
-  private long gcMillis() {
-    long total = 0;
+  /** Time all collectors have taken so far, nanoseconds; 0 when they do not say. */
+  private long gcNanos() {
+    long millis = 0;
     for (java.lang.management.GarbageCollectorMXBean c : collectors) {
-      total += Math.max(0, c.getCollectionTime());
+      millis += Math.max(0, c.getCollectionTime());
     }
-    return total;
+    return TimeUnit.MILLISECONDS.toNanos(millis);
   }
 
   /**
@@ -198,32 +199,25 @@ public final class ElasticExecutor implements Executor, AutoCloseable {
   private int blockedTasks(long now) {
     int blocked = 0;
     looked.keySet().retainAll(running.keySet());
-    long gcNow = gcMillis();
-    gcAt.put(now, gcNow);
-    // Only looks some task may still compare against matter.
-    long oldest = now;
-    for (long[] l : looked.values()) {
-      oldest = Math.min(oldest, l[1]);
-    }
-    gcAt.headMap(oldest).clear();
+    long gcNow = -1; // read once, and only when some task has run past the stall
     for (java.util.Map.Entry<Thread, Long> e : running.entrySet()) {
       long started = e.getValue();
       if (now - started < stallNanos) {
         continue;
       }
+      if (gcNow < 0) {
+        gcNow = gcNanos();
+      }
       @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; the baseline is 17.
       long cpuNanos = cpuTimes ? cpu.getThreadCpuTime(e.getKey().getId()) : -1;
-      long[] before = looked.put(e.getKey(), new long[] {started, now, cpuNanos});
+      long[] before = looked.put(e.getKey(), new long[] {started, now, cpuNanos, gcNow});
       if (cpuNanos < 0) {
         // No CPU time on this JVM (or it is turned off): every long task counts as blocked,
         // which errs towards threads, as a cached pool would.
         blocked++;
-      } else if (before != null && before[0] == started) {
-        Long gcThen = gcAt.get(before[1]);
-        long paused = gcThen == null ? 0 : TimeUnit.MILLISECONDS.toNanos(gcNow - gcThen);
-        if ((cpuNanos - before[2]) * 10 < now - before[1] - paused) {
-          blocked++;
-        }
+      } else if (before != null && before[0] == started
+          && (cpuNanos - before[2]) * 10 < now - before[1] - (gcNow - before[3])) {
+        blocked++;
       }
     }
     return blocked;
