@@ -8,7 +8,7 @@ import dev.paaskit.api.spi.Cartridge;
 import dev.paaskit.api.spi.Detection;
 import dev.paaskit.api.spi.StagingContext;
 import dev.paaskit.api.spi.StagingResult;
-import dev.paaskit.core.util.Trees;
+import dev.paaskit.core.internal.util.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import com.google.common.hash.Hashing;
 import dev.paaskit.api.StagingException;
 import dev.paaskit.api.spi.Cartridge;
 import dev.paaskit.api.spi.CartridgeSource;
-import dev.paaskit.core.util.Trees;
+import dev.paaskit.core.internal.util.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -5,93 +5,97 @@ import dev.paaskit.api.EventListener;
 import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.Role;
 import dev.paaskit.core.bus.ReconnectAware;
-import dev.paaskit.core.events.EventLog;
-import dev.paaskit.core.health.HealthManager;
-import dev.paaskit.core.router.RouterRole;
-import dev.paaskit.core.util.Trees;
+import dev.paaskit.core.internal.events.EventLog;
+import dev.paaskit.core.internal.util.Trees;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A cloud: its roles with one lifecycle. {@link #start()} starts them in order; {@link #close()}
- * first stops the health manager, so nothing fights the shutdown by restarting what stops, then
- * the other roles in reverse order, and releases what the builder made (threads, timers, folders);
- * parts the host passed in stay the host's to close, except container backends, which their
- * nodes close.
+ * A cloud: its roles with one lifecycle. {@link #start()} starts them phase by phase in the order
+ * of {@link Role.Phase} (the router first, the API last), each within the builder's start bound;
+ * {@link #close()} stops them in the opposite order (the API first, then the health manager, so
+ * nothing restarts what stops, the router last), each within the stop bound, and releases what
+ * the builder made (threads, timers, folders). Parts the host passed in stay the host's to close,
+ * except container backends, which their nodes close.
  *
- * <p>A cloud runs the {@link CoreRole}s its builder was given; one spread over processes runs
- * some in each, and tells each process's cloud when its bus comes back after an outage
+ * <p>A cloud spread over processes runs some roles in each: the control plane in one, nodes in
+ * others. Tell each process's cloud when its bus comes back after an outage
  * ({@link #busReconnected()}).
  *
- * <p>States: NEW, then RUNNING after a successful start, FAILED when a role failed to start (the
- * roles already started are stopped again), TERMINATED after close. Thread-safe.
+ * <p>States ({@link #state()}): NEW, STARTING, RUNNING after a successful start, STOPPING,
+ * TERMINATED after close; FAILED when a role failed to start or did not start in time (the roles
+ * already started are stopped again and what the cloud owns is released). Each role's own state
+ * is in {@link #roleStates()}. Thread-safe.
  */
 public final class PaasCloud implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PaasCloud.class);
 
-  /** Where a cloud is in its life. */
-  public enum State { NEW, STARTING, RUNNING, STOPPING, TERMINATED, FAILED }
-
   private final CloudContext context;
   private final Controller controller;
   private final EventLog eventLog;
-  private final RouterRole router;
-  private final List<Role> roles;
+  /** In start order: by phase, then in the order added. */
+  private final List<RoleRunner> runners;
   private final List<AutoCloseable> owned;
   private final Path ownedWorkDir;
-  private final List<Role> started = new ArrayList<>();
-  private State state = State.NEW;
+  private Lifecycle state = Lifecycle.NEW;
   private Throwable failure;
   private boolean closed;
 
-  PaasCloud(CloudContext context, Controller controller, EventLog eventLog, RouterRole router,
-      List<Role> roles, List<AutoCloseable> owned, Path ownedWorkDir) {
+  PaasCloud(CloudContext context, Controller controller, EventLog eventLog, List<Role> roles,
+      List<AutoCloseable> owned, Path ownedWorkDir, Duration startTimeout, Duration stopTimeout) {
     this.context = context;
     this.controller = controller;
     this.eventLog = eventLog;
-    this.router = router;
-    this.roles = List.copyOf(roles);
+    List<RoleRunner> list = new ArrayList<>();
+    for (Role role : roles) {
+      list.add(new RoleRunner(role, context.executor(), startTimeout, stopTimeout));
+    }
+    // A stable sort keeps the order added within a phase.
+    list.sort(java.util.Comparator.comparing(r -> r.role().phase()));
+    this.runners = List.copyOf(list);
     this.owned = List.copyOf(owned);
     this.ownedWorkDir = ownedWorkDir;
   }
 
   /**
-   * Starts every role, in the order they were added, and returns once all are ready.
+   * Starts every role, phase by phase, and returns once all are ready.
    *
-   * @throws IllegalStateException if the cloud is not NEW, or a role failed to start (its
-   *     exception is the cause; the cloud is then FAILED, and everything it started or owns is
-   *     stopped and released, as by {@link #close()})
+   * @throws IllegalStateException if the cloud is not NEW, or a role failed to start or did not
+   *     start within the bound (its exception is the cause; the cloud is then FAILED, and
+   *     everything it started or owns is stopped and released, as by {@link #close()})
    */
   public synchronized PaasCloud start() {
-    if (state != State.NEW) {
+    if (state != Lifecycle.NEW) {
       throw new IllegalStateException("cloud " + context.cloudName() + " is " + state + ", not NEW");
     }
-    state = State.STARTING;
-    for (Role role : roles) {
+    state = Lifecycle.STARTING;
+    for (RoleRunner runner : runners) {
       try {
-        role.start();
-        started.add(role);
+        runner.start();
       } catch (Exception e) {
         failure = e;
-        started.add(role); // it may hold some of what it took before failing
         close();
-        throw new IllegalStateException("role " + role.name() + " of cloud " + context.cloudName()
-            + " failed to start: " + e.getMessage(), e);
+        throw new IllegalStateException("role " + runner.role().name() + " of cloud "
+            + context.cloudName() + " failed to start: " + e.getMessage(), e);
       }
     }
-    state = State.RUNNING;
+    state = Lifecycle.RUNNING;
     return this;
   }
 
   /**
    * The controller.
    *
-   * @throws IllegalStateException if this cloud was built without {@link CoreRole#CONTROLLER}
+   * @throws IllegalStateException if this cloud was built without its control plane
    */
   public Controller controller() {
     if (controller == null) {
@@ -107,40 +111,44 @@ public final class PaasCloud implements AutoCloseable {
    * is harmless. A role that fails is logged and the others are still told.
    */
   public void busReconnected() {
-    List<Role> now;
     synchronized (this) {
-      if (state != State.RUNNING) {
+      if (state != Lifecycle.RUNNING) {
         return;
       }
-      now = List.copyOf(started);
     }
-    for (Role role : now) {
-      if (role instanceof ReconnectAware aware) {
+    for (RoleRunner runner : runners) {
+      if (runner.lifecycle() == Lifecycle.RUNNING && runner.role() instanceof ReconnectAware aware) {
         try {
           aware.busReconnected();
         } catch (RuntimeException e) {
-          log.warn("role {} failed to act on the bus reconnecting", role.name(), e);
+          log.warn("role {} failed to act on the bus reconnecting", runner.role().name(), e);
         }
       }
     }
   }
 
+  /** The parts the cloud's roles share. */
   public CloudContext context() {
     return context;
   }
 
-  public synchronized State state() {
+  /** Where the cloud is in its life. */
+  public synchronized Lifecycle state() {
     return state;
+  }
+
+  /** Each role's state, by name, in start order. */
+  public Map<String, Lifecycle> roleStates() {
+    Map<String, Lifecycle> states = new LinkedHashMap<>();
+    for (RoleRunner runner : runners) {
+      states.put(runner.role().name(), runner.lifecycle());
+    }
+    return Collections.unmodifiableMap(states);
   }
 
   /** Why the cloud is FAILED. */
   public synchronized Optional<Throwable> failure() {
     return Optional.ofNullable(failure);
-  }
-
-  /** The router's port, once started; empty for a cloud without a router. */
-  public Optional<Integer> routerPort() {
-    return Optional.ofNullable(router).map(RouterRole::port);
   }
 
   /** Calls {@code listener} on {@code executor} for every event from now on. */
@@ -150,18 +158,36 @@ public final class PaasCloud implements AutoCloseable {
 
   /** The role named {@code name}, such as {@code node-n1}. */
   public Optional<Role> role(String name) {
-    return roles.stream().filter(r -> r.name().equals(name)).findFirst();
+    return runners.stream().map(RoleRunner::role).filter(r -> r.name().equals(name)).findFirst();
   }
 
-  /** Stops every role in reverse order and releases what the cloud owns. Idempotent. */
+  /** The first role that is a {@code type}, in start order, such as the router. */
+  public <T> Optional<T> role(Class<T> type) {
+    return runners.stream().map(RoleRunner::role).filter(type::isInstance).map(type::cast)
+        .findFirst();
+  }
+
+  /**
+   * Stops every started role, phase by phase in the opposite order of the start, and releases
+   * what the cloud owns. A role that fails to stop or does not stop in time is logged and the
+   * others still stop. Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    state = State.STOPPING;
-    stopStarted();
+    state = Lifecycle.STOPPING;
+    for (int i = runners.size() - 1; i >= 0; i--) {
+      RoleRunner runner = runners.get(i);
+      try {
+        runner.stop();
+      } catch (Exception e) {
+        log.warn("role {} of cloud {} failed to stop", runner.role().name(),
+            context.cloudName(), e);
+      }
+    }
     for (int i = owned.size() - 1; i >= 0; i--) {
       try {
         owned.get(i).close();
@@ -172,20 +198,11 @@ public final class PaasCloud implements AutoCloseable {
     if (ownedWorkDir != null) {
       Trees.deleteQuietly(ownedWorkDir);
     }
-    state = failure == null ? State.TERMINATED : State.FAILED;
+    state = failure == null ? Lifecycle.TERMINATED : Lifecycle.FAILED;
   }
 
-  private void stopStarted() {
-    List<Role> order = new ArrayList<>(started);
-    java.util.Collections.reverse(order);
-    order.sort(java.util.Comparator.comparing(r -> !(r instanceof HealthManager)));
-    for (Role role : order) {
-      try {
-        role.stop();
-      } catch (Exception e) {
-        log.warn("role {} failed to stop", role.name(), e);
-      }
-    }
-    started.clear();
+  @Override
+  public String toString() {
+    return "PaasCloud{" + context.cloudName() + ", " + state() + "}";
   }
 }

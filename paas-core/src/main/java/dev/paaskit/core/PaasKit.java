@@ -1,10 +1,11 @@
 package dev.paaskit.core;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.paaskit.api.Controller;
 import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.CartridgeSource;
-import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.PlacementStrategy;
 import dev.paaskit.api.spi.Role;
@@ -13,41 +14,42 @@ import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.core.archive.ArchiveLimits;
 import dev.paaskit.core.blob.InMemoryBlobStore;
 import dev.paaskit.core.bus.InProcessBus;
-import dev.paaskit.core.controller.DefaultController;
-import dev.paaskit.core.controller.DefaultPackageMaker;
-import dev.paaskit.core.events.EventLog;
-import dev.paaskit.core.events.Events;
-import dev.paaskit.core.health.HealthManager;
 import dev.paaskit.core.health.HealthOptions;
-import dev.paaskit.core.router.RouterRole;
+import dev.paaskit.core.internal.controller.DefaultController;
+import dev.paaskit.core.internal.controller.DefaultPackageMaker;
+import dev.paaskit.core.internal.events.EventLog;
+import dev.paaskit.core.internal.events.Events;
+import dev.paaskit.core.internal.health.HealthManager;
+import dev.paaskit.core.internal.stager.Stager;
+import dev.paaskit.core.internal.util.ElasticExecutor;
+import dev.paaskit.core.internal.util.Trees;
 import dev.paaskit.core.scheduler.DefaultPlacementStrategy;
-import dev.paaskit.core.stager.Stager;
 import dev.paaskit.core.store.InMemoryStateStore;
 import dev.paaskit.core.time.SystemClock;
-import dev.paaskit.core.util.ElasticExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * Builds a cloud: a controller, a stager, a health manager and a router (the {@link CoreRole}s,
- * all by default), plus the roles you add (nodes, above all), sharing one bus, store, blob store,
- * clock and executor.
+ * Builds a cloud: its control plane (a controller, a stager and a health manager) plus the roles
+ * you add (nodes, a router, an API server), sharing one bus, store, blob store, clock and
+ * executor.
  *
  * <pre>{@code
  * try (PaasCloud cloud = PaasKit.builder()
  *     .cartridges(BuiltinCartridges.create())
  *     .addRole(NodeAgent.builder().id("n1").capacity(NodeCapacity.of("2G", "10G"))
  *         .backend(ProcessBackend.builder().build()).ports(ports).workDir(dir))
+ *     .addRole(RouterRole.builder())
  *     .build()
  *     .start()) {
  *   cloud.controller().push(AppSpec.builder("hello").build(), appDir, System.out::println).join();
@@ -78,10 +80,9 @@ public final class PaasKit {
     private CartridgeSource cartridges;
     private PlacementStrategy placement;
     private HealthOptions healthOptions = HealthOptions.DEFAULTS;
-    private String routerAddress = "127.0.0.1";
-    private int routerPort = 0;
-    private boolean router = true;
-    private Set<CoreRole> coreRoles = CoreRole.all();
+    private boolean controlPlane = true;
+    private Duration startTimeout = Duration.ofMinutes(1);
+    private Duration stopTimeout = Duration.ofMinutes(1);
     private Path workDir;
     private Duration stagingTimeout = Duration.ofMinutes(15);
     private ArchiveLimits uploadLimits = ArchiveLimits.defaults();
@@ -169,43 +170,32 @@ public final class PaasKit {
       return this;
     }
 
-    /** The router's address and port; default 127.0.0.1 and any free port. */
-    public Builder router(String address, int port) {
-      once("router");
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("router port out of range: " + port);
-      }
-      this.routerAddress = Objects.requireNonNull(address, "address");
-      this.routerPort = port;
+    /**
+     * Whether this cloud runs the control plane (controller, stager and health manager); default
+     * true. A process that only hosts nodes or a router of a cloud whose controller runs
+     * elsewhere, on the same bus and store, passes false; its {@link PaasCloud#controller()}
+     * then throws.
+     */
+    public Builder controlPlane(boolean controlPlane) {
+      once("controlPlane");
+      this.controlPlane = controlPlane;
       return this;
     }
 
-    /** Builds the cloud without a router. */
-    public Builder noRouter() {
-      once("router");
-      this.router = false;
+    /** How long one role may take to start before the cloud's start fails; default 1 minute. */
+    public Builder startTimeout(Duration timeout) {
+      once("startTimeout");
+      this.startTimeout = positive(timeout, "startTimeout");
       return this;
     }
 
     /**
-     * Which of the built-in roles this cloud runs; default all of them. A process that only hosts
-     * nodes of a cloud whose controller runs elsewhere, on the same bus and store, passes an empty
-     * set; its {@link PaasCloud#controller()} then throws.
-     *
-     * @throws IllegalArgumentException if {@code roles} holds some but not all of
-     *     {@link CoreRole#CONTROLLER}, {@link CoreRole#STAGER} and {@link CoreRole#HEALTH}
+     * How long one role may take to stop before the cloud's close goes on without it; default 1
+     * minute.
      */
-    public Builder coreRoles(Set<CoreRole> roles) {
-      once("coreRoles");
-      Set<CoreRole> copy = roles.isEmpty() ? EnumSet.noneOf(CoreRole.class) : EnumSet.copyOf(roles);
-      Set<CoreRole> together = EnumSet.of(CoreRole.CONTROLLER, CoreRole.STAGER, CoreRole.HEALTH);
-      Set<CoreRole> some = EnumSet.copyOf(together);
-      some.retainAll(copy);
-      if (!some.isEmpty() && !some.equals(together)) {
-        throw new IllegalArgumentException("the controller, stager and health manager run together,"
-            + " but the core roles are " + copy);
-      }
-      this.coreRoles = copy;
+    public Builder stopTimeout(Duration timeout) {
+      once("stopTimeout");
+      this.stopTimeout = positive(timeout, "stopTimeout");
       return this;
     }
 
@@ -230,7 +220,10 @@ public final class PaasKit {
       return this;
     }
 
-    /** Adds a role, such as a node; roles start in the order added, after the built-in ones. */
+    /**
+     * Adds a role, such as a node, a router or an API server. Roles start by their
+     * {@linkplain Role#phase() phase}, and in the order added within one.
+     */
     public Builder addRole(RoleFactory role) {
       roles.add(Objects.requireNonNull(role, "role"));
       return this;
@@ -239,14 +232,9 @@ public final class PaasKit {
     /**
      * Builds the cloud; nothing runs until {@link PaasCloud#start()}.
      *
-     * @throws IllegalStateException if {@link #router} was set but {@link #coreRoles} leaves the
-     *     router out
+     * @throws IllegalStateException if two roles have one name
      */
     public PaasCloud build() {
-      if (set.contains("router") && router && !coreRoles.contains(CoreRole.ROUTER)) {
-        throw new IllegalStateException("router(...) was set but the core roles " + coreRoles
-            + " leave the router out");
-      }
       List<AutoCloseable> owned = new ArrayList<>();
       Clock clock = this.clock;
       if (clock == null) {
@@ -283,7 +271,7 @@ public final class PaasKit {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the cloud's work folder", e);
       }
-      CloudContext context = new Context(name, domain, bus, store, blobs, clock, executor);
+      Context context = new Context(name, domain, bus, store, blobs, clock, executor);
       try {
         return assemble(context, work, ownedWork, owned);
       } catch (RuntimeException e) {
@@ -296,13 +284,13 @@ public final class PaasKit {
           }
         }
         if (ownedWork != null) {
-          dev.paaskit.core.util.Trees.deleteQuietly(ownedWork);
+          Trees.deleteQuietly(ownedWork);
         }
         throw e;
       }
     }
 
-    private PaasCloud assemble(CloudContext context, Path work, Path ownedWork,
+    private PaasCloud assemble(Context context, Path work, Path ownedWork,
         List<AutoCloseable> owned) {
       MessageBus bus = context.bus();
       StateStore store = context.stateStore();
@@ -311,15 +299,10 @@ public final class PaasKit {
       Executor executor = context.executor();
 
       List<Role> all = new ArrayList<>();
-      RouterRole routerRole = router && coreRoles.contains(CoreRole.ROUTER)
-          ? new RouterRole(context, routerAddress, routerPort) : null;
-      if (routerRole != null) {
-        all.add(routerRole);
-      }
       EventLog eventLog = new EventLog(bus, 500);
       owned.add(eventLog);
       DefaultController controller = null;
-      if (coreRoles.contains(CoreRole.CONTROLLER)) {
+      if (controlPlane) {
         HealthManager health = new HealthManager(context,
             placement == null ? DefaultPlacementStrategy.create() : placement, healthOptions);
         all.add(health);
@@ -330,8 +313,9 @@ public final class PaasKit {
             stager, health, eventLog, new Events(bus, clock),
             new DefaultPackageMaker(work.resolve("uploads"), uploadLimits), bus);
       }
+      context.controller = controller;
       for (RoleFactory factory : roles) {
-        all.add(factory.create(context));
+        all.add(Objects.requireNonNull(factory.create(context), "a role factory returned null"));
       }
       Set<String> names = new HashSet<>();
       for (Role r : all) {
@@ -339,10 +323,91 @@ public final class PaasKit {
           throw new IllegalStateException("two roles are named " + r.name());
         }
       }
-      return new PaasCloud(context, controller, eventLog, routerRole, all, owned, ownedWork);
+      context.roles = List.copyOf(all);
+      return new PaasCloud(context, controller, eventLog, all, owned, ownedWork, startTimeout,
+          stopTimeout);
     }
   }
 
-  private record Context(String cloudName, String domain, MessageBus bus, StateStore stateStore,
-      BlobStore blobStore, Clock clock, Executor executor) implements CloudContext {}
+  private static Duration positive(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, not " + d);
+    }
+    return d;
+  }
+
+  /** What the roles share; the controller and the roles are set once the cloud is assembled. */
+  private static final class Context implements CloudContext {
+    private final String cloudName;
+    private final String domain;
+    private final MessageBus bus;
+    private final StateStore stateStore;
+    private final BlobStore blobStore;
+    private final Clock clock;
+    private final Executor executor;
+    private volatile Controller controller;
+    private volatile List<Role> roles = List.of();
+
+    Context(String cloudName, String domain, MessageBus bus, StateStore stateStore,
+        BlobStore blobStore, Clock clock, Executor executor) {
+      this.cloudName = cloudName;
+      this.domain = domain;
+      this.bus = bus;
+      this.stateStore = stateStore;
+      this.blobStore = blobStore;
+      this.clock = clock;
+      this.executor = executor;
+    }
+
+    @Override
+    public String cloudName() {
+      return cloudName;
+    }
+
+    @Override
+    public String domain() {
+      return domain;
+    }
+
+    @Override
+    public MessageBus bus() {
+      return bus;
+    }
+
+    @Override
+    public StateStore stateStore() {
+      return stateStore;
+    }
+
+    @Override
+    public BlobStore blobStore() {
+      return blobStore;
+    }
+
+    @Override
+    public Clock clock() {
+      return clock;
+    }
+
+    @Override
+    public Executor executor() {
+      return executor;
+    }
+
+    @Override
+    public Optional<Controller> controller() {
+      return Optional.ofNullable(controller);
+    }
+
+    @Override
+    public <T> Optional<T> role(Class<T> type) {
+      return roles.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    @Override
+    public String toString() {
+      return "CloudContext{" + cloudName + "}";
+    }
+  }
 }

@@ -1,7 +1,7 @@
 package dev.paaskit.node;
 
-import dev.paaskit.core.archive.ArchiveExtractor;
 import dev.paaskit.core.archive.ArchiveLimits;
+import dev.paaskit.core.internal.archive.ArchiveExtractor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -3,12 +3,15 @@ package dev.paaskit.node;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.NodeCapacity;
 import dev.paaskit.api.spi.Cancellable;
-import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.ContainerBackend;
 import dev.paaskit.api.spi.ContainerListener;
 import dev.paaskit.api.spi.ContainerSpec;
 import dev.paaskit.api.spi.ExitStatus;
+import dev.paaskit.api.spi.Gear;
+import dev.paaskit.api.spi.GearRequest;
+import dev.paaskit.api.spi.GearSetup;
 import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.ResourceLimits;
@@ -16,22 +19,21 @@ import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.Subscription;
 import dev.paaskit.core.bus.ReconnectAware;
-import dev.paaskit.core.cartridge.Gear;
-import dev.paaskit.core.cartridge.GearRequest;
-import dev.paaskit.core.cartridge.GearSetup;
-import dev.paaskit.core.protocol.Ack;
-import dev.paaskit.core.protocol.CrashReport;
-import dev.paaskit.core.protocol.InstanceReport;
-import dev.paaskit.core.protocol.Json;
-import dev.paaskit.core.protocol.LogMessage;
-import dev.paaskit.core.protocol.LogsRequest;
-import dev.paaskit.core.protocol.NodeAdvertisement;
-import dev.paaskit.core.protocol.NodeHeartbeat;
-import dev.paaskit.core.protocol.RouteRegistration;
-import dev.paaskit.core.protocol.StartBatch;
-import dev.paaskit.core.protocol.StartInstance;
-import dev.paaskit.core.protocol.StopInstance;
-import dev.paaskit.core.protocol.Subjects;
+import dev.paaskit.core.internal.protocol.Ack;
+import dev.paaskit.core.internal.protocol.CrashReport;
+import dev.paaskit.core.internal.protocol.InstanceReport;
+import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.core.internal.protocol.LogMessage;
+import dev.paaskit.core.internal.protocol.LogsRequest;
+import dev.paaskit.core.internal.protocol.NodeAdvertisement;
+import dev.paaskit.core.internal.protocol.NodeHeartbeat;
+import dev.paaskit.core.internal.protocol.RouteRegistration;
+import dev.paaskit.core.internal.protocol.StartBatch;
+import dev.paaskit.core.internal.protocol.StartInstance;
+import dev.paaskit.core.internal.protocol.StopInstance;
+import dev.paaskit.core.internal.protocol.Subjects;
+import dev.paaskit.node.internal.InstanceLog;
+import dev.paaskit.node.internal.LogLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,6 +169,12 @@ public final class NodeAgent implements Role, ReconnectAware {
   @Override
   public String name() {
     return "node-" + options.id;
+  }
+
+  /** {@link Phase#HOSTS}. */
+  @Override
+  public Phase phase() {
+    return Phase.HOSTS;
   }
 
   public String id() {

@@ -3,8 +3,8 @@ package dev.paaskit.node;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.paaskit.core.protocol.Json;
-import dev.paaskit.core.protocol.StartInstance;
+import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.core.internal.protocol.StartInstance;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

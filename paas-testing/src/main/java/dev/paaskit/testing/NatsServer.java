@@ -1,6 +1,6 @@
 package dev.paaskit.testing;
 
-import dev.paaskit.core.util.Trees;
+import dev.paaskit.core.internal.util.Trees;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -9,10 +9,10 @@ import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.api.NodeCapacity;
 import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.CartridgeSource;
-import dev.paaskit.api.spi.CloudContext;
-import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.ContainerBackend;
+import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.PlacementStrategy;
 import dev.paaskit.api.spi.StateStore;
@@ -23,11 +23,12 @@ import dev.paaskit.core.bus.BusInterceptor;
 import dev.paaskit.core.bus.InProcessBus;
 import dev.paaskit.core.health.HealthOptions;
 import dev.paaskit.core.health.RestartPolicy;
+import dev.paaskit.core.internal.util.Trees;
 import dev.paaskit.core.store.InMemoryStateStore;
-import dev.paaskit.core.util.Trees;
 import dev.paaskit.node.HealthProber;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
+import dev.paaskit.router.RouterRole;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -112,9 +113,7 @@ public final class TestCloud implements AutoCloseable {
       kit.placement(b.placement);
     }
     if (b.router) {
-      kit.router("127.0.0.1", 0);
-    } else {
-      kit.noRouter();
+      kit.addRole(RouterRole.builder());
     }
     Map<String, ContainerBackend> be = new LinkedHashMap<>();
     Map<String, PartitionableBus> buses = new LinkedHashMap<>();
@@ -205,7 +204,8 @@ public final class TestCloud implements AutoCloseable {
 
   /** The router's port, for a cloud built with {@code router(true)}. */
   public int routerPort() {
-    return cloud.routerPort().orElseThrow(() -> new IllegalStateException("built without a router"));
+    return cloud.role(RouterRole.class).map(RouterRole::port)
+        .orElseThrow(() -> new IllegalStateException("built without a router"));
   }
 
   // ---- acting

@@ -25,7 +25,7 @@ class NodeLeftoversTest {
     Path leftover = Files.createDirectories(tmp.resolve("n1/instances/old-instance"));
     Process orphan = new ProcessBuilder("sleep", "600").directory(leftover.toFile()).start();
     Process outsider = new ProcessBuilder("sleep", "600").directory(tmp.toFile()).start();
-    try (PaasCloud cloud = PaasKit.builder().cartridges(StubCartridge.source()).noRouter()
+    try (PaasCloud cloud = PaasKit.builder().cartridges(StubCartridge.source())
         .workDir(tmp.resolve("cloud"))
         .addRole(NodeAgent.builder().id("n1").capacity(NodeCapacity.of("1G", "1G"))
             .backend(FakeBackend.create()).ports(PortAllocator.create()).workDir(tmp.resolve("n1")))

@@ -13,7 +13,7 @@ import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.api.NodeState;
 import dev.paaskit.core.health.RestartPolicy;
-import dev.paaskit.core.protocol.InstanceReport;
+import dev.paaskit.core.internal.protocol.InstanceReport;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -189,13 +189,13 @@ class PaasTestHarnessTest {
     for (boolean encode : new boolean[] {true, false}) {
       try (TestCloud cloud = TestCloud.builder().nodes(1).encodeMessages(encode).build()) {
         java.util.List<dev.paaskit.api.spi.Message> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
-        cloud.cloud().context().bus().subscribe(dev.paaskit.core.protocol.Subjects.INSTANCE_STATE, reports::add);
+        cloud.cloud().context().bus().subscribe(dev.paaskit.core.internal.protocol.Subjects.INSTANCE_STATE, reports::add);
         cloud.push(web("json-" + encode, 1));
         cloud.awaitRunning("json-" + encode, 1);
         cloud.until(() -> !reports.isEmpty(), () -> "an instance report on the bus");
         for (dev.paaskit.api.spi.Message m : reports) {
           assertEquals(!encode, m.payload(InstanceReport.class).isPresent(), "encode " + encode + ": " + m);
-          assertEquals("json-" + encode, dev.paaskit.core.protocol.Json.read(m.data(), InstanceReport.class).appName());
+          assertEquals("json-" + encode, dev.paaskit.core.internal.protocol.Json.read(m.data(), InstanceReport.class).appName());
         }
       }
     }

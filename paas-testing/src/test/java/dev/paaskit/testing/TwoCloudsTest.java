@@ -11,6 +11,7 @@ import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
+import dev.paaskit.router.RouterRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,14 @@ class TwoCloudsTest {
   private PaasCloud cloud(String name, FakeBackend backend) {
     return PaasKit.builder().name(name).cartridges(StubCartridge.source())
         .workDir(tmp.resolve(name))
+        .addRole(RouterRole.builder())
         .addRole(NodeAgent.builder().id("n1").capacity(NodeCapacity.of("1G", "4G"))
             .backend(backend).ports(PortAllocator.create()).workDir(tmp.resolve(name + "-n1")))
         .build().start();
+  }
+
+  private static int routerPort(PaasCloud cloud) {
+    return cloud.role(RouterRole.class).orElseThrow().port();
   }
 
   private static long running(PaasCloud cloud) {
@@ -54,7 +60,7 @@ class TwoCloudsTest {
       assertEquals(3, b.running().size());
       assertEquals(1, one.controller().nodes().size());
       assertEquals(1, two.controller().nodes().size());
-      assertTrue(one.routerPort().orElseThrow() != two.routerPort().orElseThrow());
+      assertTrue(routerPort(one) != routerPort(two));
       one.controller().delete("web");
       w1.until(() -> a.running().isEmpty(), Duration.ofSeconds(10), () -> "cloud one emptied");
       assertEquals(3, b.running().size(), "cloud two untouched");

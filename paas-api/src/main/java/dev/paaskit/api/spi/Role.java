@@ -2,16 +2,58 @@ package dev.paaskit.api.spi;
 
 /**
  * One long-running part of a cloud: a controller, a stager, a health manager, a router, a node
- * agent. A cloud starts its roles in the order they were added and stops them in reverse; a
- * role that fails to start fails the cloud's start, and the roles already started are stopped.
+ * agent, an API server.
+ *
+ * <p>A cloud starts its roles phase by phase in the order of {@link Phase} (roles of one phase
+ * in the order they were added) and stops them in the opposite order. A role that fails to
+ * start, or does not start within the cloud's bound, fails the cloud's start; the roles already
+ * started are then stopped.
+ *
+ * <p>Implementations need not be thread-safe for {@link #start()} and {@link #stop()}: the cloud
+ * calls them one at a time.
  */
 public interface Role {
   /** A name for logs, unique within the cloud, such as {@code node-n1}. */
   String name();
 
-  /** Starts and returns once ready to serve, within a bounded time. */
+  /**
+   * Starts and returns once ready to serve.
+   *
+   * @throws Exception why it could not start; a role that throws has released what it took
+   */
   void start() throws Exception;
 
-  /** Stops and releases everything; bounded in time and idempotent. */
+  /**
+   * Stops and releases everything; idempotent, and harmless on a role that never started.
+   *
+   * @throws Exception what went wrong while stopping; the cloud logs it and goes on
+   */
   void stop() throws Exception;
+
+  /** When this role starts and stops relative to the others; default {@link Phase#SERVICES}. */
+  default Phase phase() {
+    return Phase.SERVICES;
+  }
+
+  /**
+   * The phases of a cloud's start, in order; a cloud stops them in the opposite order.
+   */
+  enum Phase {
+    /**
+     * Doors to the apps, such as the router: up before any instance registers a route, and
+     * still serving while the rest of the cloud stops.
+     */
+    EDGE,
+    /** Hosts of instances and agents: node agents. */
+    HOSTS,
+    /** What the control plane calls: the stager, catalogs, service managers. */
+    SERVICES,
+    /**
+     * The reconciler (health manager): starts once what it places instances on is up, and stops
+     * first of the control plane, so nothing restarts what is stopping.
+     */
+    RECONCILER,
+    /** Doors for users, such as the REST API: open last, closed first. */
+    API
+  }
 }

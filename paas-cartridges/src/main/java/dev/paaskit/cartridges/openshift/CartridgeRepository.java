@@ -1,8 +1,8 @@
 package dev.paaskit.cartridges.openshift;
 
-import dev.paaskit.core.archive.ArchiveExtractor;
 import dev.paaskit.core.archive.ArchiveLimits;
-import dev.paaskit.core.util.Trees;
+import dev.paaskit.core.internal.archive.ArchiveExtractor;
+import dev.paaskit.core.internal.util.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,7 +1,7 @@
 package dev.paaskit.cartridges.openshift;
 
 import dev.paaskit.api.spi.BlobInfo;
-import dev.paaskit.core.protocol.Json;
+import dev.paaskit.core.internal.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

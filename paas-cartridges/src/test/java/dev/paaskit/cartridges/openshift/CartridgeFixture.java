@@ -2,7 +2,7 @@ package dev.paaskit.cartridges.openshift;
 
 import com.google.common.hash.Hashing;
 import com.sun.net.httpserver.HttpServer;
-import dev.paaskit.core.archive.TarGzWriter;
+import dev.paaskit.core.internal.archive.TarGzWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.cartridges.openshift.CartridgeRepository.Installed;
-import dev.paaskit.core.archive.TarGzWriter;
+import dev.paaskit.core.internal.archive.TarGzWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.spi.BlobInfo;
 import dev.paaskit.api.spi.BlobStore;
-import dev.paaskit.core.archive.TarGzWriter;
+import dev.paaskit.api.spi.Gear;
+import dev.paaskit.api.spi.GearRequest;
 import dev.paaskit.core.blob.InMemoryBlobStore;
-import dev.paaskit.core.cartridge.Gear;
-import dev.paaskit.core.cartridge.GearRequest;
+import dev.paaskit.core.internal.archive.TarGzWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.paaskit.core.blob;
 
-import dev.paaskit.core.util.Durable;
 import dev.paaskit.api.spi.BlobInfo;
 import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.core.internal.util.Durable;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

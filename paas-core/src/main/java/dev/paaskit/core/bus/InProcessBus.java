@@ -7,6 +7,7 @@ import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.MessageHandler;
 import dev.paaskit.api.spi.NoRespondersException;
 import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.internal.bus.Subjects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.paaskit.core.bus;
 
 import dev.paaskit.api.spi.Message;
+import dev.paaskit.core.internal.bus.Subjects;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,5 +1,6 @@
 package dev.paaskit.core.bus;
 
+import dev.paaskit.core.internal.bus.Subjects;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

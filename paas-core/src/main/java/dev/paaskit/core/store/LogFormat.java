@@ -2,6 +2,7 @@ package dev.paaskit.core.store;
 
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.WatchEvent;
+import dev.paaskit.core.internal.store.Keys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;

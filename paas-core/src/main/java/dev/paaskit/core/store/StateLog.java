@@ -1,8 +1,8 @@
 package dev.paaskit.core.store;
 
-import dev.paaskit.core.util.Durable;
 import dev.paaskit.api.spi.StoreEntry;
 import dev.paaskit.api.spi.WatchEvent;
+import dev.paaskit.core.internal.util.Durable;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.paaskit.core.store;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.StoreEntry;
 import dev.paaskit.api.spi.WatchEvent;
+import dev.paaskit.core.internal.store.Keys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package dev.paaskit.testing.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.paaskit.api.spi.BlobStore;
-import dev.paaskit.core.nats.JetStreamBlobStore;
-import dev.paaskit.core.nats.NatsSettings;
+import dev.paaskit.nats.JetStreamBlobStore;
+import dev.paaskit.nats.NatsSettings;
 import dev.paaskit.testing.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;

@@ -1,8 +1,8 @@
 package dev.paaskit.testing.contract;
 
 import dev.paaskit.api.spi.StateStore;
-import dev.paaskit.core.nats.JetStreamKvStore;
-import dev.paaskit.core.nats.NatsSettings;
+import dev.paaskit.nats.JetStreamKvStore;
+import dev.paaskit.nats.NatsSettings;
 import dev.paaskit.testing.NatsServer;
 import io.nats.client.Connection;
 import java.io.IOException;

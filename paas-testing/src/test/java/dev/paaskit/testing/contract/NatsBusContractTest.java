@@ -1,9 +1,9 @@
 package dev.paaskit.testing.contract;
 
 import dev.paaskit.api.spi.MessageBus;
-import dev.paaskit.core.nats.NatsBus;
-import dev.paaskit.core.nats.NatsSettings;
 import dev.paaskit.core.time.SystemClock;
+import dev.paaskit.nats.NatsBus;
+import dev.paaskit.nats.NatsSettings;
 import dev.paaskit.testing.NatsServer;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;

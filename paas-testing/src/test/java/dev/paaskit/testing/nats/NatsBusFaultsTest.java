@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.NoRespondersException;
-import dev.paaskit.core.nats.NatsBus;
-import dev.paaskit.core.nats.NatsSettings;
-import dev.paaskit.core.nats.PublishRefusedException;
 import dev.paaskit.core.time.SystemClock;
+import dev.paaskit.nats.NatsBus;
+import dev.paaskit.nats.NatsSettings;
+import dev.paaskit.nats.PublishRefusedException;
 import dev.paaskit.testing.NatsServer;
 import io.nats.client.ConnectionListener;
 import java.time.Duration;

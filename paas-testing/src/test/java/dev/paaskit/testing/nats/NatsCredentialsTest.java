@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.Secret;
-import dev.paaskit.core.nats.NatsSettings;
+import dev.paaskit.nats.NatsSettings;
 import dev.paaskit.testing.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.NKey;

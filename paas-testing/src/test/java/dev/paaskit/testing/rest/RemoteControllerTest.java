@@ -21,7 +21,7 @@ import dev.paaskit.api.NodeStatus;
 import dev.paaskit.api.NotFoundException;
 import dev.paaskit.api.PackageState;
 import dev.paaskit.api.Secret;
-import dev.paaskit.core.rest.RemoteController;
+import dev.paaskit.rest.RemoteController;
 import dev.paaskit.testing.StubCartridge;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -11,10 +11,10 @@ import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
 import dev.paaskit.core.archive.ArchiveLimits;
 import dev.paaskit.core.health.HealthOptions;
-import dev.paaskit.core.rest.ApiServer;
-import dev.paaskit.core.rest.RemoteController;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
+import dev.paaskit.rest.ApiServer;
+import dev.paaskit.rest.RemoteController;
 import dev.paaskit.testing.FakeBackend;
 import dev.paaskit.testing.StubCartridge;
 import dev.paaskit.testing.Waits;
@@ -71,7 +71,6 @@ final class RestCloud implements AutoCloseable {
         .cartridges(() -> cartridges)
         .workDir(tmp.resolve("cloud"))
         .healthOptions(HealthOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(100), 3))
-        .noRouter()
         .addRole(node("n1", n1, ports, tmp))
         .addRole(node("n2", n2, ports, tmp))
         .build()

@@ -1,13 +1,13 @@
 package dev.paaskit.samples.microcloud;
 
-import dev.paaskit.core.nats.NatsBus;
-import dev.paaskit.core.nats.NatsSettings;
-import dev.paaskit.core.protocol.Ack;
-import dev.paaskit.core.protocol.Json;
-import dev.paaskit.core.protocol.NodeHeartbeat;
-import dev.paaskit.core.protocol.StopInstance;
-import dev.paaskit.core.protocol.Subjects;
+import dev.paaskit.core.internal.protocol.Ack;
+import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.core.internal.protocol.NodeHeartbeat;
+import dev.paaskit.core.internal.protocol.StopInstance;
+import dev.paaskit.core.internal.protocol.Subjects;
 import dev.paaskit.core.time.SystemClock;
+import dev.paaskit.nats.NatsBus;
+import dev.paaskit.nats.NatsSettings;
 import dev.paaskit.testing.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;

@@ -6,7 +6,7 @@ import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.NodeCapacity;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
-import dev.paaskit.core.util.Trees;
+import dev.paaskit.core.internal.util.Trees;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
 import dev.paaskit.testing.FakeBackend;
@@ -48,7 +48,7 @@ final class BenchConverge {
   int run(int nodes, int instances, Duration timeout, int busThreads) throws Exception {
     Path work = Files.createTempDirectory("paaskit-converge-");
     long perNodeMemory = Math.max(1, (long) Math.ceil(instances * 1.25 / nodes)) * 64;
-    PaasKit.Builder kit = PaasKit.builder().name("converge").noRouter()
+    PaasKit.Builder kit = PaasKit.builder().name("converge")
         .cartridges(StubCartridge.source()).workDir(work.resolve("cloud"));
     List<AutoCloseable> owned = new ArrayList<>();
     if (busThreads > 0) {

@@ -10,12 +10,13 @@ import dev.paaskit.api.NodeCapacity;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
 import dev.paaskit.core.health.HealthOptions;
-import dev.paaskit.core.protocol.Json;
-import dev.paaskit.core.protocol.RouteRegistration;
-import dev.paaskit.core.protocol.Subjects;
-import dev.paaskit.core.util.Trees;
+import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.core.internal.protocol.RouteRegistration;
+import dev.paaskit.core.internal.protocol.Subjects;
+import dev.paaskit.core.internal.util.Trees;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
+import dev.paaskit.router.RouterRole;
 import dev.paaskit.testing.FakeBackend;
 import dev.paaskit.testing.PartitionableBus;
 import dev.paaskit.testing.RoleContext;
@@ -80,7 +81,7 @@ final class BenchFailover {
     Path work = Files.createTempDirectory("paaskit-failover-");
     // Room for every instance even with all the killed nodes gone, and some to spare.
     long perNodeMb = Math.max(1, (long) Math.ceil(instances * 1.5 / (nodes - kills))) * 64;
-    PaasKit.Builder kit = PaasKit.builder().name("failover").router("127.0.0.1", 0)
+    PaasKit.Builder kit = PaasKit.builder().name("failover").addRole(RouterRole.builder())
         .cartridges(StubCartridge.source()).workDir(work.resolve("cloud"))
         .healthOptions(HealthOptions.DEFAULTS.withHeartbeat(heartbeat, missed)
             .withSweepInterval(sweep));

@@ -5,10 +5,10 @@ import dev.paaskit.api.Event;
 import dev.paaskit.api.Secret;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.blob.LocalBlobStore;
-import dev.paaskit.core.rest.ApiServer;
-import dev.paaskit.core.rest.RemoteController;
+import dev.paaskit.core.internal.util.Trees;
 import dev.paaskit.core.store.FileStateStore;
-import dev.paaskit.core.util.Trees;
+import dev.paaskit.rest.ApiServer;
+import dev.paaskit.rest.RemoteController;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ final class BenchPush {
       ApiServer api = ApiServer.builder().controller(cloud.controller()).port(0).token(token)
           .tempDir(data.resolve("uploads")).build();
       api.start();
-      int routerPort = cloud.routerPort().orElseThrow();
+      int routerPort = MicroCloud.routerPort(cloud);
       try (RemoteController remote = RemoteController.create("http://127.0.0.1:" + api.port(), token)) {
         List<Long> first = new ArrayList<>();
         List<Long> again = new ArrayList<>();

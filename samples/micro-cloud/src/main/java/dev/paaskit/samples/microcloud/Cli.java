@@ -8,7 +8,7 @@ import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.api.LogEntry;
 import dev.paaskit.api.PaasException;
 import dev.paaskit.api.StagingException;
-import dev.paaskit.core.rest.ApiException;
+import dev.paaskit.rest.ApiException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;

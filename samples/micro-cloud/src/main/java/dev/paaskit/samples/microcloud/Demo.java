@@ -5,7 +5,7 @@ import dev.paaskit.api.Event;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.core.PaasCloud;
-import dev.paaskit.core.util.Trees;
+import dev.paaskit.core.internal.util.Trees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ final class Demo {
     try (PaasCloud cloud = MicroCloud.build("demo", work, 2, 0).start()) {
       BlockingQueue<Event> events = new LinkedBlockingQueue<>();
       cloud.addEventListener(events::add, Runnable::run);
-      int port = cloud.routerPort().orElseThrow();
+      int port = MicroCloud.routerPort(cloud);
       out.println("micro cloud up: 2 nodes, router on http://127.0.0.1:" + port);
       Path app = SampleApps.helloPython(work);
       String host = APP + ".localhost";

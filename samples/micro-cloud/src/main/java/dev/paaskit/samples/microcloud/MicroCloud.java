@@ -2,9 +2,9 @@ package dev.paaskit.samples.microcloud;
 
 import dev.paaskit.api.NodeCapacity;
 import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.CartridgeSource;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.MessageBus;
-import dev.paaskit.api.spi.CartridgeSource;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.cartridges.BuildpackDirectory;
 import dev.paaskit.cartridges.BuiltinCartridges;
@@ -14,11 +14,12 @@ import dev.paaskit.cartridges.openshift.OpenShiftCartridges;
 import dev.paaskit.cartridges.openshift.OpenShiftGears;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.PaasKit;
-import dev.paaskit.core.generic.GenericServices;
+import dev.paaskit.generic.GenericServices;
+import dev.paaskit.generic.agent.GenericAgentHost;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
-import dev.paaskit.node.generic.GenericAgentHost;
 import dev.paaskit.node.process.ProcessBackend;
+import dev.paaskit.router.RouterRole;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -129,9 +130,9 @@ public final class MicroCloud {
     PaasKit.Builder builder = PaasKit.builder()
         .name(plan.name())
         .workDir(plan.workDir().resolve("cloud"))
-        .coreRoles(roles.core());
+        .controlPlane(roles.controller());
     if (roles.router()) {
-      builder.router("127.0.0.1", plan.routerPort());
+      builder.addRole(RouterRole.builder().port(plan.routerPort()));
     }
     if (plan.bus() != null) {
       builder.bus(plan.bus()).clock(plan.clock());
@@ -183,6 +184,17 @@ public final class MicroCloud {
 
   /** The manager of the cloud's generic services. */
   static GenericServices genericServices(PaasCloud cloud) {
-    return (GenericServices) cloud.role(GenericServices.ROLE_NAME).orElseThrow();
+    return cloud.role(GenericServices.class).orElseThrow();
+  }
+
+  /** The port of the cloud's router, which must run one. */
+  public static int routerPort(PaasCloud cloud) {
+    return routerPortIfAny(cloud).orElseThrow(
+        () -> new IllegalStateException("cloud " + cloud.context().cloudName() + " runs no router"));
+  }
+
+  /** The port of the cloud's router, if it runs one. */
+  static java.util.Optional<Integer> routerPortIfAny(PaasCloud cloud) {
+    return cloud.role(RouterRole.class).map(RouterRole::port);
   }
 }

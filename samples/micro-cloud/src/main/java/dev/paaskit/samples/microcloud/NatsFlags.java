@@ -1,7 +1,7 @@
 package dev.paaskit.samples.microcloud;
 
 import dev.paaskit.api.Secret;
-import dev.paaskit.core.nats.NatsSettings;
+import dev.paaskit.nats.NatsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -9,14 +9,14 @@ import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.cartridges.openshift.OpenShiftCartridges;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.core.blob.LocalBlobStore;
-import dev.paaskit.core.nats.JetStreamBlobStore;
-import dev.paaskit.core.nats.JetStreamKvStore;
-import dev.paaskit.core.nats.NatsBus;
-import dev.paaskit.core.nats.NatsSettings;
-import dev.paaskit.core.rest.ApiServer;
 import dev.paaskit.core.store.FileStateStore;
 import dev.paaskit.core.time.SystemClock;
+import dev.paaskit.nats.JetStreamBlobStore;
+import dev.paaskit.nats.JetStreamKvStore;
+import dev.paaskit.nats.NatsBus;
+import dev.paaskit.nats.NatsSettings;
 import dev.paaskit.node.NodeAgent;
+import dev.paaskit.rest.ApiServer;
 import io.nats.client.ConnectionListener;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -164,7 +164,7 @@ final class Serve {
             .token(token)
             .tempDir(data.resolve("uploads"))
             .cartridges(cartridges)
-            .info(Map.of("router_port", cloud.routerPort().orElse(routerPort), "domain", "localhost"))
+            .info(Map.of("router_port", MicroCloud.routerPortIfAny(cloud).orElse(routerPort), "domain", "localhost"))
             .build();
         owned.push(api::stop);
         api.start();
@@ -193,7 +193,7 @@ final class Serve {
     if (api != null) {
       out.println("api: http://127.0.0.1:" + api.port());
     }
-    cloud.routerPort().ifPresent(port -> out.println("router: http://127.0.0.1:" + port));
+    MicroCloud.routerPortIfAny(cloud).ifPresent(port -> out.println("router: http://127.0.0.1:" + port));
     out.println("serving: " + roles);
     out.flush();
     stopped.await();

@@ -2,7 +2,7 @@ package dev.paaskit.samples.microcloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.paaskit.core.archive.TarGzWriter;
+import dev.paaskit.core.internal.archive.TarGzWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -6,23 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.AppSpec;
-import dev.paaskit.api.Secret;
-import dev.paaskit.core.rest.ApiServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.api.Secret;
+import dev.paaskit.api.spi.CartridgeInfo;
 import dev.paaskit.cartridges.openshift.OpenShiftCartridges;
 import dev.paaskit.core.PaasCloud;
-import dev.paaskit.core.cartridge.CartridgeInfo;
+import dev.paaskit.rest.ApiServer;
 import dev.paaskit.testing.Waits;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -69,7 +69,7 @@ class CartridgeEndToEndTest {
 
   private String answer() {
     try (Response r = http.newCall(new Request.Builder()
-        .url("http://127.0.0.1:" + cloud.routerPort().orElseThrow() + "/")
+        .url("http://127.0.0.1:" + MicroCloud.routerPort(cloud) + "/")
         .header("Host", "shop.localhost").build()).execute()) {
       return r.code() == 200 ? r.body().string() : "HTTP " + r.code();
     } catch (IOException e) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.paaskit.api.Event;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
-import dev.paaskit.core.rest.RemoteController;
+import dev.paaskit.rest.RemoteController;
 import dev.paaskit.testing.NatsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

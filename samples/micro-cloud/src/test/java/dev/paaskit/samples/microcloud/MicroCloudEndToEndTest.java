@@ -45,7 +45,7 @@ class MicroCloudEndToEndTest {
     cloud = MicroCloud.build("e2e", tmp, 2, 0);
     waits = Waits.on(cloud);
     cloud.start();
-    port = cloud.routerPort().orElseThrow();
+    port = MicroCloud.routerPort(cloud);
   }
 
   @AfterEach

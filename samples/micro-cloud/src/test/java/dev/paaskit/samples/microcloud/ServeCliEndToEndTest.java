@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.Secret;
-import dev.paaskit.core.archive.TarGzWriter;
-import dev.paaskit.core.rest.RemoteController;
+import dev.paaskit.core.internal.archive.TarGzWriter;
+import dev.paaskit.rest.RemoteController;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.paaskit.core.CoreRole;
 import dev.paaskit.testing.NatsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -43,7 +42,7 @@ class ServeRolesOptionsTest {
   @Test
   void rolesAreParsedAndTheControllerStagerAndHealthManagerGoTogether() throws Exception {
     assertEquals(ServeRoles.ALL, ServeRoles.parse("all"));
-    assertEquals(new ServeRoles(EnumSet.allOf(CoreRole.class), false),
+    assertEquals(new ServeRoles(EnumSet.allOf(ServeRoles.Name.class), false),
         ServeRoles.parse("controller, stager,health,router"));
     ServeRoles node = ServeRoles.parse("node");
     assertTrue(node.nodes() && node.core().isEmpty() && !node.controller() && !node.isAll());
@@ -52,7 +51,7 @@ class ServeRolesOptionsTest {
     Args.UsageException e = assertThrows(Args.UsageException.class,
         () -> ServeRoles.parse("controller,router"));
     assertEquals("--roles controller,router: the controller, stager and health manager run together,"
-        + " but the core roles are [CONTROLLER, ROUTER]", e.getMessage());
+        + " but the roles are controller,router", e.getMessage());
     assertEquals("--roles: unknown role 'nodes'; the roles are controller, stager, health, router,"
         + " node and all",
         assertThrows(Args.UsageException.class, () -> ServeRoles.parse("nodes")).getMessage());

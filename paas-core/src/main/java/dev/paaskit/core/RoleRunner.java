@@ -1,0 +1,126 @@
+package dev.paaskit.core;
+
+import com.google.common.util.concurrent.AbstractService;
+import com.google.common.util.concurrent.Service;
+import dev.paaskit.api.spi.Role;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One role of a cloud as the cloud drives it: a Guava service whose start and stop run the
+ * role's on the cloud's executor, waited for within bounds, so a role that hangs fails the
+ * cloud's start instead of hanging it.
+ */
+final class RoleRunner extends AbstractService {
+  private final Role role;
+  private final Executor executor;
+  private final Duration startTimeout;
+  private final Duration stopTimeout;
+
+  RoleRunner(Role role, Executor executor, Duration startTimeout, Duration stopTimeout) {
+    this.role = role;
+    this.executor = executor;
+    this.startTimeout = startTimeout;
+    this.stopTimeout = stopTimeout;
+  }
+
+  Role role() {
+    return role;
+  }
+
+  /**
+   * Starts the role and waits until it runs.
+   *
+   * @throws TimeoutException when it did not start within the bound
+   * @throws Exception what the role's start threw
+   */
+  void start() throws Exception {
+    startAsync();
+    try {
+      awaitRunning(startTimeout);
+    } catch (TimeoutException e) {
+      throw new TimeoutException("role " + role.name() + " did not start within "
+          + startTimeout.toMillis() + " ms");
+    } catch (IllegalStateException e) {
+      throw rethrowable(failureCause());
+    }
+  }
+
+  /**
+   * Stops the role when it started, and waits until it stopped. A role still starting (one that
+   * did not start in time) is stopped once its start returns, without waiting for it.
+   *
+   * @throws TimeoutException when it did not stop within the bound
+   * @throws Exception what the role's stop threw
+   */
+  void stop() throws Exception {
+    Service.State before = state();
+    if (before == Service.State.FAILED) {
+      return;
+    }
+    stopAsync();
+    if (before == Service.State.STARTING) {
+      // A start that did not finish in time: the role stops once it returns, on its own thread.
+      return;
+    }
+    try {
+      awaitTerminated(stopTimeout);
+    } catch (TimeoutException e) {
+      throw new TimeoutException("role " + role.name() + " did not stop within "
+          + stopTimeout.toMillis() + " ms");
+    } catch (IllegalStateException e) {
+      throw rethrowable(failureCause());
+    }
+  }
+
+  Lifecycle lifecycle() {
+    return Lifecycles.of(state());
+  }
+
+  @Override
+  protected void doStart() {
+    executor.execute(() -> {
+      try {
+        role.start();
+      } catch (Throwable t) {
+        // A role may hold some of what it took before failing; stop is harmless otherwise.
+        try {
+          role.stop();
+        } catch (Throwable suppressed) {
+          if (suppressed != t) {
+            t.addSuppressed(suppressed);
+          }
+        }
+        notifyFailed(t);
+        return;
+      }
+      notifyStarted();
+    });
+  }
+
+  @Override
+  protected void doStop() {
+    executor.execute(() -> {
+      try {
+        role.stop();
+      } catch (Throwable t) {
+        notifyFailed(t);
+        return;
+      }
+      notifyStopped();
+    });
+  }
+
+  @Override
+  public String toString() {
+    return role.name() + " [" + state() + "]";
+  }
+
+  private static Exception rethrowable(Throwable t) {
+    if (t instanceof Exception e) {
+      return e;
+    }
+    throw (Error) t;
+  }
+}

@@ -1,0 +1,798 @@
+package dev.paaskit.core.internal.health;
+
+import dev.paaskit.api.EventType;
+import dev.paaskit.api.InstanceState;
+import dev.paaskit.api.NodeState;
+import dev.paaskit.api.spi.Cancellable;
+import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.NodeCandidate;
+import dev.paaskit.api.spi.Placement;
+import dev.paaskit.api.spi.PlacementRequest;
+import dev.paaskit.api.spi.PlacementStrategy;
+import dev.paaskit.api.spi.Role;
+import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.core.bus.ReconnectAware;
+import dev.paaskit.core.health.HealthOptions;
+import dev.paaskit.core.health.RestartPolicy;
+import dev.paaskit.core.internal.events.Events;
+import dev.paaskit.core.internal.protocol.Ack;
+import dev.paaskit.core.internal.protocol.AppRecord;
+import dev.paaskit.core.internal.protocol.CrashReport;
+import dev.paaskit.core.internal.protocol.InstanceReport;
+import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.core.internal.protocol.NodeAdvertisement;
+import dev.paaskit.core.internal.protocol.SpecRecord;
+import dev.paaskit.core.internal.protocol.StartBatch;
+import dev.paaskit.core.internal.protocol.StartInstance;
+import dev.paaskit.core.internal.protocol.StopInstance;
+import dev.paaskit.core.internal.protocol.StoreKeys;
+import dev.paaskit.core.internal.protocol.Subjects;
+import dev.paaskit.core.internal.util.StoreMirror;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The level-based reconciler: compares what the store says should run with what nodes report,
+ * and sends the starts and stops that close the gap. A pass runs after every reported change and
+ * every {@link HealthOptions#sweepInterval()} as a backstop; passes never overlap.
+ *
+ * <p>For each started app and each index below its instance count, exactly one instance of the
+ * current generation should be active. A missing one is placed and started, subject to the
+ * {@link RestartPolicy} when it crashed; an instance of an older generation keeps serving until
+ * the new one of its index is RUNNING, then is stopped; an extra one is stopped.
+ */
+public final class HealthManager implements Role, ActualState, ReconnectAware {
+  private static final Logger log = LoggerFactory.getLogger(HealthManager.class);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration STOP_RESEND = Duration.ofSeconds(10);
+  /** Node events have subject {@code node:<id>}; no app name holds a colon. */
+  public static final String NODE_EVENT_PREFIX = "node:";
+
+  private final CloudContext context;
+  private final MessageBus bus;
+  private final StateStore store;
+  private final PlacementStrategy placement;
+  private final HealthOptions options;
+  private final Events events;
+  private final Executor executor;
+  private final ClusterState cluster;
+  private final Map<String, AppRecord> desired = new ConcurrentHashMap<>();
+  /** Crash history per app id and index; touched only inside a pass or under its own lock. */
+  private final Map<String, CrashHistory> crashes = new ConcurrentHashMap<>();
+  /** Stops sent and not yet confirmed: instance id to the nanoTime they may be resent. */
+  private final Map<String, Long> stopsSent = new ConcurrentHashMap<>();
+  private final Map<String, String> lastPlacementFailure = new ConcurrentHashMap<>();
+  /** Nodes that failed a start: node id to the nanoTime until which no start is sent there. */
+  private final Map<String, Long> avoid = new ConcurrentHashMap<>();
+  /** Starts chosen by the pass under way, by node; touched only by the pass thread. */
+  private final Map<String, List<StartInstance>> outbox = new LinkedHashMap<>();
+  private int outboxSize;
+  /**
+   * Starts collected before a pass sends them on, without waiting for its end: enough that on
+   * thousands of nodes each request carries several, since each costs a round trip; few enough
+   * that in a pass placing a million instances nodes start work after the first 2% of it.
+   */
+  private static final int OUTBOX_FLUSH = 16_384;
+  private final java.util.SplittableRandom ids =
+      new java.util.SplittableRandom(new java.security.SecureRandom().nextLong());
+  private final AtomicBoolean passWanted = new AtomicBoolean();
+  private final AtomicBoolean fullPassWanted = new AtomicBoolean();
+  /** A sweep checks node liveness; every this many sweeps it also asks for a full pass. */
+  private static final int FULL_PASS_EVERY_SWEEPS = 10;
+  /** Sweeps run; touched only by the sweep timer. */
+  private long sweeps;
+  /** Apps changed since the last pass; a pass that is not full looks at these only. */
+  private final Set<String> dirtyApps = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean passRunner = new AtomicBoolean();
+  private final Object passLock = new Object();
+  private volatile boolean running;
+  private StoreMirror<AppRecord> apps;
+  private StoreMirror<Boolean> drains;
+  /** Nodes being emptied: their instances are replaced elsewhere, then stopped. */
+  private final Set<String> draining = ConcurrentHashMap.newKeySet();
+  /** When each app's current generation was first seen not all running: "appId:gen" to nanoTime. */
+  private final Map<String, Long> rollouts = new ConcurrentHashMap<>();
+  private Cancellable sweep;
+  /** Time ticked since the last sweep; touched by the sweep timer only. */
+  private long sinceSweepNanos;
+
+  static final class CrashHistory {
+    long generation;
+    int count;
+    long nextAllowedNanos;
+    boolean failed;
+    /** The crash that made the index FAILED. */
+    InstanceReport last;
+  }
+
+  public HealthManager(CloudContext context, PlacementStrategy placement, HealthOptions options) {
+    this.context = context;
+    this.bus = context.bus();
+    this.store = context.stateStore();
+    this.placement = placement;
+    this.options = options;
+    this.events = new Events(bus, context.clock());
+    this.executor = context.executor();
+    this.cluster = new ClusterState(bus, context.clock(), options, new ClusterListener());
+  }
+
+  @Override
+  public String name() {
+    return "health-manager";
+  }
+
+  /** {@link Phase#RECONCILER}: places instances once nodes are up; stops first. */
+  @Override
+  public Phase phase() {
+    return Phase.RECONCILER;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    apps = StoreMirror.open(store, StoreKeys.APPS, b -> Json.read(b, AppRecord.class),
+        new StoreMirror.Listener<>() {
+          @Override
+          public void put(String key, AppRecord app) {
+            desired.put(app.id(), app);
+            requestPass(app.id());
+          }
+
+          @Override
+          public void deleted(String key) {
+            String id = key.substring(StoreKeys.APPS.length());
+            desired.remove(id);
+            requestPass(id);
+          }
+        });
+    drains = StoreMirror.open(store, StoreKeys.DRAINS, b -> Boolean.TRUE,
+        new StoreMirror.Listener<>() {
+          @Override
+          public void put(String key, Boolean value) {
+            String node = key.substring(StoreKeys.DRAINS.length());
+            draining.add(node);
+            cluster.setDraining(node, true);
+            requestPass();
+          }
+
+          @Override
+          public void deleted(String key) {
+            String node = key.substring(StoreKeys.DRAINS.length());
+            draining.remove(node);
+            cluster.setDraining(node, false);
+            requestPass();
+          }
+        });
+    cluster.start();
+    scheduleSweep();
+    requestPass();
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (sweep != null) {
+      sweep.cancel();
+    }
+    if (apps != null) {
+      apps.close();
+    }
+    if (drains != null) {
+      drains.close();
+    }
+    cluster.close();
+  }
+
+  @Override
+  public void busReconnected() {
+    cluster.busReconnected();
+  }
+
+  private void scheduleSweep() {
+    if (!running) {
+      return;
+    }
+    // Liveness is checked four times a heartbeat, so that a node is found dead within a quarter
+    // beat of its deadline rather than up to a whole sweep after it.
+    Duration tick = options.heartbeatInterval().dividedBy(4);
+    if (tick.isZero() || tick.compareTo(options.sweepInterval()) > 0) {
+      tick = options.sweepInterval();
+    }
+    long tickNanos = tick.toNanos();
+    sweep = context.clock().schedule(tick, () -> {
+      try {
+        cluster.checkLiveness();
+        sinceSweepNanos += tickNanos;
+        if (sinceSweepNanos >= options.sweepInterval().toNanos()) {
+          sinceSweepNanos = 0;
+          // Changes reconcile the apps they touch at once; the full pass is only a backstop.
+          if (sweeps++ % FULL_PASS_EVERY_SWEEPS == 0) {
+            requestPass();
+          }
+        }
+      } catch (RuntimeException e) {
+        log.error("health sweep failed; the next one runs as usual", e);
+      } finally {
+        scheduleSweep();
+      }
+    });
+  }
+
+  /**
+   * Asks for a full pass, over every app: after a node's change, a drain, and on the sweep.
+   * At most one task runs passes at a time: it keeps passing while requests come in, so every
+   * request is covered by a pass that starts after it, and requests never pile up threads.
+   */
+  void requestPass() {
+    fullPassWanted.set(true);
+    wakeRunner();
+  }
+
+  /** Asks for a pass over one app, whose desired or actual state changed. */
+  void requestPass(String appId) {
+    dirtyApps.add(appId);
+    wakeRunner();
+  }
+
+  private void wakeRunner() {
+    if (!running) {
+      return;
+    }
+    passWanted.set(true);
+    if (passRunner.compareAndSet(false, true)) {
+      executor.execute(this::runPasses);
+    }
+  }
+
+  private void runPasses() {
+    try {
+      while (running && passWanted.getAndSet(false)) {
+        synchronized (passLock) {
+          try {
+            pass();
+          } catch (RuntimeException e) {
+            log.error("reconcile pass failed", e);
+          }
+        }
+      }
+    } finally {
+      passRunner.set(false);
+      // A request that came after the loop's last check but before the flag was cleared.
+      if (running && passWanted.get() && passRunner.compareAndSet(false, true)) {
+        executor.execute(this::runPasses);
+      }
+    }
+  }
+
+  private void pass() {
+    long now = context.clock().nanoTime();
+    stopsSent.values().removeIf(until -> until - now < 0);
+    avoid.values().removeIf(until -> until - now < 0);
+    Set<String> appIds;
+    if (fullPassWanted.getAndSet(false)) {
+      dirtyApps.clear();
+      appIds = new java.util.HashSet<>(desired.keySet());
+      appIds.addAll(cluster.appIds());
+    } else {
+      appIds = new java.util.HashSet<>(dirtyApps);
+      dirtyApps.removeAll(appIds);
+    }
+    if (appIds.isEmpty()) {
+      return;
+    }
+    Candidates candidates = new Candidates(cluster, avoid.keySet());
+    for (String appId : appIds) {
+      AppRecord app = desired.get(appId);
+      try {
+        if (app != null) {
+          reconcile(app, candidates, now);
+        } else {
+          for (InstanceReport r : cluster.instancesOf(appId)) {
+            stopIfActive(r, "app deleted");
+          }
+          crashes.keySet().removeIf(k -> k.startsWith(appId + ":"));
+        }
+      } catch (RuntimeException e) {
+        // One app's failure, a placement plugin's say, must not stop every other app converging.
+        log.error("reconciling {} failed", app == null ? appId : app.spec().name(), e);
+      }
+    }
+    sendStarts();
+  }
+
+  private void reconcile(AppRecord app, Candidates candidates, long now) {
+    int want = app.desiredInstances();
+    Map<Integer, List<InstanceReport>> current = new HashMap<>();
+    Map<Integer, List<InstanceReport>> older = new HashMap<>();
+    for (InstanceReport r : cluster.instancesOf(app.id())) {
+      if (!r.state().isActive() || r.state() == InstanceState.STOPPING
+          || stopsSent.containsKey(r.instanceId())) {
+        continue;
+      }
+      boolean current_ = app.isCurrent(r.generation());
+      if (r.index() >= want) {
+        stopIfActive(r, want == 0 ? "app stopped" : "scaled down");
+      } else if (current_ && !draining.contains(r.nodeId())) {
+        current.computeIfAbsent(r.index(), i -> new ArrayList<>()).add(r);
+      } else if (current_ || r.generation() < app.generation()) {
+        // An old generation, or a node being emptied: replaced first, stopped once it is.
+        older.computeIfAbsent(r.index(), i -> new ArrayList<>()).add(r);
+      } else {
+        stopIfActive(r, "from a generation the store no longer asks for");
+      }
+    }
+    if (cancelStalledRollout(app, want, current, older, now)) {
+      return;
+    }
+    for (int index = 0; index < want; index++) {
+      List<InstanceReport> mine = current.getOrDefault(index, List.of());
+      if (mine.size() > 1) {
+        mine.sort(Comparator.comparing((InstanceReport r) -> r.state() != InstanceState.RUNNING)
+            .thenComparingLong(InstanceReport::sinceMillis));
+        mine.subList(1, mine.size()).forEach(r -> stopIfActive(r, "duplicate of index " + r.index()));
+      }
+      boolean newRunning = mine.stream().anyMatch(r -> r.state() == InstanceState.RUNNING);
+      List<InstanceReport> old = older.getOrDefault(index, List.of());
+      if (newRunning || (mine.isEmpty() && old.stream().noneMatch(r -> r.state() == InstanceState.RUNNING))) {
+        old.forEach(r -> stopIfActive(r, "replaced by generation " + app.generation()));
+      }
+      if (mine.isEmpty()) {
+        startIfAllowed(app, index, candidates, now);
+      }
+    }
+  }
+
+  /**
+   * Cancels a rollout that has not become healthy within its timeout while the previous
+   * generation still serves: the app goes back to what those instances run, so they stay, and
+   * the new ones are stopped. True when it did.
+   */
+  private boolean cancelStalledRollout(AppRecord app, int want,
+      Map<Integer, List<InstanceReport>> current, Map<Integer, List<InstanceReport>> older, long now) {
+    String key = app.id() + ":" + app.generation();
+    boolean oldServing = app.previous() != null && older.values().stream().flatMap(List::stream)
+        .anyMatch(r -> r.state() == InstanceState.RUNNING && r.generation() == app.previous().generation());
+    long newRunning = current.values().stream().flatMap(List::stream)
+        .filter(r -> r.state() == InstanceState.RUNNING).count();
+    if (!oldServing || newRunning >= want) {
+      rollouts.remove(key);
+      return false;
+    }
+    long since = rollouts.computeIfAbsent(key, k -> now);
+    if (now - since < options.rolloutTimeout().toNanos()) {
+      return false;
+    }
+    rollouts.remove(key);
+    String why = "generation " + app.generation() + " did not become healthy within "
+        + options.rolloutTimeout().toSeconds() + " s (" + newRunning + " of " + want
+        + " running); generation " + app.previous().generation() + " keeps serving";
+    store.get(StoreKeys.app(app.id())).ifPresent(entry -> {
+      AppRecord stored = Json.read(entry.value(), AppRecord.class);
+      if (stored.generation() == app.generation() && stored.previous() != null) {
+        AppRecord back = stored.toBuilder().rollBackTo(stored.previous()).failure("rollout cancelled: " + why)
+            .updatedMillis(context.clock().now().toEpochMilli()).build();
+        if (store.compareAndSet(entry.key(), entry.revision(), Json.write(back)).isPresent()) {
+          events.publish(EventType.ROLLOUT_CANCELLED, app.spec().name(), "rollout cancelled: " + why);
+        }
+      }
+    });
+    return true;
+  }
+
+  private void startIfAllowed(AppRecord app, int index, Candidates candidates, long now) {
+    CrashHistory history = crashes.get(app.id() + ":" + index);
+    if (history != null && history.generation == app.generation()
+        && (history.failed || history.nextAllowedNanos - now > 0)) {
+      return;
+    }
+    SpecRecord spec = app.spec();
+    PlacementRequest request =
+        new PlacementRequest(spec.name(), index, spec.memoryBytes(), spec.diskBytes(),
+            spec.cpuShares(), spec.stack(), spec.zones(), spec.tags(), spec.maxPerNode(),
+            candidates.zonesOf(app.id()));
+    Placement chosen = placement.place(request, candidates.forApp(app.id()));
+    if (!chosen.placed()) {
+      String why = chosen.explain();
+      if (!why.equals(lastPlacementFailure.put(app.id(), why))) {
+        events.publish(EventType.PLACEMENT_FAILED, spec.name(),
+            "cannot place instance " + index + ": " + why, Map.of("index", String.valueOf(index)));
+      }
+      return;
+    }
+    String nodeId = chosen.nodeId().get();
+    NodeAdvertisement node = candidates.advertisement(nodeId);
+    if (node == null) {
+      throw new IllegalStateException("placement chose node '" + nodeId + "', which is not a candidate");
+    }
+    lastPlacementFailure.remove(app.id());
+    StartInstance cmd = startCommand(app, index);
+    InstanceReport placeholder = new InstanceReport(cmd.instanceId(), nodeId, app.id(),
+        spec.name(), app.generation(), index, app.droplet().sha256(), InstanceState.STARTING,
+        node.address(), 0, spec.memoryBytes(), spec.diskBytes(),
+        context.clock().now().toEpochMilli(), null, -1, spec.cpuShares());
+    cluster.addPending(placeholder, options.startAckTimeout());
+    candidates.reserve(nodeId, app.id(), request);
+    outbox.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(cmd);
+    if (++outboxSize >= OUTBOX_FLUSH) {
+      // Nodes start working while a long pass goes on.
+      sendStarts();
+    }
+  }
+
+  /** Sends each node the starts this pass chose for it, in one request per node. */
+  private void sendStarts() {
+    for (Map.Entry<String, List<StartInstance>> e : outbox.entrySet()) {
+      String nodeId = e.getKey();
+      List<StartInstance> starts = e.getValue();
+      Json.request(bus, Subjects.nodeStart(nodeId), new StartBatch(starts), COMMAND_TIMEOUT)
+          .whenComplete((reply, error) -> {
+            List<Ack> acks = error == null
+                ? Json.read(reply, StartBatch.Acks.class).acks() : List.of();
+            boolean refused = false;
+            for (int i = 0; i < starts.size(); i++) {
+              Ack ack = i < acks.size() ? acks.get(i) : null;
+              if (ack == null || !ack.ok()) {
+                StartInstance cmd = starts.get(i);
+                log.warn("node {} did not start {}[{}]: {}", nodeId, cmd.appName(), cmd.index(),
+                    error != null ? error.toString() : ack == null ? "no answer" : ack.error());
+                cluster.removePending(cmd.instanceId());
+                refused = true;
+              }
+            }
+            if (refused) {
+              avoid.put(nodeId, context.clock().nanoTime() + options.heartbeatInterval().toNanos());
+              starts.forEach(cmd -> requestPass(cmd.appId()));
+            }
+          });
+    }
+    outbox.clear();
+    outboxSize = 0;
+  }
+
+  /**
+   * A random (version 4) UUID from a fast generator: instance ids need to be unique, not secret,
+   * and the JVM's SecureRandom takes a global lock on every call. Used by the pass thread only.
+   */
+  private String newInstanceId() {
+    long hi = (ids.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+    long lo = (ids.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new UUID(hi, lo).toString();
+  }
+
+  private StartInstance startCommand(AppRecord app, int index) {
+    SpecRecord spec = app.spec();
+    Map<String, String> env = new LinkedHashMap<>(app.droplet().env());
+    env.putAll(spec.env());
+    env.putAll(spec.secretEnv());
+    String command = withPreRunningHooks(spec.preRunning(),
+        spec.command() != null ? spec.command() : app.droplet().command());
+    return new StartInstance(newInstanceId(), app.id(), spec.name(),
+        app.generation(), index, app.droplet().sha256(), command, env,
+        app.urls(context.domain()), spec.memoryBytes(), spec.diskBytes(),
+        spec.healthCheckType(), spec.healthCheckEndpoint(), spec.startTimeoutMillis(),
+        spec.cpuShares());
+  }
+
+  /**
+   * Prefixes the app's command with its pre-running hooks: each runs in turn, and the first that
+   * fails ends the instance with its exit code and a line on stderr naming it.
+   */
+  static String withPreRunningHooks(List<String> hooks, String command) {
+    if (hooks.isEmpty()) {
+      return command;
+    }
+    StringBuilder b = new StringBuilder();
+    for (String hook : hooks) {
+      String quoted = "'" + hook.replace("'", "'\\''") + "'";
+      b.append("( ").append(hook).append(" ) || { rc=$?; printf 'pre-running hook %s failed with exit code %s\\n' ")
+          .append(quoted).append(" \"$rc\" >&2; exit $rc; }\n");
+    }
+    return b.append(command).toString();
+  }
+
+  private void stopIfActive(InstanceReport r, String reason) {
+    if (!r.state().isActive() || r.state() == InstanceState.STOPPING
+        || stopsSent.containsKey(r.instanceId())) {
+      return;
+    }
+    if (r.seq() < 0) {
+      return; // pending: stopped once the node reports it
+    }
+    stopsSent.put(r.instanceId(), context.clock().nanoTime() + STOP_RESEND.toNanos());
+    log.debug("stopping {}[{}] {} on {}: {}", r.appName(), r.index(), r.instanceId(), r.nodeId(), reason);
+    Json.request(bus, Subjects.nodeStop(r.nodeId()), new StopInstance(r.instanceId(), reason),
+        COMMAND_TIMEOUT).whenComplete((reply, error) -> {
+          if (error != null) {
+            log.warn("stop of {} on {} failed: {}", r.instanceId(), r.nodeId(), error.toString());
+          }
+        });
+  }
+
+  private void onCrash(InstanceReport r) {
+    String key = r.appId() + ":" + r.index();
+    CrashHistory h = crashes.computeIfAbsent(key, k -> new CrashHistory());
+    synchronized (h) {
+      if (h.generation != r.generation()) {
+        h.generation = r.generation();
+        h.count = 0;
+        h.failed = false;
+      }
+      h.count++;
+      RestartPolicy policy = options.restartPolicy();
+      CrashReport crash = r.crash();
+      Map<String, String> attrs = new LinkedHashMap<>();
+      attrs.put("index", String.valueOf(r.index()));
+      attrs.put("node", r.nodeId());
+      attrs.put("crashes", String.valueOf(h.count));
+      String reason = "crashed";
+      if (crash != null) {
+        attrs.put("exitCode", String.valueOf(crash.exitCode()));
+        attrs.put("memoryLimitExceeded", String.valueOf(crash.memoryLimitExceeded()));
+        reason = crash.reason();
+      }
+      events.publish(EventType.INSTANCE_CRASHED, r.appName(),
+          "instance " + r.index() + " " + reason, attrs);
+      if (policy.givesUpAfter(h.count)) {
+        h.failed = true;
+        h.last = r;
+        events.publish(EventType.INSTANCE_FAILED, r.appName(), "instance " + r.index()
+            + " failed after " + h.count + " crashes in a row", attrs);
+      } else {
+        Duration delay = policy.delayAfter(h.count);
+        h.nextAllowedNanos = context.clock().nanoTime() + delay.toNanos();
+        if (!delay.isZero()) {
+          // Restart when the back-off ends, not at the next sweep, which may be much later.
+          context.clock().schedule(delay, () -> requestPass(r.appId()));
+        }
+      }
+    }
+  }
+
+  private void onRunning(InstanceReport r) {
+    events.publish(EventType.INSTANCE_RUNNING, r.appName(), "instance " + r.index()
+        + " running on " + r.nodeId(), Map.of("index", String.valueOf(r.index()), "node", r.nodeId()));
+    CrashHistory h = crashes.get(r.appId() + ":" + r.index());
+    if (h != null) {
+      Duration stable = options.restartPolicy().stableUptime();
+      String instanceId = r.instanceId();
+      context.clock().schedule(stable, () -> {
+        if (cluster.stateOf(instanceId) == InstanceState.RUNNING) {
+          synchronized (h) {
+            h.count = 0;
+          }
+        }
+      });
+    }
+  }
+
+  private final class ClusterListener implements ClusterState.Listener {
+    @Override
+    public void instanceChanged(InstanceReport before, InstanceReport after) {
+      if (after == null) {
+        stopsSent.remove(before.instanceId());
+      } else if (after.state() == InstanceState.CRASHED) {
+        onCrash(after);
+      } else if (after.state() == InstanceState.RUNNING) {
+        onRunning(after);
+      } else if (!after.state().isActive()) {
+        stopsSent.remove(after.instanceId());
+      }
+      requestPass((after != null ? after : before).appId());
+    }
+
+    @Override
+    public void nodeChanged(NodeView node, NodeState before) {
+      String subject = NODE_EVENT_PREFIX + node.id();
+      if (before == null) {
+        events.publish(EventType.NODE_JOINED, subject, "node " + node.id() + " joined");
+      } else if (node.state == NodeState.DEAD) {
+        events.publish(EventType.NODE_DEAD, subject, "node " + node.id()
+            + (node.goneFromBus ? " missed heartbeats and nobody listens on its subject"
+                : " missed " + options.missedHeartbeats() + " heartbeats")
+            + "; its instances move");
+      } else if (node.state == NodeState.SUSPECT) {
+        events.publish(EventType.NODE_SUSPECT, subject, "node " + node.id() + " missed a heartbeat");
+      }
+      requestPass();
+    }
+  }
+
+  /**
+   * Free resources per node for one pass, updated as the pass places instances. The candidates
+   * of the app placed last are kept, each made when first looked at and made again after a
+   * placement on its node, so placing many instances of one app costs what the placements look
+   * at, not a list of every node per instance.
+   */
+  private static final class Candidates {
+    private final List<NodeView> nodes;
+    private final Map<String, Integer> positions = new HashMap<>();
+    private final Map<String, long[]> used;
+    private final Map<String, Map<String, Integer>> appCounts = new HashMap<>();
+    private final Map<String, Map<String, Integer>> zoneCounts = new HashMap<>();
+    private final ClusterState cluster;
+    /** By position in {@link #nodes}: the node's usage array (shared with {@link #used}). */
+    private final long[][] usedAt;
+    /** By position in {@link #nodes}: the state placements see, avoided nodes SUSPECT. */
+    private final NodeState[] stateAt;
+    /** The candidates of the app being placed. */
+    private CandidateView view;
+
+    Candidates(ClusterState cluster, Set<String> avoided) {
+      this.cluster = cluster;
+      this.nodes = cluster.nodeViews();
+      this.used = cluster.usage();
+      this.usedAt = new long[nodes.size()][];
+      this.stateAt = new NodeState[nodes.size()];
+      for (int i = 0; i < nodes.size(); i++) {
+        NodeView v = nodes.get(i);
+        positions.put(v.id(), i);
+        usedAt[i] = used.computeIfAbsent(v.id(), n -> new long[4]);
+        NodeState state = v.effectiveState();
+        stateAt[i] = state == NodeState.ALIVE && avoided.contains(v.id()) ? NodeState.SUSPECT : state;
+      }
+    }
+
+    /** The node's advertisement, or null when it is not a candidate. */
+    NodeAdvertisement advertisement(String nodeId) {
+      Integer at = positions.get(nodeId);
+      return at == null ? null : nodes.get(at).advertisement;
+    }
+
+    private Map<String, Integer> countsOf(String appId) {
+      return appCounts.computeIfAbsent(appId, id -> {
+        Map<String, Integer> c = new HashMap<>();
+        for (InstanceReport r : cluster.instancesOf(id)) {
+          if (r.state().isActive()) {
+            c.merge(r.nodeId(), 1, Integer::sum);
+          }
+        }
+        return c;
+      });
+    }
+
+    /** Active instances of the app in each zone, on the nodes this pass knows. */
+    Map<String, Integer> zonesOf(String appId) {
+      return zoneCounts.computeIfAbsent(appId, id -> {
+        Map<String, Integer> z = new HashMap<>();
+        countsOf(id).forEach((nodeId, count) -> {
+          NodeAdvertisement ad = advertisement(nodeId);
+          if (ad != null) {
+            z.merge(zoneOf(ad), count, Integer::sum);
+          }
+        });
+        return z;
+      });
+    }
+
+    /**
+     * The nodes as the app's candidates: a view whose elements are made when first asked for,
+     * from what this pass has reserved so far, since sampling placements look at a few nodes of
+     * thousands. The app's view is kept while its instances are placed one after another.
+     */
+    List<NodeCandidate> forApp(String appId) {
+      if (view == null || !view.appId.equals(appId)) {
+        view = new CandidateView(appId, countsOf(appId));
+      }
+      return view;
+    }
+
+    private final class CandidateView extends java.util.AbstractList<NodeCandidate>
+        implements java.util.RandomAccess {
+      private final String appId;
+      /** By position in {@link #nodes}: the app's active instances on the node. */
+      private final int[] countAt = new int[nodes.size()];
+      private final NodeCandidate[] made = new NodeCandidate[nodes.size()];
+
+      CandidateView(String appId, Map<String, Integer> counts) {
+        this.appId = appId;
+        counts.forEach((nodeId, count) -> {
+          Integer at = positions.get(nodeId);
+          if (at != null) {
+            countAt[at] = count;
+          }
+        });
+      }
+
+      @Override
+      public NodeCandidate get(int index) {
+        NodeCandidate c = made[index];
+        if (c == null) {
+          c = make(index);
+          made[index] = c;
+        }
+        return c;
+      }
+
+      private NodeCandidate make(int index) {
+        NodeView v = nodes.get(index);
+        NodeAdvertisement ad = v.advertisement;
+        long[] u = usedAt[index];
+        NodeState state = stateAt[index];
+        // Advertisements come off the bus unchecked: a bad one must refuse its node, not fail
+        // every placement with it.
+        long memory = Math.max(0, ad.memoryBytes());
+        return new NodeCandidate(v.id(), state, zoneOf(ad), ad.stack(), ad.tags(),
+            memory - u[0], ad.diskBytes() - u[1], ad.cpuShares() - u[3],
+            ad.maxInstances() - (int) u[2], memory, Math.max(0, ad.cpuShares()), countAt[index]);
+      }
+
+      @Override
+      public int size() {
+        return nodes.size();
+      }
+    }
+
+    void reserve(String nodeId, String appId, PlacementRequest request) {
+      long[] u = used.computeIfAbsent(nodeId, n -> new long[4]);
+      u[0] += request.memoryBytes();
+      u[1] += request.diskBytes();
+      u[2]++;
+      u[3] += request.cpuShares();
+      countsOf(appId).merge(nodeId, 1, Integer::sum);
+      NodeAdvertisement ad = advertisement(nodeId);
+      zonesOf(appId).merge(zoneOf(ad), 1, Integer::sum);
+      if (view != null) {
+        if (view.appId.equals(appId)) {
+          // The candidate on this node changed: made again when next asked for.
+          int at = positions.get(nodeId);
+          view.made[at] = null;
+          view.countAt[at]++;
+        } else {
+          view = null;
+        }
+      }
+    }
+
+    private static String zoneOf(NodeAdvertisement ad) {
+      return ad.zone() == null ? "" : ad.zone();
+    }
+  }
+
+  /**
+   * The app's instances as nodes report them, plus one FAILED entry for each index the restart
+   * policy gave up on in the current generation (carrying its last crash).
+   */
+  @Override
+  public List<dev.paaskit.api.NodeStatus> nodes() {
+    return cluster.nodes();
+  }
+
+  @Override
+  public List<InstanceReport> instancesOf(String appId) {
+    List<InstanceReport> out = new ArrayList<>(cluster.instancesOf(appId));
+    AppRecord app = desired.get(appId);
+    if (app == null) {
+      return out;
+    }
+    for (Map.Entry<String, CrashHistory> e : crashes.entrySet()) {
+      if (!e.getKey().startsWith(appId + ":")) {
+        continue;
+      }
+      CrashHistory h = e.getValue();
+      synchronized (h) {
+        if (h.failed && h.generation == app.generation() && h.last != null
+            && h.last.index() < app.desiredInstances()) {
+          out.removeIf(r -> r.instanceId().equals(h.last.instanceId()));
+          out.add(h.last.withState(InstanceState.FAILED, h.last.sinceMillis(), h.last.crash(), h.last.seq()));
+        }
+      }
+    }
+    out.sort(Comparator.comparingInt(InstanceReport::index).thenComparing(InstanceReport::instanceId));
+    return out;
+  }
+
+}

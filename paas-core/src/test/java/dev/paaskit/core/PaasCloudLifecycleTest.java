@@ -1,0 +1,227 @@
+package dev.paaskit.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paaskit.api.spi.Role;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One lifecycle for a cloud and its roles: declared order, FAILED, bounded waits. */
+@Timeout(30)
+class PaasCloudLifecycleTest {
+  @TempDir Path tmp;
+  private final List<String> journal = new ArrayList<>();
+
+  /** A role that writes its starts and stops to the journal. */
+  private final class Recorder extends AbstractRole {
+    private final String name;
+    private final Phase phase;
+    private final Exception startFailure;
+
+    Recorder(String name, Phase phase) {
+      this(name, phase, null);
+    }
+
+    Recorder(String name, Phase phase, Exception startFailure) {
+      this.name = name;
+      this.phase = phase;
+      this.startFailure = startFailure;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Phase phase() {
+      return phase;
+    }
+
+    @Override
+    protected void startUp() throws Exception {
+      synchronized (journal) {
+        journal.add("start " + name);
+      }
+      if (startFailure != null) {
+        throw startFailure;
+      }
+    }
+
+    @Override
+    protected void shutDown() {
+      synchronized (journal) {
+        journal.add("stop " + name);
+      }
+    }
+  }
+
+  @Test
+  void rolesStartPhaseByPhaseAndStopInTheOppositeOrder() {
+    PaasCloud cloud = PaasKit.builder().workDir(tmp).controlPlane(false)
+        .addRole(c -> new Recorder("api", Role.Phase.API))
+        .addRole(c -> new Recorder("node-1", Role.Phase.HOSTS))
+        .addRole(c -> new Recorder("reconciler", Role.Phase.RECONCILER))
+        .addRole(c -> new Recorder("router", Role.Phase.EDGE))
+        .addRole(c -> new Recorder("node-2", Role.Phase.HOSTS))
+        .addRole(c -> new Recorder("catalog", Role.Phase.SERVICES))
+        .build();
+    assertEquals(Lifecycle.NEW, cloud.state());
+    cloud.start();
+    assertEquals(Lifecycle.RUNNING, cloud.state());
+    assertEquals(List.of("start router", "start node-1", "start node-2", "start catalog",
+        "start reconciler", "start api"), journal);
+    assertEquals(List.of("router", "node-1", "node-2", "catalog", "reconciler", "api"),
+        List.copyOf(cloud.roleStates().keySet()));
+    assertTrue(cloud.roleStates().values().stream().allMatch(s -> s == Lifecycle.RUNNING));
+    journal.clear();
+    cloud.close();
+    assertEquals(List.of("stop api", "stop reconciler", "stop catalog", "stop node-2",
+        "stop node-1", "stop router"), journal);
+    assertEquals(Lifecycle.TERMINATED, cloud.state());
+    assertTrue(cloud.roleStates().values().stream().allMatch(s -> s == Lifecycle.TERMINATED));
+  }
+
+  @Test
+  void theBuiltInRolesHaveTheirPhases() {
+    try (PaasCloud cloud = PaasKit.builder().workDir(tmp).build().start()) {
+      assertEquals(Map.of("stager", Lifecycle.RUNNING, "health-manager", Lifecycle.RUNNING),
+          cloud.roleStates());
+      assertEquals(List.of("stager", "health-manager"), List.copyOf(cloud.roleStates().keySet()));
+      assertEquals(Role.Phase.RECONCILER, cloud.role("health-manager").orElseThrow().phase());
+      assertTrue(cloud.controller().apps().isEmpty());
+    }
+  }
+
+  @Test
+  void aRoleThatFailsToStartFailsTheCloudAndStopsWhatStarted() {
+    IllegalStateException boom = new IllegalStateException("port 80 is taken");
+    Recorder bad = new Recorder("api", Role.Phase.API, boom);
+    PaasCloud cloud = PaasKit.builder().workDir(tmp).controlPlane(false)
+        .addRole(c -> new Recorder("router", Role.Phase.EDGE))
+        .addRole(c -> bad)
+        .addRole(c -> new Recorder("node", Role.Phase.HOSTS))
+        .build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, cloud::start);
+    assertEquals("role api of cloud paaskit failed to start: port 80 is taken", e.getMessage());
+    assertSame(boom, e.getCause());
+    assertEquals(List.of("start router", "start node", "start api", "stop api", "stop node",
+        "stop router"), journal);
+    assertEquals(Lifecycle.FAILED, cloud.state());
+    assertSame(boom, cloud.failure().orElseThrow());
+    assertEquals(Lifecycle.FAILED, bad.state());
+    assertEquals(Map.of("router", Lifecycle.TERMINATED, "node", Lifecycle.TERMINATED,
+        "api", Lifecycle.FAILED), cloud.roleStates());
+    assertThrows(IllegalStateException.class, cloud::start);
+  }
+
+  @Test
+  void aRoleThatDoesNotStartInTimeFailsTheCloudWithinTheBound() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Role hanging = new Role() {
+      @Override
+      public String name() {
+        return "hanging";
+      }
+
+      @Override
+      public void start() throws InterruptedException {
+        release.await();
+      }
+
+      @Override
+      public void stop() {
+        stopped.countDown();
+      }
+    };
+    PaasCloud cloud = PaasKit.builder().workDir(tmp).controlPlane(false)
+        .startTimeout(Duration.ofMillis(100)).addRole(c -> hanging).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, cloud::start);
+    assertInstanceOf(TimeoutException.class, e.getCause());
+    assertEquals("role hanging of cloud paaskit failed to start: role hanging did not start"
+        + " within 100 ms", e.getMessage());
+    assertEquals(Lifecycle.FAILED, cloud.state());
+    // The start that hung is still stopped once it returns.
+    release.countDown();
+    stopped.await();
+  }
+
+  @Test
+  void roleLookupsFindRolesByNameAndType() {
+    Recorder router = new Recorder("router", Role.Phase.EDGE);
+    try (PaasCloud cloud = PaasKit.builder().workDir(tmp).controlPlane(false)
+        .addRole(c -> router).build().start()) {
+      assertSame(router, cloud.role("router").orElseThrow());
+      assertSame(router, cloud.role(Recorder.class).orElseThrow());
+      assertTrue(cloud.role(String.class).isEmpty());
+      IllegalStateException e = assertThrows(IllegalStateException.class, cloud::controller);
+      assertEquals("cloud paaskit runs no controller", e.getMessage());
+      cloud.busReconnected();
+    }
+  }
+
+  @Test
+  void theContextOffersTheControllerAndRolesToRolesAsTheyStart() {
+    List<Object> seen = new ArrayList<>();
+    Recorder other = new Recorder("other", Role.Phase.EDGE);
+    try (PaasCloud cloud = PaasKit.builder().workDir(tmp).addRole(c -> other)
+        .addRole(c -> new AbstractRole() {
+          @Override
+          public String name() {
+            return "api";
+          }
+
+          @Override
+          protected void startUp() {
+            seen.add(c.controller().orElseThrow());
+            seen.add(c.role(Recorder.class).orElseThrow());
+          }
+
+          @Override
+          protected void shutDown() {}
+        }).build().start()) {
+      assertEquals(List.of(cloud.controller(), other), seen);
+    }
+  }
+
+  @Test
+  void twoRolesOfOneNameAndTwiceSetOptionsAreRefused() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> PaasKit.builder().workDir(tmp).controlPlane(false)
+            .addRole(c -> new Recorder("x", Role.Phase.EDGE))
+            .addRole(c -> new Recorder("x", Role.Phase.API)).build());
+    assertEquals("two roles are named x", e.getMessage());
+    assertThrows(IllegalStateException.class,
+        () -> PaasKit.builder().controlPlane(false).controlPlane(true));
+    assertThrows(IllegalArgumentException.class,
+        () -> PaasKit.builder().startTimeout(Duration.ZERO));
+  }
+
+  @Test
+  void anAbstractRoleReleasesWhatItTookWhenItsStartFails() throws Exception {
+    Recorder bad = new Recorder("bad", Role.Phase.SERVICES, new java.io.IOException("disk full"));
+    assertThrows(java.io.IOException.class, bad::start);
+    assertEquals(List.of("start bad", "stop bad"), journal);
+    assertEquals(Lifecycle.FAILED, bad.state());
+    bad.stop();
+    assertEquals(List.of("start bad", "stop bad"), journal, "stop after a failure does nothing");
+    Recorder never = new Recorder("never", Role.Phase.SERVICES);
+    never.stop();
+    assertEquals(Lifecycle.TERMINATED, never.state());
+    assertThrows(IllegalStateException.class, never::start);
+    assertEquals(List.of("start bad", "stop bad"), journal);
+  }
+}

@@ -1,0 +1,181 @@
+package dev.paaskit.manifest;
+
+import dev.paaskit.api.AppSpec;
+import dev.paaskit.api.ByteSize;
+import dev.paaskit.api.HealthCheck;
+import dev.paaskit.api.Hooks;
+import dev.paaskit.api.PlacementConstraints;
+import dev.paaskit.api.Secret;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One app as a manifest describes it, before PaaSKit's own rules apply: an empty part was not
+ * given. Top-level (global) Cloud Foundry attributes are already folded in, and {@code ((vars))}
+ * already replaced. Immutable; its {@code toString} never shows a {@link #secretEnv()} value.
+ *
+ * <p>Turn it into an {@link AppSpec} with {@link #toSpecBuilder()}. The parts an
+ * {@code AppSpec} has no place for are left to the caller that pushes: {@link #path()}
+ * (relative to the manifest's folder), {@link #services()} to bind, {@link #randomRoute()} and
+ * {@link #ignores()} (files not to upload).
+ *
+ * @param name the app's name; empty when the manifest gives none (a command-line name applies)
+ * @param path the folder or archive to push, as written in the manifest
+ * @param disk from {@code disk_quota} (or {@code disk-quota}, or Stackato's {@code disk})
+ * @param buildpacks as written: {@code buildpacks}, the deprecated {@code buildpack}, or
+ *     Stackato's {@code buildpack}
+ * @param cartridge the PaaSKit cartridge the buildpacks (or Stackato's {@code framework}) map to:
+ *     {@code python_buildpack} is {@code python}; a buildpack with no PaaSKit match keeps its
+ *     name, for staging to report
+ * @param env plain environment variables in manifest order; values are the text as written
+ * @param secretEnv PaaSKit's {@code secret-env:} extension: variables whose values are never
+ *     printed (not by this record, not in warnings or errors)
+ * @param services names of service instances to bind
+ * @param routes host names, from {@code routes[].route}, the deprecated {@code host}/{@code
+ *     domain} forms, or Stackato's {@code url}; a route's path part is dropped (with a warning)
+ * @param healthCheckType from {@code health-check-type}; the legacy {@code none} is
+ *     {@link HealthCheck.Type#PROCESS}
+ * @param timeout seconds an instance may take to become healthy ({@code timeout:})
+ * @param processes Cloud Foundry {@code processes:} entries, in manifest order
+ * @param ignores Stackato {@code ignores:}: patterns of files not to upload
+ * @param hooks Stackato {@code hooks:}
+ * @param placement Cloud Foundry's {@code stack:} and PaaSKit's {@code placement:} block
+ */
+public record ManifestApp(Optional<String> name, Optional<String> path, Optional<Integer> instances,
+    Optional<ByteSize> memory, Optional<ByteSize> disk, Optional<String> command,
+    List<String> buildpacks, Optional<String> cartridge, Map<String, String> env,
+    Map<String, Secret> secretEnv, List<String> services, List<String> routes, boolean noRoute,
+    boolean randomRoute, Optional<HealthCheck.Type> healthCheckType,
+    Optional<String> healthCheckHttpEndpoint, Optional<Duration> timeout,
+    List<ManifestProcess> processes, List<String> ignores, Hooks hooks,
+    PlacementConstraints placement) {
+
+  /**
+   * @throws IllegalArgumentException when a value is out of range, a variable is both plain and
+   *     secret, or two processes share a type
+   * @throws NullPointerException when a part is null (use {@code Optional.empty()} or an empty
+   *     collection)
+   */
+  public ManifestApp {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(path, "path");
+    checkInstances(Objects.requireNonNull(instances, "instances"));
+    Objects.requireNonNull(memory, "memory");
+    Objects.requireNonNull(disk, "disk");
+    Objects.requireNonNull(command, "command");
+    buildpacks = List.copyOf(buildpacks);
+    Objects.requireNonNull(cartridge, "cartridge");
+    env = orderedCopy(env);
+    secretEnv = orderedCopy(secretEnv);
+    for (String key : secretEnv.keySet()) {
+      if (env.containsKey(key)) {
+        throw new IllegalArgumentException("'" + key + "' is both a plain and a secret variable");
+      }
+    }
+    services = List.copyOf(services);
+    routes = List.copyOf(routes);
+    Objects.requireNonNull(healthCheckType, "healthCheckType");
+    checkEndpoint(Objects.requireNonNull(healthCheckHttpEndpoint, "healthCheckHttpEndpoint"));
+    checkTimeout(Objects.requireNonNull(timeout, "timeout"));
+    processes = List.copyOf(processes);
+    Set<String> types = new HashSet<>();
+    for (ManifestProcess process : processes) {
+      if (!types.add(process.type())) {
+        throw new IllegalArgumentException("two processes of type '" + process.type() + "'");
+      }
+    }
+    ignores = List.copyOf(ignores);
+    Objects.requireNonNull(hooks, "hooks");
+    placement = placement == null ? PlacementConstraints.none() : placement;
+  }
+
+  /** The {@code web} entry of {@link #processes()}, if there is one. */
+  public Optional<ManifestProcess> webProcess() {
+    return processes.stream().filter(ManifestProcess::isWeb).findFirst();
+  }
+
+  /**
+   * A builder filled from this app, ready for command-line flags to override.
+   *
+   * <p>What the app does not give itself comes from its {@code web} process (command,
+   * instances, memory, disk and the health check), and what neither gives keeps the
+   * {@link AppSpec.Builder} default. The health check is set when a type, endpoint or timeout is
+   * given; its type defaults to {@code port}. Without a {@link #name()} the builder has no name:
+   * set one (for example the pushed folder's) before {@code build()}, which otherwise throws
+   * naming the field {@code name}.
+   *
+   * <p>Command-line flags override the manifest by being applied afterwards, each setter
+   * replacing what the manifest set:
+   *
+   * <pre>{@code
+   * AppSpec spec = app.toSpecBuilder().instances(flagInstances).memory(flagMemory).build();
+   * }</pre>
+   *
+   * <p>Nothing is validated here that {@code build()} checks: an env name that a process cannot
+   * use (the parser warned about it) fails there, naming the field {@code env}.
+   */
+  public AppSpec.Builder toSpecBuilder() {
+    AppSpec.Builder builder = AppSpec.builder(name.orElse(null));
+    Optional<ManifestProcess> web = webProcess();
+    instances.or(() -> web.flatMap(ManifestProcess::instances)).ifPresent(builder::instances);
+    memory.or(() -> web.flatMap(ManifestProcess::memory)).ifPresent(builder::memory);
+    disk.or(() -> web.flatMap(ManifestProcess::disk)).ifPresent(builder::disk);
+    command.or(() -> web.flatMap(ManifestProcess::command)).ifPresent(builder::command);
+    builder.env(env);
+    secretEnv.forEach(builder::secretEnv);
+    builder.routes(routes);
+    builder.hooks(hooks);
+    builder.placement(placement);
+    builder.noRoute(noRoute && routes.isEmpty());
+    Optional<HealthCheck.Type> type =
+        healthCheckType.or(() -> web.flatMap(ManifestProcess::healthCheckType));
+    Optional<String> endpoint =
+        healthCheckHttpEndpoint.or(() -> web.flatMap(ManifestProcess::healthCheckHttpEndpoint));
+    Optional<Duration> startTimeout = timeout.or(() -> web.flatMap(ManifestProcess::timeout));
+    if (type.isPresent() || endpoint.isPresent() || startTimeout.isPresent()) {
+      builder.healthCheck(new HealthCheck(type.orElse(HealthCheck.Type.PORT),
+          endpoint.orElse("/"), startTimeout.orElse(HealthCheck.DEFAULT_START_TIMEOUT)));
+    }
+    cartridge.ifPresent(builder::cartridge);
+    return builder;
+  }
+
+  static void checkInstances(Optional<Integer> instances) {
+    instances.ifPresent(n -> {
+      if (n < 0 || n > AppSpec.MAX_INSTANCES) {
+        throw new IllegalArgumentException(
+            "instances must be between 0 and " + AppSpec.MAX_INSTANCES + ": " + n);
+      }
+    });
+  }
+
+  static void checkEndpoint(Optional<String> endpoint) {
+    endpoint.ifPresent(e -> {
+      if (!e.startsWith("/")) {
+        throw new IllegalArgumentException("a health check endpoint starts with /: " + e);
+      }
+    });
+  }
+
+  static void checkTimeout(Optional<Duration> timeout) {
+    timeout.ifPresent(t -> {
+      if (t.isNegative() || t.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive: " + t);
+      }
+    });
+  }
+
+  private static <V> Map<String, V> orderedCopy(Map<String, V> map) {
+    Map<String, V> copy = new LinkedHashMap<>();
+    map.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"),
+        Objects.requireNonNull(v, () -> "value of " + k)));
+    return Collections.unmodifiableMap(copy);
+  }
+}

@@ -1,0 +1,670 @@
+package dev.paaskit.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.paaskit.api.App;
+import dev.paaskit.api.AppPackage;
+import dev.paaskit.api.AppSpec;
+import dev.paaskit.api.Controller;
+import dev.paaskit.api.Droplet;
+import dev.paaskit.api.Event;
+import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.api.LogEntry;
+import dev.paaskit.api.NodeStatus;
+import dev.paaskit.api.NotFoundException;
+import dev.paaskit.api.Secret;
+import dev.paaskit.rest.Dto.AppJson;
+import dev.paaskit.rest.Dto.DropletJson;
+import dev.paaskit.rest.Dto.ErrorJson;
+import dev.paaskit.rest.Dto.EventJson;
+import dev.paaskit.rest.Dto.InstanceJson;
+import dev.paaskit.rest.Dto.LogJson;
+import dev.paaskit.rest.Dto.NodeJson;
+import dev.paaskit.rest.Dto.PackageJson;
+import dev.paaskit.rest.Dto.PushJson;
+import dev.paaskit.rest.Dto.ScaleJson;
+import dev.paaskit.rest.Dto.UploadJson;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Controller} in another process, reached through its {@link ApiServer} over HTTP. Code
+ * written against {@code Controller} behaves the same with either: the same exception types
+ * ({@link dev.paaskit.api.InvalidSpecException} naming the field,
+ * {@link dev.paaskit.api.InvalidArchiveException} naming the entry,
+ * {@link NotFoundException}, {@link dev.paaskit.api.ConflictException},
+ * {@link dev.paaskit.api.StagingException} with its output), thrown at the same moments (at the
+ * call, or through the returned future), and staging lines arriving as they are written.
+ *
+ * <pre>{@code
+ * try (RemoteController cloud = RemoteController.create("http://127.0.0.1:8443",
+ *     Secret.of(System.getenv("PAASKIT_TOKEN")))) {
+ *   cloud.push(AppSpec.builder("hello").build(), Path.of("hello"), System.out::println).join();
+ * }
+ * }</pre>
+ *
+ * <p>Besides: failures to reach the server are {@link UncheckedIOException} (an
+ * {@link IOException} from {@link #upload}), and refusals outside the domain (a wrong token, a
+ * server of another version) are {@link ApiException}.
+ *
+ * <p><b>Secrets.</b> The server never sends secret values back: in the specs of apps read from
+ * it, each secret value is a placeholder. Sending such a spec back ({@link #update},
+ * {@link #push}) keeps the values the server has, so {@code get(name).spec().toBuilder()} is
+ * safe to change and send; {@link #env(String, boolean)} shows the values.
+ *
+ * <p><b>Bits.</b> {@link #upload} and {@link #push} send a folder as a tar.gz packed while it is
+ * sent, and an archive file as it is, both streamed.
+ *
+ * <p>Thread-safe. {@link #close()} ends the log streams and releases the HTTP resources and
+ * threads this client made (not an injected {@link OkHttpClient} or executor).
+ */
+public final class RemoteController implements Controller, AutoCloseable {
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Logger LOG = LoggerFactory.getLogger(RemoteController.class);
+  private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+  /** Stands for a secret value the server did not send; recognised by identity. */
+  private static final Secret PLACEHOLDER = Secret.of(Dto.REDACTED_TEXT);
+  private static final Duration FOLLOW_CLOSE_WAIT = Duration.ofSeconds(5);
+
+  private final HttpUrl base;
+  private final String authorization;
+  private final OkHttpClient client;
+  private final boolean ownsClient;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final ThreadFactory followThreads;
+  private final Set<Follow<?>> follows = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private RemoteController(Builder b) {
+    this.base = b.base;
+    this.authorization = "Bearer " + b.token.reveal();
+    OkHttpClient.Builder http = b.client == null
+        ? new OkHttpClient.Builder() : b.client.newBuilder();
+    if (b.client == null || b.connectTimeout != null) {
+      http.connectTimeout(b.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : b.connectTimeout);
+    }
+    if (b.client == null || b.readTimeout != null) {
+      Duration read = b.readTimeout == null ? DEFAULT_READ_TIMEOUT : b.readTimeout;
+      http.readTimeout(read).writeTimeout(read);
+    }
+    this.client = http.build();
+    this.ownsClient = b.client == null;
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = Executors.newCachedThreadPool(new ThreadFactoryBuilder()
+          .setDaemon(true).setNameFormat("paaskit-remote-%d").build());
+      this.executor = ownedExecutor;
+    }
+    this.followThreads = new ThreadFactoryBuilder().setDaemon(true)
+        .setNameFormat("paaskit-remote-follow-%d").build();
+  }
+
+  /**
+   * A client of the API at {@code baseUrl}, such as {@code http://127.0.0.1:8443}, with default
+   * timeouts.
+   *
+   * @throws IllegalArgumentException if {@code baseUrl} is not an http or https URL
+   */
+  public static RemoteController create(String baseUrl, Secret token) {
+    return builder(baseUrl, token).build();
+  }
+
+  public static Builder builder(String baseUrl, Secret token) {
+    return new Builder(baseUrl, token);
+  }
+
+  // ---- apps
+
+  @Override
+  public App create(AppSpec spec) {
+    return app(call(post(url("apps"), Dto.outgoing(spec, PLACEHOLDER))));
+  }
+
+  @Override
+  public App update(AppSpec spec) {
+    return app(call(request(url("apps", spec.name())).put(json(Dto.outgoing(spec, PLACEHOLDER)))));
+  }
+
+  @Override
+  public void delete(String name) {
+    call(request(url("apps", name)).delete());
+  }
+
+  @Override
+  public Optional<App> find(String name) {
+    try {
+      return Optional.of(get(name));
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public App get(String name) {
+    return app(call(request(url("apps", name)).get()));
+  }
+
+  @Override
+  public List<App> apps() {
+    return list(call(request(url("apps")).get()), "apps", AppJson.class,
+        j -> Dto.app(j, PLACEHOLDER));
+  }
+
+  @Override
+  public App start(String name) {
+    return app(call(post(url("apps", name, "start"), Map.of())));
+  }
+
+  @Override
+  public App stop(String name) {
+    return app(call(post(url("apps", name, "stop"), Map.of())));
+  }
+
+  @Override
+  public App restart(String name) {
+    return app(call(post(url("apps", name, "restart"), Map.of())));
+  }
+
+  @Override
+  public App scale(String name, int instances) {
+    return app(call(post(url("apps", name, "scale"), new ScaleJson(instances))));
+  }
+
+  // ---- bits and staging
+
+  /**
+   * Sends {@code bits} (a folder, or a zip, tar or tar.gz file) as the app's next package.
+   *
+   * @throws dev.paaskit.api.InvalidArchiveException naming the entry, or naming the server's
+   *     size limit when the upload is too large
+   * @throws IOException when the server cannot be reached or the upload breaks off
+   */
+  @Override
+  public AppPackage upload(String name, Path bits) throws IOException {
+    RequestBody body = ArchiveBody.of(bits);
+    JsonNode answer;
+    try {
+      answer = execute(request(url("apps", name, "package")).put(body).build());
+    } catch (IOException e) {
+      ArchiveBody.throwIfRefused(body);
+      throw e;
+    }
+    return Dto.pkg(RestJson.convert(answer, PackageJson.class));
+  }
+
+  /**
+   * Stages the app's package on the server, calling {@code log} on a thread of this client with
+   * each staging line as the server streams it. An unknown app is thrown here; everything after
+   * the server began staging completes the future.
+   */
+  @Override
+  public CompletableFuture<Droplet> stage(String name, Consumer<String> log) {
+    Objects.requireNonNull(log, "log");
+    Response response = open(post(url("apps", name, "stage"), Map.of()).build());
+    try {
+      return CompletableFuture.supplyAsync(
+          () -> readStaging(response, log, "droplet", j -> Dto.droplet(
+              RestJson.convert(j, DropletJson.class))), executor);
+    } catch (RuntimeException e) {
+      response.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Uploads {@code bits} and pushes them with {@code spec}: the server stores nothing unless
+   * staging succeeds. Staging lines reach {@code log} as they are written, on a thread of this
+   * client. The app's name is checked here; every other failure completes the future.
+   */
+  @Override
+  public CompletableFuture<App> push(AppSpec spec, Path bits, Consumer<String> log) {
+    AppSpec.checkName(spec.name());
+    Objects.requireNonNull(bits, "bits");
+    Objects.requireNonNull(log, "log");
+    Dto.SpecJson json = Dto.outgoing(spec, PLACEHOLDER);
+    return CompletableFuture.supplyAsync(() -> {
+      String upload = uploadForPush(bits);
+      Response response = open(post(url("apps", spec.name(), "push"),
+          new PushJson(json, upload)).build());
+      return readStaging(response, log, "app",
+          j -> Dto.app(RestJson.convert(j, AppJson.class), PLACEHOLDER));
+    }, executor);
+  }
+
+  private String uploadForPush(Path bits) {
+    RequestBody body = ArchiveBody.of(bits);
+    try {
+      JsonNode answer = execute(request(url("uploads")).post(body).build());
+      return RestJson.convert(answer, UploadJson.class).id();
+    } catch (IOException e) {
+      ArchiveBody.throwIfRefused(body);
+      throw new CompletionException(e);
+    }
+  }
+
+  private <T> T readStaging(Response response, Consumer<String> log, String outcome,
+      Function<JsonNode, T> parse) {
+    try (response) {
+      BufferedSource source = response.body().source();
+      for (String line = source.readUtf8Line(); line != null; line = source.readUtf8Line()) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode node = RestJson.readAnswer(line.getBytes(StandardCharsets.UTF_8));
+        if (node.hasNonNull("log")) {
+          log.accept(node.get("log").asText());
+        } else if (node.hasNonNull(outcome)) {
+          return parse.apply(node.get(outcome));
+        } else if (node.hasNonNull("error")) {
+          throw Errors.exception(500, RestJson.convert(node.get("error"), ErrorJson.class));
+        }
+      }
+      throw new CompletionException(new IOException(
+          "the server's staging stream ended before its outcome"));
+    } catch (IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  // ---- queries
+
+  @Override
+  public List<InstanceStatus> instances(String name) {
+    return list(call(request(url("apps", name, "instances")).get()), "instances",
+        InstanceJson.class, Dto::instance);
+  }
+
+  @Override
+  public List<LogEntry> logs(String name, int lines) {
+    if (lines < 0) {
+      throw new IllegalArgumentException("lines must not be negative: " + lines);
+    }
+    HttpUrl url = url("apps", name, "logs").newBuilder()
+        .addQueryParameter("lines", Integer.toString(lines)).build();
+    return list(call(request(url).get()), "logs", LogJson.class, Dto::log);
+  }
+
+  /**
+   * Streams the app's output from the server, calling {@code listener} on a thread this client
+   * starts for the stream, one line at a time, until the handle is closed (which stops that
+   * thread) or the server ends the stream. An unknown app is thrown here.
+   */
+  @Override
+  public AutoCloseable followLogs(String name, Consumer<LogEntry> listener) {
+    HttpUrl url = url("apps", name, "logs").newBuilder()
+        .addQueryParameter("follow", "true").build();
+    return follow(name, url, node -> node.has("text") ? Dto.log(
+        RestJson.convert(node, LogJson.class)) : null, listener);
+  }
+
+  @Override
+  public List<Event> events(String name) {
+    return list(call(request(url("apps", name, "events")).get()), "events", EventJson.class,
+        Dto::event);
+  }
+
+  /**
+   * Streams the app's events from the server as they happen, like {@link #followLogs}. Needs a
+   * server whose controller can follow events.
+   */
+  public AutoCloseable followEvents(String name, Consumer<Event> listener) {
+    HttpUrl url = url("apps", name, "events").newBuilder()
+        .addQueryParameter("follow", "true").build();
+    return follow(name, url, node -> node.has("type") ? Dto.event(
+        RestJson.convert(node, EventJson.class)) : null, listener);
+  }
+
+  @Override
+  public List<NodeStatus> nodes() {
+    return list(call(request(url("nodes")).get()), "nodes", NodeJson.class, Dto::node);
+  }
+
+  @Override
+  public void drain(String nodeId) {
+    call(post(url("nodes", nodeId, "drain"), Map.of()));
+  }
+
+  @Override
+  public void resume(String nodeId) {
+    call(post(url("nodes", nodeId, "resume"), Map.of()));
+  }
+
+  /** {@code GET /v1/info}: the API version, the upload limit, and what the server adds. */
+  public Map<String, Object> info() {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> info = RestJson.convert(call(request(url("info")).get()), Map.class);
+    return info;
+  }
+
+  /**
+   * The app's environment as its spec sets it.
+   *
+   * @param showSecrets whether the server sends the secret values, or {@code ******} for each
+   */
+  public Env env(String name, boolean showSecrets) {
+    HttpUrl url = url("apps", name, "env").newBuilder()
+        .addQueryParameter("show_secrets", Boolean.toString(showSecrets)).build();
+    Dto.EnvJson json = RestJson.convert(call(request(url).get()), Dto.EnvJson.class);
+    return new Env(json.env(), json.secretEnv());
+  }
+
+  /**
+   * An app's environment variables.
+   *
+   * @param env the plain variables
+   * @param secretEnv the secret variables: their values, or {@code ******} when not shown
+   */
+  public record Env(Map<String, String> env, Map<String, String> secretEnv) {
+    public Env {
+      env = Map.copyOf(env == null ? Map.of() : env);
+      secretEnv = Map.copyOf(secretEnv == null ? Map.of() : secretEnv);
+    }
+  }
+
+  /** Ends every log stream, then releases what this client made. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    new ArrayList<>(follows).forEach(Follow::close);
+    if (ownsClient) {
+      client.dispatcher().cancelAll();
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RemoteController[" + base + "]";
+  }
+
+  // ---- following
+
+  private <T> AutoCloseable follow(String name, HttpUrl url, Function<JsonNode, T> parse,
+      Consumer<T> listener) {
+    Objects.requireNonNull(listener, "listener");
+    Call call = client.newCall(request(url).get().build());
+    Response response = open(call);
+    Follow<T> follow = new Follow<>(name, call, response, parse, listener);
+    follows.add(follow);
+    if (closed) {
+      follow.close();
+      throw new IllegalStateException("this RemoteController is closed");
+    }
+    follow.thread.start();
+    return follow;
+  }
+
+  /** One followed stream: its call, and the thread that reads it. */
+  private final class Follow<T> implements AutoCloseable {
+    private final String name;
+    private final Call call;
+    private final Response response;
+    private final Function<JsonNode, T> parse;
+    private final Consumer<T> listener;
+    private final Thread thread;
+
+    Follow(String name, Call call, Response response, Function<JsonNode, T> parse,
+        Consumer<T> listener) {
+      this.name = name;
+      this.call = call;
+      this.response = response;
+      this.parse = parse;
+      this.listener = listener;
+      this.thread = followThreads.newThread(this::read);
+    }
+
+    private void read() {
+      try (response) {
+        BufferedSource source = response.body().source();
+        for (String line = source.readUtf8Line(); line != null; line = source.readUtf8Line()) {
+          if (line.isBlank()) {
+            continue;
+          }
+          T item = parse.apply(RestJson.readAnswer(line.getBytes(StandardCharsets.UTF_8)));
+          if (item != null) {
+            listener.accept(item);
+          } else {
+            LOG.warn("stream of {}: {}", name, line);
+          }
+        }
+        LOG.warn("the server ended the stream of {}", name);
+      } catch (IOException e) {
+        if (!call.isCanceled()) {
+          LOG.warn("the stream of {} broke off", name, e);
+        }
+      } catch (RuntimeException e) {
+        LOG.error("the stream of {} stopped: its listener or a line failed", name, e);
+      } finally {
+        follows.remove(this);
+      }
+    }
+
+    /** Cancels the call and waits a few seconds for the reading thread to end. */
+    @Override
+    public void close() {
+      call.cancel();
+      follows.remove(this);
+      if (Thread.currentThread() == thread || !thread.isAlive()) {
+        return;
+      }
+      try {
+        thread.join(FOLLOW_CLOSE_WAIT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---- HTTP
+
+  private HttpUrl url(String... segments) {
+    HttpUrl.Builder b = base.newBuilder().addPathSegment("v1");
+    for (String s : segments) {
+      b.addPathSegment(Objects.requireNonNull(s, "name"));
+    }
+    return b.build();
+  }
+
+  private Request.Builder request(HttpUrl url) {
+    return new Request.Builder().url(url).header("Authorization", authorization)
+        .header("Accept", "application/json");
+  }
+
+  private Request.Builder post(HttpUrl url, Object body) {
+    return request(url).post(json(body));
+  }
+
+  private static RequestBody json(Object body) {
+    return RequestBody.create(RestJson.write(body), JSON);
+  }
+
+  private JsonNode call(Request.Builder request) {
+    try {
+      return execute(request.build());
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /** Runs {@code request}; the answer's JSON, or null for none. */
+  private JsonNode execute(Request request) throws IOException {
+    try (Response response = client.newCall(request).execute()) {
+      ResponseBody body = response.body();
+      byte[] bytes = body == null ? new byte[0] : body.bytes();
+      if (!response.isSuccessful()) {
+        throw error(response.code(), bytes);
+      }
+      return bytes.length == 0 ? null : RestJson.readAnswer(bytes);
+    }
+  }
+
+  /** Starts {@code request} and returns the answer once its status is known to be 2xx. */
+  private Response open(Request request) {
+    return open(client.newCall(request));
+  }
+
+  private Response open(Call call) {
+    Response response;
+    try {
+      response = call.execute();
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+    if (!response.isSuccessful()) {
+      try (response) {
+        throw error(response.code(), response.body() == null ? new byte[0]
+            : response.body().bytes());
+      } catch (IOException e) {
+        throw unreachable(e);
+      }
+    }
+    return response;
+  }
+
+  private static RuntimeException error(int status, byte[] body) {
+    try {
+      JsonNode node = RestJson.readAnswer(body);
+      if (node != null && node.hasNonNull("error")) {
+        return Errors.exception(status, RestJson.convert(node.get("error"), ErrorJson.class));
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      // Not the API's JSON: a proxy's page, say. Answered below with the text itself.
+    }
+    String text = new String(body, StandardCharsets.UTF_8);
+    return new ApiException(status, "http_" + status,
+        text.length() > 300 ? text.substring(0, 300) + "..." : text);
+  }
+
+  private UncheckedIOException unreachable(IOException e) {
+    String why = e instanceof InterruptedIOException ? "timed out" : "failed";
+    return new UncheckedIOException("the PaaSKit API at " + base + " " + why + ": "
+        + e.getMessage(), e);
+  }
+
+  private static App app(JsonNode node) {
+    return Dto.app(RestJson.convert(node, AppJson.class), PLACEHOLDER);
+  }
+
+  private static <J, T> List<T> list(JsonNode node, String field, Class<J> type,
+      Function<J, T> convert) {
+    List<T> out = new ArrayList<>();
+    for (JsonNode item : node.path(field)) {
+      out.add(convert.apply(RestJson.convert(item, type)));
+    }
+    return out;
+  }
+
+  /** Options of a {@link RemoteController}; each may be set once. Not thread-safe. */
+  public static final class Builder {
+    private final HttpUrl base;
+    private final Secret token;
+    private Duration connectTimeout;
+    private Duration readTimeout;
+    private OkHttpClient client;
+    private Executor executor;
+
+    private Builder(String baseUrl, Secret token) {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      this.base = HttpUrl.parse(baseUrl);
+      if (base == null) {
+        throw new IllegalArgumentException("not an http or https URL: " + baseUrl);
+      }
+      this.token = Objects.requireNonNull(token, "token");
+    }
+
+    /** How long connecting may take; default 5 s. */
+    public Builder connectTimeout(Duration timeout) {
+      once(connectTimeout, "connectTimeout");
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How long the server may stay silent in an answer, and sending a body may stall; default
+     * 60 s. Streams stay open past it: the server sends a heartbeat every few seconds.
+     */
+    public Builder readTimeout(Duration timeout) {
+      once(readTimeout, "readTimeout");
+      this.readTimeout = positive(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * The client to share connection pool, dispatcher, TLS and proxy settings with; the timeouts
+     * set here apply on top. {@link RemoteController#close()} leaves it open. Default: a client
+     * of its own.
+     */
+    public Builder client(OkHttpClient client) {
+      once(this.client, "client");
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * Runs the pushes and stagings, and calls their {@code log} consumers. Default: a cached pool
+     * of daemon threads, shut down by {@link RemoteController#close()}.
+     */
+    public Builder executor(Executor executor) {
+      once(this.executor, "executor");
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    public RemoteController build() {
+      return new RemoteController(this);
+    }
+
+    private static void once(Object current, String option) {
+      if (current != null) {
+        throw new IllegalStateException(option + " is already set");
+      }
+    }
+
+    private static Duration positive(Duration d, String option) {
+      Objects.requireNonNull(d, option);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(option + " must be positive: " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package dev.paaskit.router;
+
+import dev.paaskit.api.EventType;
+import dev.paaskit.api.spi.Cancellable;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.Message;
+import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.Role;
+import dev.paaskit.api.spi.RoleFactory;
+import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.bus.ReconnectAware;
+import dev.paaskit.core.internal.protocol.AppRecord;
+import dev.paaskit.core.internal.protocol.EventMessage;
+import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.core.internal.protocol.RouteRegistration;
+import dev.paaskit.core.internal.protocol.StoreKeys;
+import dev.paaskit.core.internal.protocol.Subjects;
+import dev.paaskit.core.internal.util.StoreMirror;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router as a role: keeps a {@link RouteTable} from the bus (instances registering and
+ * unregistering) and from the store (which hosts belong to which app, so an app with no running
+ * instance answers 503 and an unknown host 404), and serves it with a {@link Router}. On start it
+ * asks every node to register what it runs, as Cloud Foundry's router.start does.
+ *
+ * <p>Registrations and unregistrations arrive on one subscription, so they are applied in the
+ * order each node sent them; an instance once unregistered is remembered, so a late or replayed
+ * registration cannot bring it back. A registration counts only for a host that a live app of
+ * the same name declares: a deleted app cannot come back through an instance that was still
+ * starting, and one app's instance cannot join another app's pool.
+ *
+ * <p>While the bus is down the table stays as it was and keeps serving. When it returns, or when
+ * the health manager declares a node dead, the router {@linkplain #resync() resyncs}: nodes
+ * register again what they run, and what none registers within the grace period is dropped, so
+ * neither a lost unregistration nor a dead node leaves a stale route behind.
+ */
+public final class RouterRole implements Role, ReconnectAware {
+  private static final Logger log = LoggerFactory.getLogger(RouterRole.class);
+  /** The default grace period of a resync: how long nodes get to register again. */
+  public static final Duration DEFAULT_RESYNC_GRACE = Duration.ofSeconds(3);
+  /** How many unregistered instance ids are remembered. */
+  private static final int TOMBSTONES = 10_000;
+
+  private final MessageBus bus;
+  private final StateStore store;
+  private final String domain;
+  private final RouteTable table = new RouteTable();
+  private final Router router;
+  /** Host to the name of the app that declares it; guarded by this. */
+  private final Map<String, String> declared = new HashMap<>();
+  private final Map<String, Set<String>> hostsByKey = new HashMap<>();
+  private final Map<String, Boolean> unregistered = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > TOMBSTONES;
+    }
+  };
+  private final Clock clock;
+  private final Duration resyncGrace;
+  /** Registrations applied so far; guarded by this. */
+  private long registrations;
+  /** The value of {@link #registrations} when each instance in the table last registered. */
+  private final Map<String, Long> registeredAt = new HashMap<>();
+  /** The prunes of resyncs under way; guarded by this. */
+  private final Set<Cancellable> prunes = new HashSet<>();
+  private boolean stopped;
+  private Subscription subscription;
+  private Subscription nodeDeaths;
+  private StoreMirror<AppRecord> apps;
+
+  private RouterRole(CloudContext context, Builder b) {
+    this.resyncGrace = b.resyncGrace;
+    this.clock = context.clock();
+    this.bus = context.bus();
+    this.store = context.stateStore();
+    this.domain = context.domain();
+    this.router = Router.builder().name(context.cloudName() + "-router").routeTable(table)
+        .bindAddress(b.bindAddress).port(b.port).executor(context.executor()).build();
+  }
+
+  /**
+   * A builder of a cloud's router, to pass to
+   * {@link dev.paaskit.core.PaasKit.Builder#addRole}: {@code .addRole(RouterRole.builder())}.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "router";
+  }
+
+  /** {@link Phase#EDGE}: up before instances register, serving while the rest stops. */
+  @Override
+  public Phase phase() {
+    return Phase.EDGE;
+  }
+
+  /** The port the router listens on; valid once started. */
+  public int port() {
+    return router.port();
+  }
+
+  /** Every route the router serves now, sorted by host: what it would answer from. */
+  public List<Route> routes() {
+    return table.snapshot();
+  }
+
+  @Override
+  public void start() throws Exception {
+    router.start();
+    try {
+      apps = StoreMirror.open(store, StoreKeys.APPS, b -> Json.read(b, AppRecord.class),
+          new StoreMirror.Listener<>() {
+            @Override
+            public void put(String key, AppRecord app) {
+              declare(key, app);
+            }
+
+            @Override
+            public void deleted(String key) {
+              declare(key, null);
+            }
+          });
+      subscription = bus.subscribe("paaskit.router.*", this::onRouteMessage);
+      nodeDeaths = bus.subscribe(Subjects.EVENT, this::onEvent);
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
+    bus.publish(Subjects.ROUTER_START, new byte[0]);
+  }
+
+  /**
+   * Resyncs the table: registrations or unregistrations may have been lost while the bus was
+   * away. The table keeps serving meanwhile; see {@link #resync()}.
+   */
+  @Override
+  public void busReconnected() {
+    resync();
+  }
+
+  /**
+   * Asks every node to register what it runs ({@link Subjects#ROUTER_START}) and, once the grace
+   * period has passed, drops every instance that has not registered since: its node is gone, or
+   * its unregistration was lost. Until then the table serves as it was. Resyncs that overlap
+   * each prune on their own, so a stream of them cannot put pruning off. When the request cannot
+   * be published the resync is abandoned and the table kept. Called on {@link #busReconnected()}
+   * and when the health manager declares a node dead.
+   */
+  public void resync() {
+    long started;
+    synchronized (this) {
+      started = registrations;
+    }
+    try {
+      bus.publish(Subjects.ROUTER_START, new byte[0]);
+    } catch (RuntimeException e) {
+      // Nobody was asked, so nobody answers: pruning would empty the table.
+      log.warn("router: resync not started, {}", e.toString());
+      return;
+    }
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      Cancellable[] prune = new Cancellable[1];
+      prune[0] = clock.schedule(resyncGrace, () -> pruneRegisteredBefore(started, prune[0]));
+      prunes.add(prune[0]);
+    }
+  }
+
+  private synchronized void pruneRegisteredBefore(long started, Cancellable self) {
+    prunes.remove(self);
+    if (stopped) {
+      return;
+    }
+    Set<String> routed = new HashSet<>();
+    int dropped = 0;
+    for (Route route : table.snapshot()) {
+      for (Backend backend : route.backends()) {
+        Long at = registeredAt.get(backend.instanceId());
+        if (at == null || at <= started) {
+          table.unregister(route.host(), backend.instanceId());
+          dropped++;
+        } else {
+          routed.add(backend.instanceId());
+        }
+      }
+    }
+    registeredAt.keySet().retainAll(routed);
+    if (dropped > 0) {
+      log.info("router: resync dropped {} route(s) no node registered again", dropped);
+    }
+  }
+
+  private void onEvent(Message m) {
+    EventMessage event = Json.read(m, EventMessage.class);
+    if (EventType.NODE_DEAD.name().equals(event.type())) {
+      resync();
+    }
+  }
+
+  private synchronized void onRouteMessage(Message m) {
+    boolean register = m.subject().equals(Subjects.ROUTER_REGISTER);
+    if (!register && !m.subject().equals(Subjects.ROUTER_UNREGISTER)) {
+      return;
+    }
+    RouteRegistration r = Json.read(m, RouteRegistration.class);
+    if (!register) {
+      unregistered.put(r.instanceId(), Boolean.TRUE);
+      registeredAt.remove(r.instanceId());
+      r.hosts().forEach(host -> table.unregister(host, r.instanceId()));
+      return;
+    }
+    if (unregistered.containsKey(r.instanceId())) {
+      return;
+    }
+    Backend backend = new Backend(r.instanceId(), r.appName(), r.address(), r.port());
+    for (String host : r.hosts()) {
+      if (r.appName().equals(declared.get(host))) {
+        table.register(host, backend);
+        registeredAt.put(r.instanceId(), ++registrations);
+      }
+    }
+  }
+
+  /** Makes the table's hosts for the app at {@code key} those of {@code app}, or none. */
+  private synchronized void declare(String key, AppRecord app) {
+    Set<String> now = app == null ? Set.of() : new HashSet<>(app.urls(domain));
+    Set<String> before = hostsByKey.getOrDefault(key, Set.of());
+    for (String host : before) {
+      if (!now.contains(host)) {
+        declared.remove(host);
+        table.forget(host);
+      }
+    }
+    if (app == null) {
+      hostsByKey.remove(key);
+      return;
+    }
+    hostsByKey.put(key, now);
+    for (String host : now) {
+      declared.put(host, app.spec().name());
+      table.declare(host, app.spec().name());
+    }
+  }
+
+  @Override
+  public void stop() {
+    synchronized (this) {
+      stopped = true;
+      prunes.forEach(Cancellable::cancel);
+      prunes.clear();
+    }
+    if (nodeDeaths != null) {
+      nodeDeaths.close();
+    }
+    if (subscription != null) {
+      subscription.close();
+    }
+    if (apps != null) {
+      apps.close();
+    }
+    router.stop();
+  }
+
+  /** Makes the router of a cloud. Setting an option twice is an error. Not thread-safe. */
+  public static final class Builder implements RoleFactory {
+    private final Set<String> set = new HashSet<>();
+    private String bindAddress = Router.DEFAULT_BIND_ADDRESS;
+    private int port;
+    private Duration resyncGrace = DEFAULT_RESYNC_GRACE;
+
+    private Builder() {}
+
+    private void once(String option) {
+      if (!set.add(option)) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    /** The address to listen on; default {@code 127.0.0.1}. */
+    public Builder bindAddress(String bindAddress) {
+      once("bindAddress");
+      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      return this;
+    }
+
+    /** The port to listen on; default 0, any free port ({@link RouterRole#port()} tells). */
+    public Builder port(int port) {
+      once("port");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("router port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * How long nodes get to register their instances again in a resync before what none
+     * registered is dropped; default {@link #DEFAULT_RESYNC_GRACE}.
+     */
+    public Builder resyncGrace(Duration resyncGrace) {
+      once("resyncGrace");
+      if (resyncGrace.isNegative() || resyncGrace.isZero()) {
+        throw new IllegalArgumentException("resyncGrace must be positive, not " + resyncGrace);
+      }
+      this.resyncGrace = resyncGrace;
+      return this;
+    }
+
+    @Override
+    public RouterRole create(CloudContext context) {
+      return new RouterRole(context, this);
+    }
+  }
+}
