@@ -77,10 +77,11 @@ public abstract class AbstractRole implements Role {
    * Runs {@link #shutDown()} on the calling thread, once; a role never started, already stopped
    * or FAILED returns at once.
    *
-   * @throws Exception what {@link #shutDown()} threw; the role is then FAILED
+   * @throws IllegalStateException wrapping a checked exception {@link #shutDown()} threw (an
+   *     unchecked one is thrown as it is); the role is then FAILED
    */
   @Override
-  public final void stop() throws Exception {
+  public final void stop() {
     Service.State before = delegate.state();
     if (before == Service.State.FAILED || before == Service.State.TERMINATED) {
       return;
@@ -88,16 +89,30 @@ public abstract class AbstractRole implements Role {
     delegate.stopAsync();
     if (delegate.state() == Service.State.FAILED) {
       Throwable cause = delegate.failureCause();
-      if (cause instanceof Exception e) {
+      if (cause instanceof RuntimeException e) {
         throw e;
       }
-      throw (Error) cause;
+      if (cause instanceof Error e) {
+        throw e;
+      }
+      throw new IllegalStateException("role " + name() + " failed to stop: " + cause.getMessage(),
+          cause);
     }
   }
 
   /** Where the role is in its life. */
   public final Lifecycle state() {
     return Lifecycles.of(delegate.state());
+  }
+
+  /**
+   * Whether the role was asked to stop, or failed: STOPPING, TERMINATED or FAILED. Work that
+   * arrives then is refused.
+   */
+  protected final boolean stopRequested() {
+    Service.State s = delegate.state();
+    return s == Service.State.STOPPING || s == Service.State.TERMINATED
+        || s == Service.State.FAILED;
   }
 
   /** Whether the role has started and not begun to stop. */

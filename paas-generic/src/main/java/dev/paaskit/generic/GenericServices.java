@@ -9,13 +9,15 @@ import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.Message;
-import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.StoreEntry;
+import dev.paaskit.core.AbstractRole;
 import dev.paaskit.core.archive.ArchiveLimits;
 import dev.paaskit.core.internal.protocol.Ack;
 import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.generic.internal.GenericSubjects;
+import dev.paaskit.generic.internal.ScriptCommand;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * {@link ScriptRefusedException} only when every agent refused. Calls that change a service are
  * serialised; every call waits at most the command timeout per agent. Thread-safe.
  */
-public final class GenericServices implements Role {
+public final class GenericServices extends AbstractRole {
   public static final String ROLE_NAME = "generic-services";
   /** The most agents one service may have. */
   public static final int MAX_AGENTS = 64;
@@ -100,13 +102,13 @@ public final class GenericServices implements Role {
 
   /** Listens for agent hosts and asks them to advertise; agents are placed as hosts appear. */
   @Override
-  public void start() throws IOException {
+  protected void startUp() throws IOException {
     Files.createDirectories(workDir);
     placements.start();
   }
 
   @Override
-  public void stop() {
+  protected void shutDown() {
     placements.stop();
   }
 

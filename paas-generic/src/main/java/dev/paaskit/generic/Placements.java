@@ -5,6 +5,8 @@ import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.Subscription;
 import dev.paaskit.core.internal.protocol.Ack;
 import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.generic.internal.GenericSubjects;
+import dev.paaskit.generic.internal.HostAdvert;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;

@@ -3,6 +3,8 @@ package dev.paaskit.generic;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.StoreEntry;
 import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.generic.internal.AgentConfig;
+import dev.paaskit.generic.internal.CodeRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

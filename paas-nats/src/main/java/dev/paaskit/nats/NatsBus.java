@@ -59,6 +59,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Payloads.</b> {@code publish} copies the payload, so the caller may reuse its array.
  *
+ * <p><b>Several clouds on one server.</b> A bus made with a subject prefix
+ * ({@link #create(Connection, Clock, String)}) puts the prefix and a dot before every subject it
+ * publishes, requests or subscribes to, and takes it off the subjects of the messages it
+ * delivers, so the roles of a cloud see the subjects they use, and two clouds whose buses have
+ * different prefixes never hear each other on one NATS server. Reply subjects under the
+ * connection's inbox prefix ({@code _INBOX.} by default) are left as they are: they are unique
+ * to their requester already. Give each cloud its own JetStream buckets too.
+ *
  * <p>The bus does not own the clock. It owns its connection only when made by
  * {@link #connect}; then {@link #close()} closes the connection too.
  *
@@ -74,6 +82,10 @@ public final class NatsBus implements MessageBus {
 
   private final Connection connection;
   private final boolean ownsConnection;
+  /** The prefix and its dot, or empty for none. */
+  private final String prefix;
+  /** Subjects starting with this are inboxes, never prefixed. */
+  private final String natsInboxPrefix;
   private final Clock clock;
   private final Dispatcher replies;
   private final String inboxPrefix;
@@ -83,9 +95,11 @@ public final class NatsBus implements MessageBus {
   private final Object lifecycle = new Object();
   private volatile boolean closed;
 
-  private NatsBus(Connection connection, boolean ownsConnection, Clock clock) {
+  private NatsBus(Connection connection, boolean ownsConnection, Clock clock, String prefix) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.ownsConnection = ownsConnection;
+    this.prefix = prefix.isEmpty() ? "" : checkPrefix(prefix) + ".";
+    this.natsInboxPrefix = connection.getOptions().getInboxPrefix();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.replies = connection.createDispatcher(this::onReply);
     this.inboxPrefix = connection.createInbox() + ".";
@@ -99,7 +113,29 @@ public final class NatsBus implements MessageBus {
    * @param clock times requests out
    */
   public static NatsBus create(Connection connection, Clock clock) {
-    return new NatsBus(connection, false, clock);
+    return new NatsBus(connection, false, clock, "");
+  }
+
+  /**
+   * As {@link #create(Connection, Clock)}, for one of several clouds sharing a NATS server: every
+   * subject the bus sends on or listens to is {@code subjectPrefix + "." + subject}.
+   *
+   * @param subjectPrefix one or more subject tokens without wildcards, such as {@code acme} or
+   *     {@code acme.prod}
+   * @throws IllegalArgumentException if {@code subjectPrefix} is not such a subject
+   */
+  public static NatsBus create(Connection connection, Clock clock, String subjectPrefix) {
+    Objects.requireNonNull(subjectPrefix, "subjectPrefix");
+    if (subjectPrefix.isEmpty()) {
+      throw new IllegalArgumentException("subjectPrefix is empty; use create(connection, clock)"
+          + " for a bus without one");
+    }
+    return new NatsBus(connection, false, clock, subjectPrefix);
+  }
+
+  /** The prefix this bus puts before its subjects, without the dot; empty for none. */
+  public String subjectPrefix() {
+    return prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
   }
 
   /**
@@ -111,7 +147,7 @@ public final class NatsBus implements MessageBus {
   public static NatsBus connect(NatsSettings settings, Clock clock) throws IOException {
     Connection connection = settings.connect();
     try {
-      return new NatsBus(connection, true, clock);
+      return new NatsBus(connection, true, clock, "");
     } catch (RuntimeException e) {
       NatsSettings.closeQuietly(connection);
       throw e;
@@ -133,7 +169,7 @@ public final class NatsBus implements MessageBus {
     Subjects.checkPublish(subject);
     Objects.requireNonNull(data, "data");
     ensureOpen("publish to " + subject);
-    send(subject, null, data.clone());
+    send(wire(subject), null, data.clone());
   }
 
   /**
@@ -147,7 +183,8 @@ public final class NatsBus implements MessageBus {
     Subjects.checkPublish(subject);
     Objects.requireNonNull(payload, "payload");
     ensureOpen("publish to " + subject);
-    send(subject, null, Objects.requireNonNull(encoder.apply(payload), "encoder returned null"));
+    send(wire(subject), null,
+        Objects.requireNonNull(encoder.apply(payload), "encoder returned null"));
   }
 
   /**
@@ -161,7 +198,7 @@ public final class NatsBus implements MessageBus {
     Subjects.checkPublish(Objects.requireNonNull(replyTo, "replyTo"));
     Objects.requireNonNull(data, "data");
     ensureOpen("publish to " + subject);
-    send(subject, replyTo, data.clone());
+    send(wire(subject), wire(replyTo), data.clone());
   }
 
   /**
@@ -227,7 +264,7 @@ public final class NatsBus implements MessageBus {
       return reply.future;
     }
     try {
-      send(subject, inbox, data);
+      send(wire(subject), inbox, data);
     } catch (PublishRefusedException e) {
       reply.future.completeExceptionally(e);
     }
@@ -267,21 +304,23 @@ public final class NatsBus implements MessageBus {
 
   @Override
   public String toString() {
-    return "NatsBus{" + connection.getConnectedUrl() + ", " + subscriptions.size()
+    return "NatsBus{" + connection.getConnectedUrl()
+        + (prefix.isEmpty() ? "" : ", prefix " + subjectPrefix()) + ", " + subscriptions.size()
         + " subscriptions" + (closed ? ", closed" : "") + "}";
   }
 
   private Subscription add(String subject, Optional<String> queueGroup, MessageHandler handler) {
     Subjects.checkSubscribe(subject);
     Objects.requireNonNull(handler, "handler");
-    NatsSubscription subscription = new NatsSubscription(subject, queueGroup, handler, this::remove);
+    NatsSubscription subscription = new NatsSubscription(subject, queueGroup, handler, this::remove,
+        this::local);
     synchronized (lifecycle) {
       ensureOpen("subscribe to " + subject);
       Dispatcher dispatcher = connection.createDispatcher(subscription::onNatsMessage);
       if (queueGroup.isPresent()) {
-        dispatcher.subscribe(subject, queueGroup.get());
+        dispatcher.subscribe(wire(subject), queueGroup.get());
       } else {
-        dispatcher.subscribe(subject);
+        dispatcher.subscribe(wire(subject));
       }
       subscription.bind(dispatcher);
       subscriptions.add(subscription);
@@ -296,6 +335,32 @@ public final class NatsBus implements MessageBus {
       }
     }
     closeDispatcher(subscription.dispatcher());
+  }
+
+  /** The subject on the wire for {@code subject}: prefixed, unless it is an inbox. */
+  private String wire(String subject) {
+    if (prefix.isEmpty() || subject.startsWith(natsInboxPrefix)) {
+      return subject;
+    }
+    return prefix + subject;
+  }
+
+  /** The subject the roles know for {@code wire}: the prefix taken off where it has one. */
+  private String local(String wire) {
+    if (wire == null || prefix.isEmpty() || !wire.startsWith(prefix)) {
+      return wire;
+    }
+    return wire.substring(prefix.length());
+  }
+
+  private static String checkPrefix(String prefix) {
+    try {
+      Subjects.checkPublish(prefix);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("subjectPrefix '" + prefix + "' is not a subject without"
+          + " wildcards: " + e.getMessage(), e);
+    }
+    return prefix;
   }
 
   private void send(String subject, String replyTo, byte[] data) {

@@ -7,6 +7,7 @@ import io.nats.client.Dispatcher;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,15 +23,18 @@ final class NatsSubscription implements Subscription {
   private final Optional<String> queueGroup;
   private final MessageHandler handler;
   private final Consumer<NatsSubscription> onClose;
+  /** Takes the bus's subject prefix off a subject received. */
+  private final UnaryOperator<String> local;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Dispatcher dispatcher;
 
   NatsSubscription(String subject, Optional<String> queueGroup, MessageHandler handler,
-      Consumer<NatsSubscription> onClose) {
+      Consumer<NatsSubscription> onClose, UnaryOperator<String> local) {
     this.subject = subject;
     this.queueGroup = queueGroup;
     this.handler = handler;
     this.onClose = onClose;
+    this.local = local;
   }
 
   @Override
@@ -52,8 +56,8 @@ final class NatsSubscription implements Subscription {
       return;
     }
     byte[] data = received.getData();
-    Message message = new Message(received.getSubject(), Optional.ofNullable(received.getReplyTo()),
-        data == null ? new byte[0] : data);
+    Message message = new Message(local.apply(received.getSubject()),
+        Optional.ofNullable(local.apply(received.getReplyTo())), data == null ? new byte[0] : data);
     try {
       handler.onMessage(message);
     } catch (InterruptedException e) {

@@ -6,7 +6,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.paaskit.api.Controller;
 import dev.paaskit.api.Secret;
 import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.RoleFactory;
+import dev.paaskit.core.AbstractRole;
 import dev.paaskit.core.archive.ArchiveLimits;
+import dev.paaskit.core.internal.util.JdkHttpServers;
 import dev.paaskit.core.internal.util.Trees;
 import dev.paaskit.core.time.SystemClock;
 import dev.paaskit.generic.GenericServices;
@@ -32,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +44,20 @@ import org.slf4j.LoggerFactory;
  * The cloud's REST API: a {@link Controller} served as JSON over HTTP under {@code /v1}, for the
  * CLI and other programs in other processes; {@link RemoteController} is its Java client.
  *
+ * <p>As a role of a cloud, it serves that cloud's controller and its generic services, starts
+ * once the rest of the cloud runs and stops first:
+ *
  * <pre>{@code
- * ApiServer api = ApiServer.builder()
- *     .controller(cloud.controller())
- *     .token(Secret.of(adminToken))
- *     .port(8443)
- *     .build();
- * api.start();
+ * PaasCloud cloud = PaasKit.builder()
+ *     .addRole(ApiServer.builder().token(Secret.of(adminToken)).port(8443))
+ *     ...
+ *     .build().start();
  * // curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8443/v1/apps
- * api.stop();
  * }</pre>
+ *
+ * <p>On its own, for a controller from elsewhere:
+ * {@code ApiServer.builder().controller(controller).token(token).build()}, then {@link #start()}
+ * and {@link #stop()}.
  *
  * <p>The server is the JDK's own {@code com.sun.net.httpserver.HttpServer}, as the router's is:
  * it streams request and response bodies, serves chunked answers, and adds no dependency; a
@@ -109,10 +118,11 @@ import org.slf4j.LoggerFactory;
  * and are refused with 413 once larger than the upload limits' {@code maxTotalBytes}. Every file
  * is deleted when its request ends, when its push ends, or when it expires.
  *
- * <p>Lifecycle: {@link #start()} once, then {@link #stop()}, idempotent; a server cannot be
- * restarted. Thread-safe.
+ * <p>Lifecycle: that of every role ({@link AbstractRole}): {@link #start()} once, then
+ * {@link #stop()}, idempotent; a server cannot be restarted. Its {@link #phase()} is
+ * {@link Phase#API}. Thread-safe.
  */
-public final class ApiServer implements AutoCloseable {
+public final class ApiServer extends AbstractRole implements AutoCloseable {
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_UPLOAD_TTL = Duration.ofMinutes(15);
@@ -122,10 +132,7 @@ public final class ApiServer implements AutoCloseable {
   public static final int MAX_PENDING_UPLOADS = 32;
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-  private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
   private static final int BACKLOG = 128;
-
-  private enum State { NEW, RUNNING, STOPPED, FAILED }
 
   private final String name;
   private final Controller controller;
@@ -138,22 +145,25 @@ public final class ApiServer implements AutoCloseable {
   private final SystemClock ownedClock;
   private final ArchiveLimits limits;
   private final Path givenTempDir;
-  private final Map<String, Object> info;
+  private final Supplier<? extends Map<String, ?>> info;
   private final Duration heartbeat;
   private final Duration uploadTtl;
-  private final GenericServices genericServices;
+  /** The generic services to serve, or null; resolved from the cloud at start when not given. */
+  private GenericServices genericServices;
+  private final CloudContext context;
   private final OpenStreams follows = new OpenStreams();
   private final dev.paaskit.api.spi.CartridgeCatalog cartridges;
 
-  private State state = State.NEW;
   private HttpServer server;
   private Uploads uploads;
   private Path ownedTempDir;
   private int port;
 
-  private ApiServer(Builder b, InetAddress bindAddress) {
+  private ApiServer(Builder b, InetAddress bindAddress, Controller controller,
+      CloudContext context) {
     this.name = b.name == null ? "api" : b.name;
-    this.controller = b.controller;
+    this.controller = controller;
+    this.context = context;
     this.bindAddress = bindAddress;
     this.requestedPort = b.port == null ? 0 : b.port;
     this.tokenHash = sha256(b.token.reveal());
@@ -171,66 +181,76 @@ public final class ApiServer implements AutoCloseable {
     if (b.clock != null) {
       this.clock = b.clock;
       this.ownedClock = null;
+    } else if (context != null) {
+      this.clock = context.clock();
+      this.ownedClock = null;
     } else {
       this.ownedClock = SystemClock.create(name);
       this.clock = ownedClock;
     }
     this.limits = b.uploadLimits == null ? ArchiveLimits.defaults() : b.uploadLimits;
     this.givenTempDir = b.tempDir;
-    this.info = b.info == null ? Map.of() : b.info;
+    this.info = b.info == null ? Map::of : b.info;
     this.heartbeat = b.heartbeat == null ? DEFAULT_HEARTBEAT : b.heartbeat;
     this.uploadTtl = b.uploadTtl == null ? DEFAULT_UPLOAD_TTL : b.uploadTtl;
     this.genericServices = b.genericServices;
     this.cartridges = b.cartridges;
   }
 
+  /** A builder; also the factory of the server as a role of a cloud. */
   public static Builder builder() {
     return new Builder();
   }
 
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** {@link Phase#API}: opens once the cloud behind it runs, closes first. */
+  @Override
+  public Phase phase() {
+    return Phase.API;
+  }
+
   /**
-   * Binds and starts serving; returns once the port accepts connections.
+   * Binds and starts serving; returns once the port accepts connections. Called by
+   * {@link #start()}.
    *
    * @throws IOException if the address cannot be bound or the temp folder not made; the server
    *     is then FAILED and has released what it made
-   * @throws IllegalStateException if the server was started or stopped before
    */
-  public synchronized void start() throws IOException {
-    if (state != State.NEW) {
-      throw new IllegalStateException("API server " + name + " cannot start: it is " + state);
+  @Override
+  protected synchronized void startUp() throws IOException {
+    JdkHttpServers.warnIfNagle(LOG, "API server " + name);
+    if (genericServices == null && context != null) {
+      genericServices = context.role(GenericServices.class).orElse(null);
     }
-    preferNoDelay();
-    try {
-      Path dir;
-      if (givenTempDir != null) {
-        dir = Files.createDirectories(givenTempDir);
-      } else {
-        ownedTempDir = Files.createTempDirectory("paaskit-" + name + "-");
-        dir = ownedTempDir;
-      }
-      uploads = new Uploads(dir, clock, uploadTtl, MAX_PENDING_UPLOADS);
-      Routes routes = new Endpoints(controller, info, uploads, limits.maxTotalBytes(), executor,
-          clock, heartbeat, follows).routes();
-      if (genericServices != null) {
-        new ServiceEndpoints(genericServices, dir, limits.maxTotalBytes()).addTo(routes);
-      }
-      if (cartridges != null) {
-        CartridgeEndpoints.addTo(routes, cartridges, controller);
-      }
-      HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort),
-          BACKLOG);
-      created.createContext("/", exchange -> handle(exchange, routes));
-      created.setExecutor(executor);
-      created.start();
-      server = created;
-      port = created.getAddress().getPort();
-      state = State.RUNNING;
-      LOG.info("API server {} listening on {}:{}", name, bindAddress.getHostAddress(), port);
-    } catch (IOException | RuntimeException e) {
-      state = State.FAILED;
-      release();
-      throw e;
+    Map<String, Object> infoNow = Builder.checkedInfo(info.get());
+    Path dir;
+    if (givenTempDir != null) {
+      dir = Files.createDirectories(givenTempDir);
+    } else {
+      ownedTempDir = Files.createTempDirectory("paaskit-" + name + "-");
+      dir = ownedTempDir;
     }
+    uploads = new Uploads(dir, clock, uploadTtl, MAX_PENDING_UPLOADS);
+    Routes routes = new Endpoints(controller, infoNow, uploads, limits.maxTotalBytes(), executor,
+        clock, heartbeat, follows).routes();
+    if (genericServices != null) {
+      new ServiceEndpoints(genericServices, dir, limits.maxTotalBytes()).addTo(routes);
+    }
+    if (cartridges != null) {
+      CartridgeEndpoints.addTo(routes, cartridges, controller);
+    }
+    HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort),
+        BACKLOG);
+    created.createContext("/", exchange -> handle(exchange, routes));
+    created.setExecutor(executor);
+    created.start();
+    server = created;
+    port = created.getAddress().getPort();
+    LOG.info("API server {} listening on {}:{}", name, bindAddress.getHostAddress(), port);
   }
 
   /**
@@ -239,8 +259,8 @@ public final class ApiServer implements AutoCloseable {
    * @throws IllegalStateException if the server is not running
    */
   public synchronized int port() {
-    if (state != State.RUNNING) {
-      throw new IllegalStateException("API server " + name + " has no port: it is " + state);
+    if (!isRunning()) {
+      throw new IllegalStateException("API server " + name + " has no port: it is " + state());
     }
     return port;
   }
@@ -248,22 +268,16 @@ public final class ApiServer implements AutoCloseable {
   /**
    * Ends the log streams, stops listening, drops requests in flight (a push in flight goes on in
    * the cloud), deletes waiting uploads, and releases what the builder made: executor, clock,
-   * temp folder. Calling it again does nothing.
+   * temp folder. Called by {@link #stop()}, also after a start that failed.
    */
-  public synchronized void stop() {
-    if (state == State.STOPPED || state == State.FAILED) {
-      return;
-    }
-    boolean wasRunning = state == State.RUNNING;
-    state = State.STOPPED;
+  @Override
+  protected synchronized void shutDown() {
     follows.closeAll();
-    if (wasRunning) {
+    if (server != null) {
       server.stop(0);
-    }
-    release();
-    if (wasRunning) {
       LOG.info("API server {} stopped", name);
     }
+    release();
   }
 
   /** Same as {@link #stop()}. */
@@ -274,7 +288,7 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ApiServer[" + name + ", " + state + "]";
+    return "ApiServer[" + name + ", " + state() + "]";
   }
 
   private void release() {
@@ -368,23 +382,11 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * The JDK server leaves Nagle's algorithm on unless the JVM-wide property
-   * {@code sun.net.httpserver.nodelay} is true, and then each small answer waits about 40 ms for
-   * the client's delayed ACK. The property is read once, when the first JDK HTTP server of the
-   * JVM starts; an explicit setting, even {@code false}, is left alone. (The router does the
-   * same for the same reason.)
-   */
-  private static void preferNoDelay() {
-    if (System.getProperty(NO_DELAY_PROPERTY) == null) {
-      System.setProperty(NO_DELAY_PROPERTY, "true");
-    }
-  }
-
-  /**
    * Options of an {@link ApiServer}. Each may be set once; {@link #build()} checks that a
-   * controller and a token were given. Not thread-safe.
+   * controller and a token were given. As a {@link RoleFactory}, it makes the server of a cloud:
+   * the cloud's controller, clock and generic services unless given. Not thread-safe.
    */
-  public static final class Builder {
+  public static final class Builder implements RoleFactory {
     private String name;
     private Controller controller;
     private String bindAddress;
@@ -393,7 +395,7 @@ public final class ApiServer implements AutoCloseable {
     private Executor executor;
     private ArchiveLimits uploadLimits;
     private Path tempDir;
-    private Map<String, Object> info;
+    private Supplier<? extends Map<String, ?>> info;
     private Clock clock;
     private Duration heartbeat;
     private Duration uploadTtl;
@@ -419,7 +421,7 @@ public final class ApiServer implements AutoCloseable {
       return this;
     }
 
-    /** The controller the API serves; required. */
+    /** The controller the API serves; required unless the server is a role of a cloud. */
     public Builder controller(Controller controller) {
       once(this.controller, "controller");
       this.controller = Objects.requireNonNull(controller, "controller");
@@ -497,14 +499,29 @@ public final class ApiServer implements AutoCloseable {
      */
     public Builder info(Map<String, ?> info) {
       once(this.info, "info");
+      Map<String, Object> copy = checkedInfo(info);
+      this.info = () -> copy;
+      return this;
+    }
+
+    /**
+     * As {@link #info(Map)}, with fields known only once the cloud runs, such as the port a
+     * router listening on any free port got: {@code info} is read when the server starts.
+     */
+    public Builder info(Supplier<? extends Map<String, ?>> info) {
+      once(this.info, "info");
+      this.info = Objects.requireNonNull(info, "info");
+      return this;
+    }
+
+    static Map<String, Object> checkedInfo(Map<String, ?> info) {
       Map<String, Object> copy = new LinkedHashMap<>(Objects.requireNonNull(info, "info"));
       try {
         RestJson.write(copy);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("info cannot be written as JSON: " + e.getMessage(), e);
       }
-      this.info = copy;
-      return this;
+      return copy;
     }
 
     /** Times heartbeats and upload expiry. Default: the system clock, with its own timer thread. */
@@ -531,7 +548,10 @@ public final class ApiServer implements AutoCloseable {
       return this;
     }
 
-    /** Serves {@code /v1/services} from {@code services}; without it those routes are 404. */
+    /**
+     * Serves {@code /v1/services} from {@code services}; without it those routes are 404, unless
+     * the server is a role of a cloud that runs {@link GenericServices}, which it then serves.
+     */
     public Builder genericServices(GenericServices services) {
       once(this.genericServices, "genericServices");
       this.genericServices = Objects.requireNonNull(services, "services");
@@ -548,12 +568,31 @@ public final class ApiServer implements AutoCloseable {
       if (controller == null) {
         throw new IllegalStateException("an ApiServer needs a controller");
       }
+      return make(controller, null);
+    }
+
+    /**
+     * The server of the cloud {@code context} belongs to, serving its controller.
+     *
+     * @throws IllegalStateException if the token is missing, or no controller was given and the
+     *     cloud runs no control plane
+     * @throws IllegalArgumentException if the bind address cannot be resolved
+     */
+    @Override
+    public ApiServer create(CloudContext context) {
+      Controller served = controller != null ? controller : context.controller().orElseThrow(
+          () -> new IllegalStateException("an ApiServer needs a controller, and cloud "
+              + context.cloudName() + " runs no control plane"));
+      return make(served, context);
+    }
+
+    private ApiServer make(Controller served, CloudContext context) {
       if (token == null) {
         throw new IllegalStateException("an ApiServer needs the admin token");
       }
       String address = bindAddress == null ? DEFAULT_BIND_ADDRESS : bindAddress;
       try {
-        return new ApiServer(this, InetAddress.getByName(address));
+        return new ApiServer(this, InetAddress.getByName(address), served, context);
       } catch (UnknownHostException e) {
         throw new IllegalArgumentException("bindAddress cannot be resolved: " + address, e);
       }

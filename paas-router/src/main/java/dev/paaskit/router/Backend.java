@@ -1,6 +1,6 @@
 package dev.paaskit.router;
 
-import java.util.Objects;
+import dev.paaskit.router.internal.Hosts;
 
 /**
  * One running instance that a route sends requests to.
@@ -13,19 +13,12 @@ import java.util.Objects;
  */
 public record Backend(String instanceId, String appName, String host, int port) {
   public Backend {
-    requireNonBlank(instanceId, "instanceId");
-    requireNonBlank(appName, "appName");
-    requireNonBlank(host, "host");
+    Hosts.requireNonBlank(instanceId, "instanceId");
+    Hosts.requireNonBlank(appName, "appName");
+    Hosts.requireNonBlank(host, "host");
     if (port < 1 || port > 65_535) {
       throw new IllegalArgumentException(
           "port of instance " + instanceId + " must be between 1 and 65535: " + port);
-    }
-  }
-
-  static void requireNonBlank(String value, String what) {
-    Objects.requireNonNull(value, what);
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(what + " is blank: '" + value + "'");
     }
   }
 }

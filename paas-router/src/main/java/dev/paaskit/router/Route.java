@@ -1,5 +1,6 @@
 package dev.paaskit.router;
 
+import dev.paaskit.router.internal.Hosts;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +22,7 @@ import java.util.Set;
 public record Route(String host, String appName, List<Backend> backends) {
   public Route {
     host = Hosts.checked(host, "host");
-    Backend.requireNonBlank(appName, "appName");
+    Hosts.requireNonBlank(appName, "appName");
     backends = List.copyOf(Objects.requireNonNull(backends, "backends"));
     Set<String> ids = new HashSet<>();
     for (Backend backend : backends) {

@@ -6,10 +6,10 @@ import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.MessageBus;
-import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.AbstractRole;
 import dev.paaskit.core.bus.ReconnectAware;
 import dev.paaskit.core.internal.protocol.AppRecord;
 import dev.paaskit.core.internal.protocol.EventMessage;
@@ -18,6 +18,8 @@ import dev.paaskit.core.internal.protocol.RouteRegistration;
 import dev.paaskit.core.internal.protocol.StoreKeys;
 import dev.paaskit.core.internal.protocol.Subjects;
 import dev.paaskit.core.internal.util.StoreMirror;
+import dev.paaskit.router.internal.RouteTable;
+import dev.paaskit.router.internal.Router;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * register again what they run, and what none registers within the grace period is dropped, so
  * neither a lost unregistration nor a dead node leaves a stale route behind.
  */
-public final class RouterRole implements Role, ReconnectAware {
+public final class RouterRole extends AbstractRole implements ReconnectAware {
   private static final Logger log = LoggerFactory.getLogger(RouterRole.class);
   /** The default grace period of a resync: how long nodes get to register again. */
   public static final Duration DEFAULT_RESYNC_GRACE = Duration.ofSeconds(3);
@@ -75,7 +77,6 @@ public final class RouterRole implements Role, ReconnectAware {
   private final Map<String, Long> registeredAt = new HashMap<>();
   /** The prunes of resyncs under way; guarded by this. */
   private final Set<Cancellable> prunes = new HashSet<>();
-  private boolean stopped;
   private Subscription subscription;
   private Subscription nodeDeaths;
   private StoreMirror<AppRecord> apps;
@@ -120,27 +121,22 @@ public final class RouterRole implements Role, ReconnectAware {
   }
 
   @Override
-  public void start() throws Exception {
+  protected void startUp() throws Exception {
     router.start();
-    try {
-      apps = StoreMirror.open(store, StoreKeys.APPS, b -> Json.read(b, AppRecord.class),
-          new StoreMirror.Listener<>() {
-            @Override
-            public void put(String key, AppRecord app) {
-              declare(key, app);
-            }
+    apps = StoreMirror.open(store, StoreKeys.APPS, b -> Json.read(b, AppRecord.class),
+        new StoreMirror.Listener<>() {
+          @Override
+          public void put(String key, AppRecord app) {
+            declare(key, app);
+          }
 
-            @Override
-            public void deleted(String key) {
-              declare(key, null);
-            }
-          });
-      subscription = bus.subscribe("paaskit.router.*", this::onRouteMessage);
-      nodeDeaths = bus.subscribe(Subjects.EVENT, this::onEvent);
-    } catch (RuntimeException e) {
-      stop();
-      throw e;
-    }
+          @Override
+          public void deleted(String key) {
+            declare(key, null);
+          }
+        });
+    subscription = bus.subscribe("paaskit.router.*", this::onRouteMessage);
+    nodeDeaths = bus.subscribe(Subjects.EVENT, this::onEvent);
     bus.publish(Subjects.ROUTER_START, new byte[0]);
   }
 
@@ -174,7 +170,7 @@ public final class RouterRole implements Role, ReconnectAware {
       return;
     }
     synchronized (this) {
-      if (stopped) {
+      if (stopRequested()) {
         return;
       }
       Cancellable[] prune = new Cancellable[1];
@@ -185,7 +181,7 @@ public final class RouterRole implements Role, ReconnectAware {
 
   private synchronized void pruneRegisteredBefore(long started, Cancellable self) {
     prunes.remove(self);
-    if (stopped) {
+    if (stopRequested()) {
       return;
     }
     Set<String> routed = new HashSet<>();
@@ -260,9 +256,8 @@ public final class RouterRole implements Role, ReconnectAware {
   }
 
   @Override
-  public void stop() {
+  protected void shutDown() {
     synchronized (this) {
-      stopped = true;
       prunes.forEach(Cancellable::cancel);
       prunes.clear();
     }

@@ -13,10 +13,10 @@ import dev.paaskit.api.spi.CartridgeSource;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.Gear;
 import dev.paaskit.api.spi.MessageBus;
-import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.StoreEntry;
+import dev.paaskit.core.AbstractRole;
 import dev.paaskit.core.archive.ArchiveLimits;
 import dev.paaskit.core.internal.archive.TarGzWriter;
 import dev.paaskit.core.internal.protocol.Json;
@@ -90,14 +90,14 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
 
   /** The role that gives this catalog the cloud's stores; add it to the cloud's builder. */
   public RoleFactory role() {
-    return context -> new Role() {
+    return context -> new AbstractRole() {
       @Override
       public String name() {
         return "cartridges";
       }
 
       @Override
-      public void start() throws IOException {
+      protected void startUp() throws IOException {
         Files.createDirectories(workDir.resolve("work"));
         Trees.delete(workDir.resolve("work"));
         Files.createDirectories(workDir.resolve("work"));
@@ -106,7 +106,7 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
       }
 
       @Override
-      public void stop() {
+      protected void shutDown() {
         stores = null;
         downloader.close();
       }

@@ -5,16 +5,16 @@ import dev.paaskit.api.spi.ContainerBackend;
 import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.ResourceLimits;
-import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.Subscription;
+import dev.paaskit.core.AbstractRole;
 import dev.paaskit.core.archive.ArchiveLimits;
 import dev.paaskit.core.internal.protocol.Ack;
 import dev.paaskit.core.internal.protocol.Json;
-import dev.paaskit.generic.AgentConfig;
-import dev.paaskit.generic.GenericSubjects;
-import dev.paaskit.generic.HostAdvert;
-import dev.paaskit.generic.ScriptCommand;
+import dev.paaskit.generic.internal.AgentConfig;
+import dev.paaskit.generic.internal.GenericSubjects;
+import dev.paaskit.generic.internal.HostAdvert;
+import dev.paaskit.generic.internal.ScriptCommand;
 import dev.paaskit.node.process.ProcessBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * agents' folders; the manager places the agents again, and they run init.sh again, when the
  * host comes back. The host closes its backend when it stops. Thread-safe.
  */
-public final class GenericAgentHost implements Role {
+public final class GenericAgentHost extends AbstractRole {
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
   /** How many output lines each script of each agent keeps. */
   public static final int DEFAULT_OUTPUT_LINES = 100;
@@ -96,7 +96,7 @@ public final class GenericAgentHost implements Role {
   }
 
   @Override
-  public synchronized void start() throws IOException {
+  protected synchronized void startUp() throws IOException {
     Files.createDirectories(workDir);
     subscriptions.add(bus.subscribe(GenericSubjects.HOST_DISCOVER, m -> advertise()));
     subscriptions.add(bus.subscribe(GenericSubjects.hostPlace(id), m -> answer(m, () ->
@@ -110,7 +110,7 @@ public final class GenericAgentHost implements Role {
 
   /** Stops every agent's script, deletes the agents' folders and closes the backend. */
   @Override
-  public synchronized void stop() {
+  protected synchronized void shutDown() {
     subscriptions.forEach(Subscription::close);
     subscriptions.clear();
     for (String agentId : List.copyOf(agents.keySet())) {

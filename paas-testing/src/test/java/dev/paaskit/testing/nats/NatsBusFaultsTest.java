@@ -57,6 +57,9 @@ class NatsBusFaultsTest {
     NatsBus responder = bus(NatsSettings.of(server.url()));
     dev.paaskit.api.spi.Subscription echo =
         responder.subscribe("svc.echo", "echoers", m -> responder.reply(m, m.data()));
+    // The subscription travels on the responder's own connection: once a flush returns, the
+    // server has it, and a request on the other connection cannot overtake it.
+    responder.connection().flush(Duration.ofSeconds(5));
     assertEquals("hi", text(requester.request("svc.echo", bytes("hi"), Duration.ofSeconds(5))
         .get(WAIT_MS, TimeUnit.MILLISECONDS)));
 

@@ -62,7 +62,7 @@ final class RestCloud implements AutoCloseable {
   final OkHttpClient raw = new OkHttpClient.Builder().readTimeout(10, TimeUnit.SECONDS).build();
   final String base;
 
-  RestCloud(Path tmp) throws IOException {
+  RestCloud(Path tmp) throws Exception {
     PortAllocator ports = PortAllocator.create();
     StubCartridge stub = new StubCartridge();
     List<Cartridge> cartridges = List.of(stub, gate);

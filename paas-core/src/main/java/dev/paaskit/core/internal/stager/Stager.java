@@ -10,10 +10,10 @@ import dev.paaskit.api.spi.Cartridge;
 import dev.paaskit.api.spi.CartridgeSource;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.Detection;
-import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.StagingContext;
 import dev.paaskit.api.spi.StagingResult;
 import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.core.AbstractRole;
 import dev.paaskit.core.archive.ArchiveLimits;
 import dev.paaskit.core.internal.archive.ArchiveExtractor;
 import dev.paaskit.core.internal.archive.TarGzWriter;
@@ -52,7 +52,7 @@ import java.util.stream.Stream;
  * version, the environment the build sees), so restaging unchanged bits is a cache hit. Stagings of one app run one at a time,
  * since they share the app's cache folder.
  */
-public final class Stager implements StagingService, Role {
+public final class Stager extends AbstractRole implements StagingService {
   private static final int KEPT_OUTPUT_LINES = 40;
 
   private final CartridgeSource cartridges;
@@ -78,7 +78,6 @@ public final class Stager implements StagingService, Role {
           return size() > 10_000;
         }
       });
-  private volatile boolean stopped;
 
   public Stager(CartridgeSource cartridges, BlobStore blobs, StateStore store, Clock clock,
       Executor executor, Path workDir, Duration timeout, ArchiveLimits limits) {
@@ -99,15 +98,14 @@ public final class Stager implements StagingService, Role {
   }
 
   @Override
-  public void start() throws IOException {
+  protected void startUp() throws IOException {
     Files.createDirectories(workDir.resolve("staging"));
     Files.createDirectories(workDir.resolve("cache"));
   }
 
   /** Refuses new stagings and interrupts the ones running, which end their build processes. */
   @Override
-  public void stop() {
-    stopped = true;
+  protected void shutDown() {
     staging.forEach(Thread::interrupt);
   }
 
@@ -116,7 +114,7 @@ public final class Stager implements StagingService, Role {
       Optional<String> cartridge, Map<String, String> env, Hooks hooks, Consumer<String> log) {
     return CompletableFuture.supplyAsync(() -> {
       synchronized (appLocks.computeIfAbsent(appName, a -> new Object())) {
-        if (stopped) {
+        if (stopRequested()) {
           throw new IllegalStateException("the stager is stopped");
         }
         staging.add(Thread.currentThread());

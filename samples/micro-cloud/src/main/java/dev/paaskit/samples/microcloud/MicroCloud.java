@@ -5,6 +5,7 @@ import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.CartridgeSource;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.cartridges.BuildpackDirectory;
 import dev.paaskit.cartridges.BuiltinCartridges;
@@ -126,6 +127,11 @@ public final class MicroCloud {
    * and the generic services.
    */
   static PaasCloud build(Plan plan, OpenShiftCartridges cartridges) {
+    return build(plan, cartridges, List.of());
+  }
+
+  /** As {@link #build(Plan, OpenShiftCartridges)}, with {@code more} roles, such as an API. */
+  static PaasCloud build(Plan plan, OpenShiftCartridges cartridges, List<RoleFactory> more) {
     ServeRoles roles = plan.roles();
     PaasKit.Builder builder = PaasKit.builder()
         .name(plan.name())
@@ -159,6 +165,7 @@ public final class MicroCloud {
       builder.addRole(GenericAgentHost.builder().id("agents")
           .workDir(generic.resolve("agents")).stopGrace(STOP_GRACE));
     }
+    more.forEach(builder::addRole);
     return builder.build();
   }
 

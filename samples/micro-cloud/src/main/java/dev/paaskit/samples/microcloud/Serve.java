@@ -5,6 +5,7 @@ import dev.paaskit.api.Secret;
 import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.Cartridge;
 import dev.paaskit.api.spi.CartridgeSource;
+import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.cartridges.openshift.OpenShiftCartridges;
 import dev.paaskit.core.PaasCloud;
@@ -17,6 +18,7 @@ import dev.paaskit.nats.NatsBus;
 import dev.paaskit.nats.NatsSettings;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.rest.ApiServer;
+import dev.paaskit.router.RouterRole;
 import io.nats.client.ConnectionListener;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -123,7 +125,19 @@ final class Serve {
 
     Deque<AutoCloseable> owned = new ArrayDeque<>();
     PaasCloud cloud;
-    ApiServer api = null;
+    List<RoleFactory> more = new ArrayList<>();
+    if (roles.controller()) {
+      // The API opens last, once the router and nodes run, and tells clients the router's port.
+      int requestedRouterPort = routerPort;
+      more.add(context -> ApiServer.builder()
+          .port(apiPort)
+          .token(token)
+          .tempDir(data.resolve("uploads"))
+          .cartridges(cartridges)
+          .info(() -> Map.of("router_port", context.role(RouterRole.class).map(RouterRole::port)
+              .orElse(requestedRouterPort), "domain", "localhost"))
+          .create(context));
+    }
     try {
       MicroCloud.Plan plan;
       if (nats.isPresent()) {
@@ -144,7 +158,7 @@ final class Serve {
         plan = new MicroCloud.Plan("paaskit", data, roles, nodeIds, nodeAddress, routerPort, null,
             null, store, LocalBlobStore.open(data.resolve("blobs")));
       }
-      cloud = MicroCloud.build(plan, cartridges);
+      cloud = MicroCloud.build(plan, cartridges, more);
       owned.push(cloud);
       cloud.start();
       if (plan.bus() instanceof NatsBus bus) {
@@ -155,19 +169,6 @@ final class Serve {
             executor.execute(started::busReconnected);
           }
         });
-      }
-      if (roles.controller()) {
-        api = ApiServer.builder()
-            .controller(cloud.controller())
-            .genericServices(MicroCloud.genericServices(cloud))
-            .port(apiPort)
-            .token(token)
-            .tempDir(data.resolve("uploads"))
-            .cartridges(cartridges)
-            .info(Map.of("router_port", MicroCloud.routerPortIfAny(cloud).orElse(routerPort), "domain", "localhost"))
-            .build();
-        owned.push(api::stop);
-        api.start();
       }
     } catch (Exception e) {
       closeAll(owned);
@@ -190,8 +191,9 @@ final class Serve {
     if (!nodeIds.isEmpty()) {
       out.println("nodes: " + String.join(", ", nodeIds));
     }
-    if (api != null) {
-      out.println("api: http://127.0.0.1:" + api.port());
+    Optional<ApiServer> api = cloud.role(ApiServer.class);
+    if (api.isPresent()) {
+      out.println("api: http://127.0.0.1:" + api.get().port());
     }
     MicroCloud.routerPortIfAny(cloud).ifPresent(port -> out.println("router: http://127.0.0.1:" + port));
     out.println("serving: " + roles);

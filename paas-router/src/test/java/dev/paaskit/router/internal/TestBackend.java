@@ -1,7 +1,8 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.paaskit.router.Backend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,10 +1,10 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import java.util.Locale;
 import java.util.Objects;
 
 /** Turns a Host header or a configured host into the key of the route table. */
-final class Hosts {
+public final class Hosts {
   private Hosts() {}
 
   /**
@@ -12,7 +12,7 @@ final class Hosts {
    * instance when there is nothing to change, and null when nothing is left. Never throws: it
    * runs on every request, and an odd host simply matches no route.
    */
-  static String normalize(String authority) {
+  public static String normalize(String authority) {
     if (authority == null) {
       return null;
     }
@@ -50,7 +50,7 @@ final class Hosts {
    * @throws IllegalArgumentException if nothing is left of it, or it holds a character that
    *     cannot be part of a host name in a Host header
    */
-  static String checked(String host, String what) {
+  public static String checked(String host, String what) {
     Objects.requireNonNull(host, what);
     String normalized = normalize(host);
     if (normalized == null) {
@@ -63,5 +63,13 @@ final class Hosts {
       }
     }
     return normalized;
+  }
+
+  /** Returns nothing; throws naming {@code what} when {@code value} is null or blank. */
+  public static void requireNonBlank(String value, String what) {
+    java.util.Objects.requireNonNull(value, what);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(what + " is blank: '" + value + "'");
+    }
   }
 }

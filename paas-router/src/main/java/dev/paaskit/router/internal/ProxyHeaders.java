@@ -1,4 +1,4 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;

@@ -1,8 +1,9 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.paaskit.router.Backend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

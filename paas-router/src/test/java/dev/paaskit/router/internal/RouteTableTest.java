@@ -1,10 +1,12 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.paaskit.router.Backend;
+import dev.paaskit.router.Route;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
+import dev.paaskit.router.Backend;
+import dev.paaskit.router.Route;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 

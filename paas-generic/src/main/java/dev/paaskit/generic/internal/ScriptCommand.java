@@ -1,5 +1,6 @@
-package dev.paaskit.generic;
+package dev.paaskit.generic.internal;
 
+import dev.paaskit.generic.Script;
 import java.util.Objects;
 
 /**

@@ -1,4 +1,4 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

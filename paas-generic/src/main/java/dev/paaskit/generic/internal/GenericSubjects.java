@@ -1,4 +1,4 @@
-package dev.paaskit.generic;
+package dev.paaskit.generic.internal;
 
 /**
  * The bus subjects of the generic service, under the {@code paaskit.} scheme of

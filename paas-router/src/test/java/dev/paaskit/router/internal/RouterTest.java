@@ -1,10 +1,11 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.paaskit.router.Backend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

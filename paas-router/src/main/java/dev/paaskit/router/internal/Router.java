@@ -1,6 +1,8 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.paaskit.core.internal.util.JdkHttpServers;
+import dev.paaskit.router.Backend;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -66,11 +68,9 @@ import org.slf4j.LoggerFactory;
  * other Upgrade requests are not supported: the Upgrade header is hop-by-hop and is dropped.
  *
  * <p>The front is the JDK's {@code com.sun.net.httpserver} server, which leaves Nagle's algorithm
- * on unless the JVM-wide property {@code sun.net.httpserver.nodelay} is true; without it each
- * small response waits about 40 ms for the client's delayed ACK. {@link #start()} sets the
- * property when it is unset, which takes effect only if no JDK HTTP server ran in this JVM
- * before; an application that starts one earlier should pass
- * {@code -Dsun.net.httpserver.nodelay=true}.
+ * on unless the JVM runs with {@code -Dsun.net.httpserver.nodelay=true}; without it each small
+ * response waits about 40 ms for the client's delayed ACK. {@link #start()} warns when it is not
+ * set (see {@link JdkHttpServers}); it does not change the host's JVM-wide settings.
  *
  * <p>Lifecycle: {@link #start()} once, then {@link #stop()}, which may be called any number of
  * times, from any state. A router cannot be restarted. Thread-safe.
@@ -83,7 +83,6 @@ public final class Router implements AutoCloseable {
   public static final int DEFAULT_THREADS = 256;
 
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
-  private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
   private static final int BACKLOG = 1024;
   private static final int MAX_IDLE_BACKEND_CONNECTIONS = 256;
   /**
@@ -155,7 +154,7 @@ public final class Router implements AutoCloseable {
     if (state != State.NEW) {
       throw new IllegalStateException("router " + name + " cannot start: it is " + state);
     }
-    preferNoDelay();
+    JdkHttpServers.warnIfNagle(LOG, "router " + name);
     try {
       HttpServer created = HttpServer.create(
           new InetSocketAddress(bindAddress, requestedPort), BACKLOG);
@@ -219,18 +218,6 @@ public final class Router implements AutoCloseable {
     return "Router[" + name + ", " + state + "]";
   }
 
-  /**
-   * The JDK server writes a response's headers and body in separate writes, so with Nagle's
-   * algorithm on, a small body waits for the client's delayed ACK: about 40 ms per response. The
-   * JDK offers no per-server switch, only this JVM-wide property, read once when the first JDK
-   * HTTP server of the JVM starts. An explicit setting, even {@code false}, is left alone.
-   */
-  private static void preferNoDelay() {
-    if (System.getProperty(NO_DELAY_PROPERTY) == null) {
-      System.setProperty(NO_DELAY_PROPERTY, "true");
-    }
-  }
-
   private void releaseBackendSide() {
     client.dispatcher().cancelAll();
     client.connectionPool().evictAll();
@@ -267,7 +254,7 @@ public final class Router implements AutoCloseable {
     /** A name for logs and thread names; default {@code router}. */
     public Builder name(String name) {
       once(this.name, "name");
-      Backend.requireNonBlank(name, "name");
+      Hosts.requireNonBlank(name, "name");
       this.name = name;
       return this;
     }
@@ -278,7 +265,7 @@ public final class Router implements AutoCloseable {
      */
     public Builder bindAddress(String bindAddress) {
       once(this.bindAddress, "bindAddress");
-      Backend.requireNonBlank(bindAddress, "bindAddress");
+      Hosts.requireNonBlank(bindAddress, "bindAddress");
       this.bindAddress = bindAddress;
       return this;
     }

@@ -1,5 +1,6 @@
-package dev.paaskit.generic;
+package dev.paaskit.generic.internal;
 
+import dev.paaskit.generic.AgentInfo;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.paaskit.generic;
+package dev.paaskit.generic.internal;
 
 import dev.paaskit.api.spi.BlobInfo;
 import java.util.Objects;

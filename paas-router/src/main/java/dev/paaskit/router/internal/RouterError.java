@@ -1,4 +1,4 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,4 +1,4 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.util.concurrent.ExecutorService;

@@ -1,5 +1,7 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
+import dev.paaskit.router.Backend;
+import dev.paaskit.router.Route;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -48,7 +50,7 @@ public final class RouteTable {
    */
   public boolean declare(String host, String appName) {
     String key = Hosts.checked(host, "host");
-    Backend.requireNonBlank(appName, "appName");
+    Hosts.requireNonBlank(appName, "appName");
     synchronized (writeLock) {
       Pool old = pools.get(key);
       if (old == null) {

@@ -1,4 +1,4 @@
-package dev.paaskit.generic;
+package dev.paaskit.generic.internal;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.paaskit.router;
+package dev.paaskit.router.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
