@@ -11,7 +11,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** The admin token of a micro cloud: 32 random bytes, kept in a file only its owner can read. */
-final class AdminToken {
+public final class AdminToken {
   private AdminToken() {}
 
   /** Reads the token at {@code file}, first writing a new one (mode 0600) when there is none. */
@@ -31,7 +31,7 @@ final class AdminToken {
   }
 
   /** Reads the token at {@code file}. */
-  static Secret read(Path file) throws IOException {
+  public static Secret read(Path file) throws IOException {
     String token = Files.readString(file, StandardCharsets.UTF_8).trim();
     if (token.isEmpty()) {
       throw new IOException("the admin token file " + file + " is empty");

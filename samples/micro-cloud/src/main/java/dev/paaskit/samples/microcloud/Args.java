@@ -13,10 +13,10 @@ import java.util.Set;
  * {@code --memory=256M}), switches ({@code --follow}) and positionals. Anything else is a usage
  * error that names it.
  */
-final class Args {
+public final class Args {
   /** A command line that does not fit the command; the message says what is wrong. */
-  static final class UsageException extends Exception {
-    UsageException(String message) {
+  public static final class UsageException extends Exception {
+    public UsageException(String message) {
       super(message);
     }
   }
@@ -31,7 +31,7 @@ final class Args {
    * Parses {@code argv}. {@code options} maps each option that takes a value to its short alias,
    * or to null or "" when it has none; {@code repeatable} options may be given more than once.
    */
-  static Args parse(String[] argv, Map<String, String> options, Set<String> repeatable,
+  public static Args parse(String[] argv, Map<String, String> options, Set<String> repeatable,
       Set<String> switches, int maxPositionals) throws UsageException {
     Map<String, String> aliases = new LinkedHashMap<>();
     options.forEach((name, alias) -> {
@@ -81,7 +81,7 @@ final class Args {
     return args;
   }
 
-  Optional<String> get(String option) {
+  public Optional<String> get(String option) {
     List<String> list = values.get(option);
     return list == null ? Optional.empty() : Optional.of(list.get(0));
   }
@@ -102,7 +102,7 @@ final class Args {
     return positional(index).orElseThrow(() -> new UsageException("missing " + what));
   }
 
-  int intOption(String option, int fallback) throws UsageException {
+  public int intOption(String option, int fallback) throws UsageException {
     Optional<String> v = get(option);
     if (v.isEmpty()) {
       return fallback;

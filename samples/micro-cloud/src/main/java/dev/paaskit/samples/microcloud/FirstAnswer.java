@@ -9,7 +9,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /** Waits for the router's first 200 for a host, as the demo and the push benchmark measure it. */
-final class FirstAnswer {
+public final class FirstAnswer {
   /** A route's registration is no event, so the router is asked again at least this often. */
   private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -22,7 +22,7 @@ final class FirstAnswer {
    * @param failFast called before each try; throws to give up early, as when the push failed
    * @throws IllegalStateException once {@code deadlineNanos} (a nanoTime) has passed
    */
-  static long await(OkHttpClient http, int routerPort, String host, BlockingQueue<Event> events,
+  public static long await(OkHttpClient http, int routerPort, String host, BlockingQueue<Event> events,
       long deadlineNanos, Runnable failFast) throws InterruptedException {
     Request request = new Request.Builder().url("http://127.0.0.1:" + routerPort + "/")
         .header("Host", host).build();

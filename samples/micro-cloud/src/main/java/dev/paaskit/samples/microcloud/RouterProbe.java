@@ -8,11 +8,11 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /** Asks a router for one host of a {@linkplain SampleApps#whoami whoami} app: who answers? */
-final class RouterProbe {
+public final class RouterProbe {
   private final OkHttpClient http;
   private final int routerPort;
 
-  RouterProbe(OkHttpClient http, int routerPort) {
+  public RouterProbe(OkHttpClient http, int routerPort) {
     this.http = http;
     this.routerPort = routerPort;
   }
@@ -22,7 +22,7 @@ final class RouterProbe {
    * failure included as its status and body, or its exception. With at most
    * {@code requests / 2} instances in the router's round-robin rotation, each is asked twice.
    */
-  Set<String> answering(String host, int requests) {
+  public Set<String> answering(String host, int requests) {
     Set<String> ids = new TreeSet<>();
     for (int i = 0; i < requests; i++) {
       try (Response r = http.newCall(new Request.Builder()

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The sample apps bundled in this jar, copied out to a folder so they can be pushed. */
-final class SampleApps {
+public final class SampleApps {
   private static final List<String> PYTHON = List.of("app.py");
 
   private SampleApps() {}
 
   /** Writes the hello-python sample into a new folder below {@code parent} and returns it. */
-  static Path helloPython(Path parent) throws IOException {
+  public static Path helloPython(Path parent) throws IOException {
     return copy("hello-python", parent);
   }
 
@@ -21,7 +21,7 @@ final class SampleApps {
    * Writes the whoami sample into a new folder below {@code parent} and returns it: a Python app
    * that answers {@code INSTANCE_ID on NODE_ID}, so a client can tell which instance answered.
    */
-  static Path whoami(Path parent) throws IOException {
+  public static Path whoami(Path parent) throws IOException {
     return copy("whoami", parent);
   }
 

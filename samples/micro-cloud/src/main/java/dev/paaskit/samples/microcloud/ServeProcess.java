@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * {@code paaskit serve} in a child JVM on this JVM's class path, as a user runs it: for the tests
  * and {@code paaskit bench failover --procs}. It is ready once it prints {@code serving: ROLES}.
  */
-final class ServeProcess implements AutoCloseable {
+public final class ServeProcess implements AutoCloseable {
   private static final Pattern API = Pattern.compile("^api: http://127\\.0\\.0\\.1:(\\d+)$");
   private static final Pattern ROUTER = Pattern.compile("^router: http://127\\.0\\.0\\.1:(\\d+)$");
   private static final String SERVING = "serving: ";
@@ -51,12 +51,12 @@ final class ServeProcess implements AutoCloseable {
   }
 
   /** Starts serve with exactly {@code args}, without waiting for it; see {@link #awaitReady()}. */
-  static ServeProcess launch(List<String> args) throws IOException {
+  public static ServeProcess launch(List<String> args) throws IOException {
     return new ServeProcess(args);
   }
 
   /** Returns once serve printed that it serves; kills it if it does not within 60 s. */
-  ServeProcess awaitReady() throws InterruptedException {
+  public ServeProcess awaitReady() throws InterruptedException {
     if (!ready.await(60, TimeUnit.SECONDS)) {
       kill9();
       throw new IllegalStateException("serve did not start within 60 s; it printed:\n"
@@ -86,11 +86,11 @@ final class ServeProcess implements AutoCloseable {
     }
   }
 
-  String apiUrl() {
+  public String apiUrl() {
     return "http://127.0.0.1:" + apiPort;
   }
 
-  int routerPort() {
+  public int routerPort() {
     return routerPort;
   }
 
@@ -99,12 +99,12 @@ final class ServeProcess implements AutoCloseable {
   }
 
   /** The processes serve started that still run, such as its instances. */
-  List<ProcessHandle> descendants() {
+  public List<ProcessHandle> descendants() {
     return process.toHandle().descendants().toList();
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is stopped cleanly. */
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     process.toHandle().destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }

@@ -1,6 +1,6 @@
-package dev.paaskit.samples.microcloud;
+package dev.paaskit.samples.bench;
 
-import static dev.paaskit.samples.microcloud.MainRuns.run;
+import static dev.paaskit.samples.bench.BenchRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package dev.paaskit.samples.microcloud;
+package dev.paaskit.samples.bench;
 
 import dev.paaskit.core.internal.protocol.Ack;
 import dev.paaskit.core.internal.protocol.Json;
@@ -8,6 +8,7 @@ import dev.paaskit.core.internal.protocol.Subjects;
 import dev.paaskit.core.time.SystemClock;
 import dev.paaskit.nats.NatsBus;
 import dev.paaskit.nats.NatsSettings;
+import dev.paaskit.samples.microcloud.Args;
 import dev.paaskit.testing.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;

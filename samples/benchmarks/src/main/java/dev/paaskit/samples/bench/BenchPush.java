@@ -1,4 +1,4 @@
-package dev.paaskit.samples.microcloud;
+package dev.paaskit.samples.bench;
 
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.Event;
@@ -9,6 +9,9 @@ import dev.paaskit.core.internal.util.Trees;
 import dev.paaskit.core.store.FileStateStore;
 import dev.paaskit.rest.ApiServer;
 import dev.paaskit.rest.RemoteController;
+import dev.paaskit.samples.microcloud.FirstAnswer;
+import dev.paaskit.samples.microcloud.MicroCloud;
+import dev.paaskit.samples.microcloud.SampleApps;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

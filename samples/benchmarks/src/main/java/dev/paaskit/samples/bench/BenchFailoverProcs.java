@@ -1,4 +1,4 @@
-package dev.paaskit.samples.microcloud;
+package dev.paaskit.samples.bench;
 
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.Event;
@@ -6,6 +6,11 @@ import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.core.internal.util.Trees;
 import dev.paaskit.rest.RemoteController;
+import dev.paaskit.samples.microcloud.AdminToken;
+import dev.paaskit.samples.microcloud.Args;
+import dev.paaskit.samples.microcloud.RouterProbe;
+import dev.paaskit.samples.microcloud.SampleApps;
+import dev.paaskit.samples.microcloud.ServeProcess;
 import dev.paaskit.testing.NatsServer;
 import java.io.PrintStream;
 import java.nio.file.Files;

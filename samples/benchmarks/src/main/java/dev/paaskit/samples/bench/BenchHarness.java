@@ -1,4 +1,4 @@
-package dev.paaskit.samples.microcloud;
+package dev.paaskit.samples.bench;
 
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.HealthCheck;

@@ -1,4 +1,4 @@
-package dev.paaskit.samples.microcloud;
+package dev.paaskit.samples.bench;
 
 import dev.paaskit.api.NodeState;
 import dev.paaskit.api.spi.NodeCandidate;

@@ -1,4 +1,4 @@
-package dev.paaskit.samples.microcloud;
+package dev.paaskit.samples.bench;
 
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.ByteSize;
@@ -17,6 +17,7 @@ import dev.paaskit.core.internal.util.Trees;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
 import dev.paaskit.router.RouterRole;
+import dev.paaskit.samples.microcloud.Args;
 import dev.paaskit.testing.FakeBackend;
 import dev.paaskit.testing.PartitionableBus;
 import dev.paaskit.testing.RoleContext;
