@@ -35,9 +35,14 @@ public final class BuildpackDirectory implements CartridgeSource {
   }
 
   /**
-   * Reads the buildpacks in {@code dir}.
+   * Reads the buildpacks in {@code dir}: lists it once and checks each subfolder's scripts,
+   * blocking on the file system.
    *
+   * @param dir the folder holding one subfolder per buildpack; an empty folder gives a source
+   *     with no cartridge
+   * @return a source of the buildpacks, in the order of their folder names
    * @throws NotDirectoryException when {@code dir} is not a folder
+   * @throws IOException when {@code dir} cannot be listed
    * @throws IllegalArgumentException naming the subfolder that is not a buildpack: a name that
    *     cannot name a cartridge, or {@code bin/detect} or {@code bin/compile} missing or not
    *     executable

@@ -50,32 +50,54 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public record BuildpackRelease(Map<String, String> defaultProcessTypes,
     Map<String, String> configVars, List<String> addons) {
-  /** Longer output is refused rather than parsed. */
+  /** The most characters of output {@link #parse} reads (64 Ki); longer output is refused. */
   public static final int MAX_CHARS = 64 * 1024;
 
   private static final String SOURCE = "bin/release output";
   private static final Pattern PROCESS_TYPE = Pattern.compile("[A-Za-z0-9_-]+");
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+  /**
+   * Copies the components, keeping their order. Names and commands are checked by
+   * {@link #parse}, not here.
+   *
+   * @param defaultProcessTypes process type to command; copied
+   * @param configVars variable name to value; copied
+   * @param addons add-on names; copied
+   * @throws NullPointerException if a component or an add-on name is null
+   */
   public BuildpackRelease {
     defaultProcessTypes = Collections.unmodifiableMap(new LinkedHashMap<>(defaultProcessTypes));
     configVars = Collections.unmodifiableMap(new LinkedHashMap<>(configVars));
     addons = List.copyOf(addons);
   }
 
-  /** The release of a buildpack that printed nothing. */
+  /**
+   * The release of a buildpack that printed nothing, or has no {@code bin/release}.
+   *
+   * @return a release with no process type, no variable and no add-on
+   */
   public static BuildpackRelease empty() {
     return new BuildpackRelease(Map.of(), Map.of(), List.of());
   }
 
-  /** The command of the {@code web} process type, when the buildpack gave one. */
+  /**
+   * The command of the {@code web} process type, when the buildpack gave one.
+   *
+   * @return the command as written, never blank when it came from {@link #parse}; empty when
+   *     the buildpack declared no {@code web} type
+   */
   public Optional<String> web() {
     return Optional.ofNullable(defaultProcessTypes.get("web"));
   }
 
   /**
-   * Parses what {@code bin/release} printed to its standard output.
+   * Parses what {@code bin/release} printed to its standard output. YAML aliases, nesting and
+   * duplicate keys are bounded or refused, so hostile output cannot blow up the parser.
    *
+   * @param text the whole standard output; blank text, or YAML {@code null}, is
+   *     {@link #empty()}
+   * @return the release, its maps in the order the keys were written
    * @throws InvalidSpecException naming the key (such as {@code default_process_types.web}) and
    *     the value when the text is not YAML, is longer than {@value #MAX_CHARS} characters, holds
    *     more than one document, is not a mapping, or a key has a value of the wrong shape: a

@@ -34,6 +34,12 @@ public final class BuiltinCartridges implements CartridgeSource {
     this.cartridges = cartridges;
   }
 
+  /**
+   * The built-in cartridges. Cheap: nothing is read or checked until a staging runs.
+   *
+   * @return a new source listing the five cartridges in detection order; their tools (pip,
+   *     npm, java) are looked for on the staging machine when a staging needs them
+   */
   public static BuiltinCartridges create() {
     return new BuiltinCartridges(List.of(new PythonCartridge(), new NodeCartridge(),
         new JavaCartridge(), new StaticCartridge(), new ProcfileCartridge()));

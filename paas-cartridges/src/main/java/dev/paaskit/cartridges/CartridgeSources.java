@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Combines cartridge sources. */
+/** Combines cartridge sources. Not instantiable: its one method is static. */
 public final class CartridgeSources {
   private CartridgeSources() {
   }
@@ -23,6 +23,11 @@ public final class CartridgeSources {
    * <pre>{@code
    * CartridgeSources.concat(BuiltinCartridges.create(), BuildpackDirectory.open(dir))
    * }</pre>
+   *
+   * @param sources the sources in order of precedence, possibly none; the array is copied, the
+   *     sources are asked again on each call, so a source that changes is seen
+   * @return a source listing a new list on each call of {@code cartridges()}
+   * @throws NullPointerException if {@code sources} or one of them is null
    */
   public static CartridgeSource concat(CartridgeSource... sources) {
     List<CartridgeSource> all = List.of(sources);

@@ -61,6 +61,12 @@ public final class GitBuildpacks implements CartridgeSource {
     this.git = b.git;
   }
 
+  /**
+   * A builder; {@link Builder#cacheDir} must be set before {@link Builder#build()}.
+   *
+   * @return a new builder with a 2-minute timeout, no {@code file} URLs and {@code git} from the
+   *     PATH
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -75,8 +81,13 @@ public final class GitBuildpacks implements CartridgeSource {
    * The buildpack at the git URL {@code name}, cloned now unless an earlier call cloned it;
    * empty when {@code name} is not a git URL.
    *
+   * <p>Blocks the caller for as long as git runs, up to the timeout for each git command, and
+   * also while another thread clones the same URL.
+   *
    * @throws StagingException with git's output when the clone fails or outlives the timeout,
-   *     when the repository is not a buildpack, or for a {@code file} URL that is not allowed
+   *     when the repository is not a buildpack, or for a {@code file} URL that is not allowed,
+   *     or a ref after {@code #} that is not a branch or tag name
+   * @throws java.io.UncheckedIOException when the cache folder cannot be written
    */
   @Override
   public Optional<Cartridge> find(String name) {
@@ -173,14 +184,30 @@ public final class GitBuildpacks implements CartridgeSource {
       }
     }
 
-    /** Where clones are kept, one folder per URL; required. */
+    /**
+     * Sets where clones are kept, one folder per URL (and ref); required. Created at the first
+     * clone if missing. Clones already there are reused, also by a new source after a restart.
+     *
+     * @param cacheDir a folder only this source writes to
+     * @return this builder
+     * @throws IllegalStateException if the folder was set before
+     * @throws NullPointerException if {@code cacheDir} is null
+     */
     public Builder cacheDir(Path cacheDir) {
       once("cacheDir");
       this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
       return this;
     }
 
-    /** How long one clone may take; default 2 minutes. */
+    /**
+     * Sets how long one git command (the clone, or reading the commit) may take before it is
+     * killed and the staging fails; default 2 minutes.
+     *
+     * @param timeout more than zero, measured on the system's monotonic clock
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalStateException if the timeout was set before
+     */
     public Builder timeout(Duration timeout) {
       once("timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -190,21 +217,41 @@ public final class GitBuildpacks implements CartridgeSource {
       return this;
     }
 
-    /** Whether {@code file://} URLs, which read the server's own folders, may be cloned. */
+    /**
+     * Sets whether {@code file://} URLs, which read the server's own folders, may be cloned;
+     * refused by default. Allow them only where every app owner may read the server's disk.
+     *
+     * @param allow true to clone {@code file://} URLs, false to fail their stagings
+     * @return this builder
+     * @throws IllegalStateException if this was set before
+     */
     public Builder allowFileUrls(boolean allow) {
       once("allowFileUrls");
       this.allowFileUrls = allow;
       return this;
     }
 
-    /** The git executable; default {@code git} on the PATH. */
+    /**
+     * Sets the git executable; default {@code git} on the PATH.
+     *
+     * @param executable a path to git, or a name looked up on the PATH; not checked until the
+     *     first clone
+     * @return this builder
+     * @throws IllegalStateException if the executable was set before
+     * @throws NullPointerException if {@code executable} is null
+     */
     public Builder git(String executable) {
       once("git");
       this.git = Objects.requireNonNull(executable, "executable");
       return this;
     }
 
-    /** @throws IllegalStateException when no cache folder was given */
+    /**
+     * Builds the source; nothing is cloned or created on disk until {@link GitBuildpacks#find}.
+     *
+     * @return a source with the options set so far
+     * @throws IllegalStateException when no cache folder was given
+     */
     public GitBuildpacks build() {
       if (cacheDir == null) {
         throw new IllegalStateException("cacheDir is required");

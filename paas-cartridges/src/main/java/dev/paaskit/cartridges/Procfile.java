@@ -39,6 +39,10 @@ public final class Procfile {
    * The process types of {@code text} and their commands, in file order. Lines may end with
    * {@code \n}, {@code \r\n} or {@code \r}; spaces around the type and the command are dropped.
    *
+   * @param text the whole Procfile, with or without a leading byte order mark; not bounded here,
+   *     so bound text from untrusted sources before (as {@link #read} does)
+   * @return process type to command, unmodifiable, in file order; empty when no line is a
+   *     process
    * @throws InvalidSpecException naming the line number and its content when a line is not
    *     {@code type: command} with a type of letters, digits, {@code _} or {@code -}, has no
    *     command, or repeats a type
@@ -75,9 +79,13 @@ public final class Procfile {
   }
 
   /**
-   * Parses the UTF-8 file {@code file}.
+   * Parses the UTF-8 file {@code file}, reading at most 64 KiB and one byte of it. Bytes that
+   * are not UTF-8 become U+FFFD rather than failing the read.
    *
+   * @param file the Procfile, usually {@value #FILE_NAME} in an app's root folder
+   * @return as {@link #parse}
    * @throws InvalidSpecException when a line is malformed or the file is larger than 64 KiB
+   * @throws IOException when the file is missing or cannot be read
    */
   public static Map<String, String> read(Path file) throws IOException {
     byte[] bytes;

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * The manager of ConPaaS-style generic services: each service has agents (the first is the
  * {@code master}, the others {@code node}s), code versions holding {@code init.sh, run.sh,
  * interrupt.sh, cleanup.sh, notify.sh}, and one active version. Agents live on agent hosts
- * (paas-node's {@code GenericAgentHost}) and are driven over the bus ({@link GenericSubjects});
+ * ({@link dev.paaskit.generic.agent.GenericAgentHost}) and are driven over the bus;
  * services, agents and code versions live in the state store and code archives in the blob
  * store, so a restarted manager finds them again and places the agents anew on the hosts that
  * advertise.
@@ -58,11 +58,18 @@ import org.slf4j.LoggerFactory;
  * itself: {@link #run} returns one {@link AgentOutcome} per agent and throws
  * {@link ScriptRefusedException} only when every agent refused. Calls that change a service are
  * serialised; every call waits at most the command timeout per agent. Thread-safe.
+ *
+ * <p>Each call that changes a service writes it with a compare-and-set, and throws
+ * {@link ConflictException} when another manager on the same store changed it meanwhile; the
+ * caller may try again. A call naming a service that does not exist throws
+ * {@link NotFoundException}.
  */
 public final class GenericServices extends AbstractRole {
+  /** The role's name, by which {@code cloud.role(ROLE_NAME)} finds the manager. */
   public static final String ROLE_NAME = "generic-services";
   /** The most agents one service may have. */
   public static final int MAX_AGENTS = 64;
+  /** How long the manager waits for one agent's or host's answer by default: 10 seconds. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
   /** Store prefix of loopback address claims, whose value is the agent id. */
   static final String IPS = "generic.ips.";
@@ -91,6 +98,12 @@ public final class GenericServices extends AbstractRole {
     this.placements = new Placements(context.bus(), store, context.executor(), requests, lock);
   }
 
+  /**
+   * A builder of the manager, to pass to the cloud's {@code addRole}; {@link Builder#workDir}
+   * must be set.
+   *
+   * @return a new builder with the default archive limits and command timeout
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -112,20 +125,35 @@ public final class GenericServices extends AbstractRole {
     placements.stop();
   }
 
-  /** Every generic service, sorted by name. */
+  /**
+   * Every generic service, sorted by name. Reads the state store only; no agent is asked.
+   *
+   * @return a new list, empty when there is no service
+   */
   public List<GenericService> list() {
     return ServiceRecord.all(store).stream().map(ServiceRecord::view).toList();
   }
 
-  /** @throws NotFoundException when there is no service {@code name} */
+  /**
+   * One generic service, as stored. Reads the state store only; no agent is asked.
+   *
+   * @param name the service's name
+   * @return the service
+   * @throws NotFoundException when there is no service {@code name}
+   */
   public GenericService get(String name) {
     return load(name).record.view();
   }
 
   /**
    * Creates a service with {@code agents} agents, the first its master, and places them on the
-   * agent hosts. Agents that no host took yet are placed when one advertises.
+   * agent hosts. Agents that no host took yet (none does before the role started) are placed
+   * when one advertises. Each agent claims a loopback address of its own in the store. Blocks
+   * while each host asked answers, up to the command timeout per agent.
    *
+   * @param name a DNS label, unique among generic services
+   * @param agents 1 to {@value #MAX_AGENTS}
+   * @return the service as created; no code version yet
    * @throws InvalidSpecException for a name that is not a DNS label or a count outside 1 to
    *     {@value #MAX_AGENTS}
    * @throws ConflictException when the name is taken
@@ -152,7 +180,14 @@ public final class GenericServices extends AbstractRole {
     }
   }
 
-  /** Removes the service's agents (stopping what they run), its address claims and its record. */
+  /**
+   * Removes the service's agents (stopping what they run), its address claims and its record,
+   * and deletes its code blobs that no other service holds. Blocks while each host removes its
+   * agent.
+   *
+   * @param name the service's name
+   * @throws NotFoundException when there is no service {@code name}
+   */
   public void delete(String name) {
     synchronized (lock) {
       ServiceRecord record = load(name).record;
@@ -174,8 +209,18 @@ public final class GenericServices extends AbstractRole {
    * upload safety rules; a single top folder is flattened. Uploading the same code again
    * returns the version it already is.
    *
+   * <p>The new version is not active: {@link #activate} it. Blocks while the archive is
+   * unpacked, repacked and stored.
+   *
+   * @param name the service's name
+   * @param archive the archive file, read only; its format is told by its bytes
+   * @return the new version, named {@code v1}, {@code v2}... in upload order, or the version
+   *     that already holds the same code
    * @throws dev.paaskit.api.InvalidArchiveException when the archive is refused or lacks one of
    *     the five scripts (all missing ones are named); nothing is stored then
+   * @throws NotFoundException when there is no service {@code name}
+   * @throws IOException when the archive cannot be read, or the work folder or the blob store
+   *     fails
    */
   public CodeVersion uploadCode(String name, Path archive) throws IOException {
     load(name);
@@ -202,14 +247,25 @@ public final class GenericServices extends AbstractRole {
     }
   }
 
+  /**
+   * The code versions of a service, as stored.
+   *
+   * @param name the service's name
+   * @return every version uploaded, oldest first; empty before the first upload
+   * @throws NotFoundException when there is no service {@code name}
+   */
   public List<CodeVersion> codeVersions(String name) {
     return load(name).record.codeVersions();
   }
 
   /**
    * Makes {@code version} the active code: every agent unpacks it and runs init.sh, even when
-   * it is the version already active.
+   * it is the version already active. Agents not placed yet get it when they are placed.
    *
+   * @param name the service's name
+   * @param version a version name as {@link #uploadCode} returned it, such as {@code v2}
+   * @return each agent's answer, in agent order; an agent that refused does not run the new
+   *     version
    * @throws NotFoundException when the service or the version does not exist
    * @throws ScriptRefusedException when an agent is running a script (named)
    */
@@ -232,7 +288,14 @@ public final class GenericServices extends AbstractRole {
     }
   }
 
-  /** Runs run.sh on every agent; see {@link #command}. */
+  /**
+   * Runs run.sh on every agent; see {@link #command}. An agent refuses while another script
+   * runs, before init.sh succeeded, or with no active code version.
+   *
+   * @param name the service's name
+   * @return each agent's answer, in agent order
+   * @throws ScriptRefusedException when every agent refused
+   */
   public List<AgentOutcome> run(String name) {
     return command(name, Script.RUN);
   }
@@ -240,19 +303,37 @@ public final class GenericServices extends AbstractRole {
   /**
    * Stops what runs on every agent (SIGTERM to its process group, SIGKILL after the agent's
    * grace period), then runs interrupt.sh there. An agent where nothing runs does nothing.
+   * Returns once each agent accepted, without waiting for the script to end.
+   *
+   * @param name the service's name
+   * @return each agent's answer, in agent order
+   * @throws ScriptRefusedException when every agent refused or was unreachable
    */
   public List<AgentOutcome> interrupt(String name) {
     return command(name, Script.INTERRUPT);
   }
 
-  /** Runs cleanup.sh on every agent, then empties its work folder and runs init.sh again. */
+  /**
+   * Runs cleanup.sh on every agent, then empties its work folder and runs init.sh again. An
+   * agent refuses while another script runs, before init.sh ended (a failed init.sh may be
+   * cleaned up), or with no active code version.
+   *
+   * @param name the service's name
+   * @return each agent's answer, in agent order
+   * @throws ScriptRefusedException when every agent refused
+   */
   public List<AgentOutcome> cleanup(String name) {
     return command(name, Script.CLEANUP);
   }
 
   /**
-   * Sends {@code script} to every agent at once.
+   * Sends {@code script} to every agent at once, and waits for their answers up to the command
+   * timeout; an agent not placed or not answering counts as refused. Each call is a new
+   * command, not a retry of an earlier one.
    *
+   * @param name the service's name
+   * @param script {@link Script#RUN}, {@link Script#CLEANUP} or {@link Script#INTERRUPT}; the
+   *     agents run init.sh and notify.sh themselves and refuse them as commands
    * @return each agent's answer, in agent order
    * @throws ScriptRefusedException when every agent refused; the message holds each reason
    */
@@ -270,7 +351,13 @@ public final class GenericServices extends AbstractRole {
 
   /**
    * Adds {@code count} node agents. New agents run init.sh when a code version is active; the
-   * agents already there see the new {@code agents.json} and run notify.sh.
+   * agents already there see the new {@code agents.json} and run notify.sh. Agents no host takes
+   * now are placed when one advertises.
+   *
+   * @param name the service's name
+   * @param count 1 or more, at most {@value #MAX_AGENTS} agents in all
+   * @return the service with its new agents, numbered after every agent it ever had
+   * @throws InvalidSpecException naming {@code count} when it is out of range
    */
   public GenericService addAgents(String name, int count) {
     synchronized (lock) {
@@ -300,8 +387,12 @@ public final class GenericServices extends AbstractRole {
   /**
    * Removes the {@code count} newest agents, stopping what they run and deleting their folders;
    * the remaining agents see the new {@code agents.json} and run notify.sh. The master stays.
+   * Blocks while each host removes its agent.
    *
-   * @throws InvalidSpecException when {@code count} would remove the master
+   * @param name the service's name
+   * @param count 1 to one less than the service's agents
+   * @return the service with the agents it kept
+   * @throws InvalidSpecException when {@code count} would remove the master, or is below 1
    */
   public GenericService removeAgents(String name, int count) {
     synchronized (lock) {
@@ -324,7 +415,15 @@ public final class GenericServices extends AbstractRole {
     }
   }
 
-  /** The service and, for each agent, its report or why there is none. */
+  /**
+   * The service and, for each agent, its report or why there is none. Every placed agent is
+   * asked at once, so this waits at most about one command timeout. An agent whose host is
+   * found gone is placed again.
+   *
+   * @param name the service's name
+   * @return the service and one status per agent, in agent order
+   * @throws NotFoundException when there is no service {@code name}
+   */
   public ServiceStatus status(String name) {
     ServiceRecord record = load(name).record;
     return new ServiceStatus(record.view(), statuses(record));
@@ -464,7 +563,15 @@ public final class GenericServices extends AbstractRole {
 
     private Builder() {}
 
-    /** Where uploaded archives are checked before they are stored; created if missing. */
+    /**
+     * Sets where uploaded archives are checked before they are stored; created if missing when
+     * the role starts. Required.
+     *
+     * @param workDir a folder of the manager's own; files in it are temporary
+     * @return this builder
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code workDir} is null
+     */
     public Builder workDir(Path workDir) {
       if (this.workDir != null) {
         throw new IllegalStateException("workDir was already set");
@@ -473,7 +580,14 @@ public final class GenericServices extends AbstractRole {
       return this;
     }
 
-    /** Limits on code archives; default {@link ArchiveLimits#defaults()}. */
+    /**
+     * Sets the limits on uploaded code archives; default {@link ArchiveLimits#defaults()}.
+     *
+     * @param limits bounds on an archive's entries and bytes, applied by {@link #uploadCode}
+     * @return this builder
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code limits} is null
+     */
     public Builder uploadLimits(ArchiveLimits limits) {
       if (this.limits != null) {
         throw new IllegalStateException("uploadLimits was already set");
@@ -482,7 +596,17 @@ public final class GenericServices extends AbstractRole {
       return this;
     }
 
-    /** How long to wait for one agent's or host's answer; default 10 s. */
+    /**
+     * Sets how long to wait for one agent's or host's answer; default
+     * {@link #DEFAULT_COMMAND_TIMEOUT}, 10 s.
+     *
+     * @param timeout more than zero; the bus measures it on the cloud's clock, and a caller
+     *     waiting for an answer gives up at most a second later in real time
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code timeout} is null
+     */
     public Builder commandTimeout(Duration timeout) {
       if (this.timeout != null) {
         throw new IllegalStateException("commandTimeout was already set");
@@ -495,6 +619,14 @@ public final class GenericServices extends AbstractRole {
       return this;
     }
 
+    /**
+     * Makes the manager of the cloud whose parts {@code context} holds; it listens for hosts
+     * once started.
+     *
+     * @param context the cloud's bus, stores, clock and executor
+     * @return a new role in state NEW
+     * @throws IllegalStateException without a work folder
+     */
     @Override
     public GenericServices create(CloudContext context) {
       if (workDir == null) {

@@ -14,12 +14,19 @@ public enum Script {
   RUN,
   /** Runs after a script was stopped by an interrupt. */
   INTERRUPT,
-  /** Returns the agent to a clean state; the work folder is emptied after it and init runs again. */
+  /**
+   * Returns the agent to a clean state; the work folder is emptied after it and init runs again.
+   */
   CLEANUP,
   /** Runs on the agents that remain after agents were added or removed. */
   NOTIFY;
 
-  /** The script's file name in a code version, such as {@code init.sh}. */
+  /**
+   * The script's file name in a code version.
+   *
+   * @return the lower-case name and {@code .sh}, such as {@code init.sh}; at the top of the
+   *     code archive
+   */
   public String fileName() {
     return name().toLowerCase(Locale.ROOT) + ".sh";
   }

@@ -9,10 +9,20 @@ import dev.paaskit.api.PaasException;
 public final class ScriptRefusedException extends PaasException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A refusal explained by {@code message}.
+   *
+   * @param message names the agent (or every agent) and why it refused, for a user to read
+   */
   public ScriptRefusedException(String message) {
     super(message);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @return {@code script_refused}
+   */
   @Override
   public String code() {
     return "script_refused";

@@ -70,7 +70,12 @@ public final class JetStreamBlobStore implements BlobStore {
 
   /**
    * Opens the object store {@code bucket}, creating it (file storage, one replica) if missing.
+   * Blocks the caller for the JetStream requests this takes.
    *
+   * @param connection an open connection, which the caller keeps and closes after the store
+   * @param bucket the object store's name, 1 to 64 of {@code [a-zA-Z0-9_-]}; give each cloud
+   *     sharing a server its own
+   * @return an open store on the bucket
    * @throws IllegalArgumentException unless the name is 1 to 64 of {@code [a-zA-Z0-9_-]}
    * @throws IOException if JetStream is not enabled on the server or does not answer
    */
@@ -78,7 +83,19 @@ public final class JetStreamBlobStore implements BlobStore {
     return open(connection, bucket, 1);
   }
 
-  /** As {@link #open(Connection, String)}, creating a missing bucket with {@code replicas}. */
+  /**
+   * As {@link #open(Connection, String)}, creating a missing bucket with {@code replicas}
+   * replicas. An existing bucket is used as it is.
+   *
+   * @param connection an open connection, which the caller keeps and closes after the store
+   * @param bucket the object store's name, 1 to 64 of {@code [a-zA-Z0-9_-]}
+   * @param replicas 1 to 5, used only when the bucket is created; more than the cluster's
+   *     servers fails the creation
+   * @return an open store on the bucket
+   * @throws IllegalArgumentException if the name or the replica count cannot be used, naming it
+   * @throws IOException if JetStream is not enabled on the server, does not answer, or refuses
+   *     to create the bucket
+   */
   public static JetStreamBlobStore open(Connection connection, String bucket, int replicas)
       throws IOException {
     Buckets.check(connection, bucket, replicas);
@@ -99,6 +116,11 @@ public final class JetStreamBlobStore implements BlobStore {
     return new JetStreamBlobStore(connection, bucket);
   }
 
+  /**
+   * The object store this store keeps its blobs in.
+   *
+   * @return the name given to {@code open}; the backing stream is {@code OBJ_} and this name
+   */
   public String bucket() {
     return bucket;
   }

@@ -101,8 +101,13 @@ public final class JetStreamKvStore implements StateStore {
 
   /**
    * Opens the bucket {@code bucket}, creating it (file storage, one replica, one value per key)
-   * if it does not exist yet.
+   * if it does not exist yet. Blocks the caller for the JetStream requests this takes.
    *
+   * @param connection an open connection, which the caller keeps and closes after the store;
+   *     the store registers a connection listener on it to resume its watches
+   * @param bucket the KV bucket's name, 1 to 64 of {@code [a-zA-Z0-9_-]}; give each cloud
+   *     sharing a server its own
+   * @return an open store on the bucket
    * @throws IllegalArgumentException unless the name is 1 to 64 of {@code [a-zA-Z0-9_-]}
    * @throws IOException if JetStream is not enabled on the server or does not answer
    */
@@ -113,6 +118,16 @@ public final class JetStreamKvStore implements StateStore {
   /**
    * As {@link #open(Connection, String)}, creating a missing bucket with {@code replicas}
    * replicas (1, 3 or 5 on a clustered server). An existing bucket is used as it is.
+   *
+   * @param connection an open connection, kept by the caller as in
+   *     {@link #open(Connection, String)}
+   * @param bucket the KV bucket's name, 1 to 64 of {@code [a-zA-Z0-9_-]}
+   * @param replicas 1 to 5, used only when the bucket is created; more than the cluster's
+   *     servers fails the creation
+   * @return an open store on the bucket
+   * @throws IllegalArgumentException if the name or the replica count cannot be used, naming it
+   * @throws IOException if JetStream is not enabled on the server, does not answer, or refuses
+   *     to create the bucket
    */
   public static JetStreamKvStore open(Connection connection, String bucket, int replicas)
       throws IOException {
@@ -140,7 +155,11 @@ public final class JetStreamKvStore implements StateStore {
     return new JetStreamKvStore(connection, bucket);
   }
 
-  /** The bucket's name. */
+  /**
+   * The bucket this store keeps its keys in.
+   *
+   * @return the name given to {@code open}; the backing stream is {@code KV_} and this name
+   */
   public String bucket() {
     return bucket;
   }

@@ -110,7 +110,10 @@ public final class NatsBus implements MessageBus {
    * A bus on {@code connection}, which the caller keeps and closes after the bus; several buses
    * and stores may share one connection.
    *
-   * @param clock times requests out
+   * @param connection an open connection; the bus subscribes its reply inbox on it at once
+   * @param clock times requests out; not closed by the bus
+   * @return an open bus without a subject prefix
+   * @throws NullPointerException if an argument is null
    */
   public static NatsBus create(Connection connection, Clock clock) {
     return new NatsBus(connection, false, clock, "");
@@ -120,9 +123,14 @@ public final class NatsBus implements MessageBus {
    * As {@link #create(Connection, Clock)}, for one of several clouds sharing a NATS server: every
    * subject the bus sends on or listens to is {@code subjectPrefix + "." + subject}.
    *
+   * @param connection an open connection, kept by the caller as in
+   *     {@link #create(Connection, Clock)}
+   * @param clock times requests out; not closed by the bus
    * @param subjectPrefix one or more subject tokens without wildcards, such as {@code acme} or
-   *     {@code acme.prod}
-   * @throws IllegalArgumentException if {@code subjectPrefix} is not such a subject
+   *     {@code acme.prod}; not empty
+   * @return an open bus that prefixes its subjects
+   * @throws IllegalArgumentException if {@code subjectPrefix} is empty or not such a subject
+   * @throws NullPointerException if an argument is null
    */
   public static NatsBus create(Connection connection, Clock clock, String subjectPrefix) {
     Objects.requireNonNull(subjectPrefix, "subjectPrefix");
@@ -133,14 +141,22 @@ public final class NatsBus implements MessageBus {
     return new NatsBus(connection, false, clock, subjectPrefix);
   }
 
-  /** The prefix this bus puts before its subjects, without the dot; empty for none. */
+  /**
+   * The prefix this bus puts before its subjects.
+   *
+   * @return the prefix without its trailing dot, such as {@code acme.prod}; empty for none
+   */
   public String subjectPrefix() {
     return prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
   }
 
   /**
    * Connects with {@code settings} and returns a bus that owns the connection and closes it.
+   * Blocks the caller while connecting, as {@link NatsSettings#connect()} does.
    *
+   * @param settings where and how to connect
+   * @param clock times requests out; not closed by the bus
+   * @return an open bus without a subject prefix
    * @throws IOException if no server of {@code settings} could be reached or authentication
    *     failed; the message names the servers, never a credential
    */
@@ -154,7 +170,12 @@ public final class NatsBus implements MessageBus {
     }
   }
 
-  /** The connection this bus publishes on. */
+  /**
+   * The connection this bus publishes on, for instance to open JetStream stores on it.
+   *
+   * @return the connection; closing it makes later publishes fail with
+   *     {@link PublishRefusedException}
+   */
   public Connection connection() {
     return connection;
   }

@@ -65,6 +65,28 @@ public record NatsSettings(List<String> servers, Optional<String> user, Optional
   private static final Logger log = LoggerFactory.getLogger(NatsSettings.class);
   private static final Set<String> SCHEMES = Set.of("nats", "tls", "ws", "wss");
 
+  /**
+   * Checks and copies the settings, so a settings value never holds an invalid combination and
+   * {@link #connect()} fails only for what it finds then: the network, the server, a creds file.
+   *
+   * @param servers at least one URL, each {@code nats://}, {@code tls://}, {@code ws://} or
+   *     {@code wss://} with a host and without user info; copied
+   * @param user present exactly when {@code password} is
+   * @param password present exactly when {@code user} is
+   * @param token empty unless it is the only credential
+   * @param nkeySeed empty unless it is the only credential
+   * @param credsFile empty unless it is the only credential; not read here, only at connect
+   * @param sslContext empty for plain connections or the JVM's default trust
+   * @param connectionName empty to let the server show none
+   * @param reconnectBufferBytes 0 or more
+   * @param reconnectWait zero or more; zero retries at once
+   * @param maxReconnects -1 or more
+   * @param connectTimeout more than zero
+   * @throws IllegalArgumentException naming the offending value: no server, a URL that is not one
+   *     of the schemes above or carries credentials, a user without a password (or the reverse),
+   *     two kinds of credential, or a size, duration or count out of its range
+   * @throws NullPointerException if any argument or server URL is null
+   */
   public NatsSettings {
     servers = List.copyOf(servers);
     if (servers.isEmpty()) {
@@ -107,16 +129,36 @@ public record NatsSettings(List<String> servers, Optional<String> user, Optional
     }
   }
 
-  /** Settings for {@code servers} with no credentials, no TLS and the default reconnect policy. */
+  /**
+   * Settings for {@code servers} with no credentials, no TLS and the default reconnect policy: an
+   * 8 MiB reconnect buffer, 500 ms between attempts, no limit on attempts, 5 s to connect.
+   *
+   * @param servers the URLs to try, at least one, as the record's {@code servers} component
+   * @return the settings, ready for {@link #connect()}
+   * @throws IllegalArgumentException if there is no server or a URL is invalid, naming it
+   */
   public static NatsSettings of(String... servers) {
     return builder(servers).build();
   }
 
+  /**
+   * A builder for {@code servers}, with no credentials, no TLS and the defaults of
+   * {@link #of(String...)}. The URLs are checked by {@link Builder#build()}, not here.
+   *
+   * @param servers the URLs to try, at least one, as the record's {@code servers} component
+   * @return a new builder, owned by the caller
+   * @throws NullPointerException if {@code servers} or one of them is null
+   */
   public static Builder builder(String... servers) {
     return new Builder(List.of(servers));
   }
 
-  /** A builder holding these settings, to derive others. */
+  /**
+   * A builder holding these settings, to derive others. Since the builder refuses a second
+   * credential, derive from settings without one to set a different credential.
+   *
+   * @return a new builder, owned by the caller; changing it leaves these settings as they are
+   */
   public Builder toBuilder() {
     Builder builder = new Builder(servers);
     builder.user = user;
@@ -137,6 +179,8 @@ public record NatsSettings(List<String> servers, Optional<String> user, Optional
    * The jnats options: these settings, plus listeners that log connection events and errors
    * through SLF4J without credentials. jnats keeps its defaults for the rest, including the
    * no-responders support that {@link NatsBus} relies on.
+   *
+   * @return new options on each call; a creds file is read when a connection uses them, not here
    */
   public Options toOptions() {
     Options.Builder options = new Options.Builder()
@@ -159,8 +203,12 @@ public record NatsSettings(List<String> servers, Optional<String> user, Optional
   }
 
   /**
-   * Connects to one of the servers.
+   * Connects to one of the servers, blocking the caller until connected or failed: up to
+   * {@link #connectTimeout()} per attempt on each server.
    *
+   * @return an open connection, which the caller closes
+   * @throws java.io.InterruptedIOException if the thread was interrupted while connecting; the
+   *     interrupt flag is set again
    * @throws IOException if none could be reached or the server refused the credentials; the
    *     message names the servers and the server's reason, never a credential
    */
@@ -177,7 +225,14 @@ public record NatsSettings(List<String> servers, Optional<String> user, Optional
 
   /**
    * An SSLContext that trusts the certificates in {@code trustStore} (PKCS12 or JKS, by the
-   * file's content), for servers whose certificate a private CA signed.
+   * file's content), for servers whose certificate a private CA signed. The JVM's default CAs
+   * are not trusted by it; the client presents no certificate of its own.
+   *
+   * @param trustStore the key store file holding the CA certificates, read now
+   * @param storePassword the store's password, needed to check its integrity
+   * @return a TLS context to pass to {@link Builder#tls(SSLContext)}
+   * @throws IOException if the file cannot be read, is not a key store, or the password is
+   *     wrong; the message never holds the password
    */
   public static SSLContext trusting(Path trustStore, Secret storePassword) throws IOException {
     try {
@@ -289,7 +344,11 @@ public record NatsSettings(List<String> servers, Optional<String> user, Optional
     }
   }
 
-  /** Builds {@link NatsSettings}; setting a credential twice is an error. Not thread-safe. */
+  /**
+   * Builds {@link NatsSettings}; setting a credential twice is an error. Values are checked by
+   * {@link #build()}, except that each credential setter refuses a second credential at once.
+   * Not thread-safe.
+   */
   public static final class Builder {
     private final List<String> servers;
     private Optional<String> user = Optional.empty();
@@ -308,6 +367,15 @@ public record NatsSettings(List<String> servers, Optional<String> user, Optional
       this.servers = List.copyOf(servers);
     }
 
+    /**
+     * Authenticates with a user name and password.
+     *
+     * @param user the NATS user name, shown in logs and {@code toString}
+     * @param password the user's password, never shown
+     * @return this builder
+     * @throws IllegalStateException if a credential is already set
+     * @throws NullPointerException if an argument is null
+     */
     public Builder userPassword(String user, Secret password) {
       requireNoCredential();
       this.user = Optional.of(Objects.requireNonNull(user, "user"));
@@ -315,55 +383,131 @@ public record NatsSettings(List<String> servers, Optional<String> user, Optional
       return this;
     }
 
+    /**
+     * Authenticates with a token, as configured in the server's {@code authorization} block.
+     *
+     * @param token the token, never shown
+     * @return this builder
+     * @throws IllegalStateException if a credential is already set
+     * @throws NullPointerException if {@code token} is null
+     */
     public Builder token(Secret token) {
       requireNoCredential();
       this.token = Optional.of(Objects.requireNonNull(token, "token"));
       return this;
     }
 
+    /**
+     * Authenticates with an nkey: the seed signs the server's nonce and never leaves the process.
+     *
+     * @param seed the user's nkey seed (starting with {@code SU}), never shown
+     * @return this builder
+     * @throws IllegalStateException if a credential is already set
+     * @throws NullPointerException if {@code seed} is null
+     */
     public Builder nkeySeed(Secret seed) {
       requireNoCredential();
       this.nkeySeed = Optional.of(Objects.requireNonNull(seed, "seed"));
       return this;
     }
 
+    /**
+     * Authenticates with a creds file (user JWT and nkey seed), as {@code nsc} writes it. The file
+     * is read at each connect and reconnect, so a renewed file is used at the next one.
+     *
+     * @param file the creds file; neither read nor checked for existence here
+     * @return this builder
+     * @throws IllegalStateException if a credential is already set
+     * @throws NullPointerException if {@code file} is null
+     */
     public Builder credsFile(Path file) {
       requireNoCredential();
       this.credsFile = Optional.of(Objects.requireNonNull(file, "file"));
       return this;
     }
 
+    /**
+     * Connects over TLS with {@code context}, for {@code tls://} URLs or servers that require
+     * TLS. Replaces a context set before.
+     *
+     * @param context the TLS context, for instance from {@link NatsSettings#trusting}
+     * @return this builder
+     * @throws NullPointerException if {@code context} is null
+     */
     public Builder tls(SSLContext context) {
       this.sslContext = Optional.of(Objects.requireNonNull(context, "context"));
       return this;
     }
 
+    /**
+     * Names the connection in the server's monitoring ({@code /connz}), for operators; by default
+     * it has no name.
+     *
+     * @param name any text, such as the role and host; shown in {@code toString}
+     * @return this builder
+     * @throws NullPointerException if {@code name} is null
+     */
     public Builder connectionName(String name) {
       this.connectionName = Optional.of(Objects.requireNonNull(name, "name"));
       return this;
     }
 
+    /**
+     * Sets how many bytes of messages published while disconnected are kept for the reconnect;
+     * {@link #DEFAULT_RECONNECT_BUFFER_BYTES} by default.
+     *
+     * @param bytes 0 or more, 0 to refuse every publish while disconnected; checked by
+     *     {@link #build()}
+     * @return this builder
+     */
     public Builder reconnectBufferBytes(long bytes) {
       this.reconnectBufferBytes = bytes;
       return this;
     }
 
+    /**
+     * Sets the pause between reconnect attempts to the same server; 500 ms by default.
+     *
+     * @param wait zero or more; checked by {@link #build()}
+     * @return this builder
+     */
     public Builder reconnectWait(Duration wait) {
       this.reconnectWait = wait;
       return this;
     }
 
+    /**
+     * Sets how many reconnect attempts are made before the connection closes for good; no limit
+     * by default.
+     *
+     * @param maxReconnects the number of attempts, 0 to never reconnect, -1 for no limit;
+     *     checked by {@link #build()}
+     * @return this builder
+     */
     public Builder maxReconnects(int maxReconnects) {
       this.maxReconnects = maxReconnects;
       return this;
     }
 
+    /**
+     * Sets how long one connection attempt to one server may take; 5 seconds by default.
+     *
+     * @param timeout more than zero; checked by {@link #build()}
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = timeout;
       return this;
     }
 
-    /** @throws IllegalArgumentException if the settings are inconsistent or a URL is invalid */
+    /**
+     * Builds the settings; the builder may be used again after.
+     *
+     * @return settings holding the values set so far
+     * @throws IllegalArgumentException if a URL is invalid or a value is out of range, naming it
+     * @throws NullPointerException if {@code reconnectWait} or {@code connectTimeout} was set to
+     *     null
+     */
     public NatsSettings build() {
       return new NatsSettings(servers, user, password, token, nkeySeed, credsFile, sslContext,
           connectionName, reconnectBufferBytes, reconnectWait, maxReconnects, connectTimeout);

@@ -10,6 +10,7 @@ package dev.paaskit.nats;
  * plain {@code IllegalStateException} instead.
  */
 public final class PublishRefusedException extends IllegalStateException {
+  /** The subject as it went on the wire, with the bus's subject prefix if it has one. */
   private final String subject;
 
   PublishRefusedException(String subject, String reason, Throwable cause) {
@@ -17,7 +18,11 @@ public final class PublishRefusedException extends IllegalStateException {
     this.subject = subject;
   }
 
-  /** The subject of the message that was not sent. */
+  /**
+   * The subject of the message that was not sent.
+   *
+   * @return the subject as it went on the wire: with the bus's subject prefix, if it has one
+   */
   public String subject() {
     return subject;
   }

@@ -94,6 +94,9 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
   /**
    * A builder of a cloud's router, to pass to
    * {@link dev.paaskit.core.PaasKit.Builder#addRole}: {@code .addRole(RouterRole.builder())}.
+   *
+   * @return a new builder with the defaults: {@code 127.0.0.1}, any free port, a resync grace of
+   *     {@link #DEFAULT_RESYNC_GRACE}
    */
   public static Builder builder() {
     return new Builder();
@@ -110,12 +113,23 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
     return Phase.EDGE;
   }
 
-  /** The port the router listens on; valid once started. */
+  /**
+   * The port the router listens on. Thread-safe.
+   *
+   * @return the port given to the builder, or the one chosen when it asked for any free port
+   * @throws IllegalStateException unless the role is running: before start and after stop
+   */
   public int port() {
     return router.port();
   }
 
-  /** Every route the router serves now, sorted by host: what it would answer from. */
+  /**
+   * Every route the router serves now, sorted by host: what it would answer from. Thread-safe;
+   * may be called in any state (before start the table is empty).
+   *
+   * @return an immutable snapshot, which later registrations do not change; routes without
+   *     backends are hosts answered with 503
+   */
   public List<Route> routes() {
     return table.snapshot();
   }
@@ -156,6 +170,10 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
    * each prune on their own, so a stream of them cannot put pruning off. When the request cannot
    * be published the resync is abandoned and the table kept. Called on {@link #busReconnected()}
    * and when the health manager declares a node dead.
+   *
+   * <p>Thread-safe and non-blocking: it publishes one message and schedules the prune on the
+   * cloud's clock. Once the role is stopping or stopped it schedules nothing, and a stop cancels
+   * the prunes still pending.
    */
   public void resync() {
     long started;
@@ -288,14 +306,29 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
       }
     }
 
-    /** The address to listen on; default {@code 127.0.0.1}. */
+    /**
+     * Sets the address to listen on; default {@code 127.0.0.1}, reachable from this machine
+     * only. {@code 0.0.0.0} listens on every interface.
+     *
+     * @param bindAddress an IP address or a host name, resolved when the role is created
+     * @return this builder
+     * @throws IllegalStateException if the address was set before
+     * @throws NullPointerException if {@code bindAddress} is null
+     */
     public Builder bindAddress(String bindAddress) {
       once("bindAddress");
       this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
       return this;
     }
 
-    /** The port to listen on; default 0, any free port ({@link RouterRole#port()} tells). */
+    /**
+     * Sets the port to listen on; default 0.
+     *
+     * @param port from 1 to 65535, or 0 for any free one ({@link RouterRole#port()} tells which)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code port} is outside 0 to 65535
+     * @throws IllegalStateException if the port was set before
+     */
     public Builder port(int port) {
       once("port");
       if (port < 0 || port > 65535) {
@@ -307,7 +340,13 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
 
     /**
      * How long nodes get to register their instances again in a resync before what none
-     * registered is dropped; default {@link #DEFAULT_RESYNC_GRACE}.
+     * registered is dropped; default {@link #DEFAULT_RESYNC_GRACE}. Too short, and instances of
+     * a slow node drop out of the table until it registers them again.
+     *
+     * @param resyncGrace more than zero, measured on the cloud's clock
+     * @return this builder
+     * @throws IllegalArgumentException if {@code resyncGrace} is zero or negative
+     * @throws IllegalStateException if the grace was set before
      */
     public Builder resyncGrace(Duration resyncGrace) {
       once("resyncGrace");
@@ -318,6 +357,15 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
       return this;
     }
 
+    /**
+     * Makes the router of the cloud whose parts {@code context} holds; it listens only once
+     * started.
+     *
+     * @param context the cloud's clock, bus, store and domain; requests are proxied on its
+     *     executor
+     * @return a new role in state NEW
+     * @throws IllegalArgumentException if {@code bindAddress} is blank or cannot be resolved
+     */
     @Override
     public RouterRole create(CloudContext context) {
       return new RouterRole(context, this);

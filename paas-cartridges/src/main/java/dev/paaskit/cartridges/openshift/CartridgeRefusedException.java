@@ -9,18 +9,40 @@ import java.util.Objects;
  * allow, files without {@code bin/control}. Nothing of it was stored.
  */
 public final class CartridgeRefusedException extends PaasException {
+  /** The URL at fault, already masked by {@link #shown}. */
   private final String url;
 
+  /**
+   * A cartridge refused for {@code problem}; the message is the masked URL, a colon and the
+   * problem.
+   *
+   * @param url the manifest or source URL at fault; masked here, so it may hold credentials
+   * @param problem what went wrong and what to do about it
+   * @throws NullPointerException if {@code url} is null
+   */
   public CartridgeRefusedException(String url, String problem) {
     this(url, problem, null);
   }
 
+  /**
+   * As {@link #CartridgeRefusedException(String, String)}, caused by {@code cause}.
+   *
+   * @param url the manifest or source URL at fault; masked here, so it may hold credentials
+   * @param problem what went wrong and what to do about it
+   * @param cause the failure behind it, such as an {@link java.io.IOException}; may be null.
+   *     Its own message is kept as it is, so it must not carry a credential.
+   * @throws NullPointerException if {@code url} is null
+   */
   public CartridgeRefusedException(String url, String problem, Throwable cause) {
     super(shown(url) + ": " + problem, cause);
     this.url = shown(Objects.requireNonNull(url, "url"));
   }
 
-  /** The manifest or source URL at fault, credentials and query masked. */
+  /**
+   * The manifest or source URL at fault.
+   *
+   * @return the URL with its user info and query masked, fit for logs and API answers
+   */
   public String url() {
     return url;
   }
@@ -28,6 +50,11 @@ public final class CartridgeRefusedException extends PaasException {
   /**
    * {@code url} fit to show: a user or password in it, and its query (where tokens go), become
    * {@code ******}. Text that is not a URL is returned as it is.
+   *
+   * @param url a URL, or any text
+   * @return {@code url} itself when it has neither user info nor a query, else a masked copy
+   *     with the scheme, host, port, path and fragment kept
+   * @throws NullPointerException if {@code url} is null
    */
   public static String shown(String url) {
     try {
@@ -62,6 +89,11 @@ public final class CartridgeRefusedException extends PaasException {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @return {@code cartridge_refused}
+   */
   @Override
   public String code() {
     return "cartridge_refused";

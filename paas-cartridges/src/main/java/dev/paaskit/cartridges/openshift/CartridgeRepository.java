@@ -36,17 +36,34 @@ import java.util.Optional;
  * }</pre>
  */
 public final class CartridgeRepository {
-  /** Where a cartridge folder keeps its manifest. */
+  /** Where a cartridge folder keeps its manifest: a path relative to the cartridge folder. */
   public static final String MANIFEST = "metadata/manifest.yml";
-  /** The script every cartridge must have. */
+  /**
+   * The script every cartridge must have, relative to the cartridge folder; called with
+   * {@code start}, {@code stop}, {@code status} and the other control actions.
+   */
   public static final String CONTROL = "bin/control";
   private static final String TEMP_PREFIX = ".install-";
 
   private final Path root;
   private final ArchiveExtractor extractor;
 
-  /** A cartridge in the repository. */
+  /**
+   * A cartridge in the repository.
+   *
+   * @param manifest the cartridge's manifest; from {@link #select}, with the chosen software
+   *     version's overrides applied
+   * @param dir the cartridge's folder, {@code ROOT/VENDOR/NAME/CARTRIDGE-VERSION}, to read
+   *     only; {@link #erase} may remove it under a reader
+   */
   public record Installed(CartridgeManifest manifest, Path dir) {
+    /**
+     * Checks that both components are given.
+     *
+     * @param manifest not null
+     * @param dir not null; not checked on disk
+     * @throws NullPointerException if a component is null
+     */
     public Installed {
       Objects.requireNonNull(manifest, "manifest");
       Objects.requireNonNull(dir, "dir");
@@ -60,13 +77,25 @@ public final class CartridgeRepository {
 
   /**
    * A repository on {@code root}, created when missing; temporary folders an interrupted install
-   * left behind are deleted.
+   * left behind are deleted. Archives are unpacked with {@link ArchiveLimits#defaults()}.
+   *
+   * @param root the repository's folder. Opening deletes leftover temporary folders, so opening
+   *     a second repository on a folder while the first installs into it fails that install
+   * @return a repository on the folder; what is installed there already is listed at once
+   * @throws IOException when the folder cannot be created or a leftover cannot be deleted
    */
   public static CartridgeRepository open(Path root) throws IOException {
     return open(root, ArchiveLimits.defaults());
   }
 
-  /** As {@link #open(Path)}, unpacking with {@code limits}. */
+  /**
+   * As {@link #open(Path)}, unpacking with {@code limits}.
+   *
+   * @param root the repository's folder, as for {@link #open(Path)}
+   * @param limits the bounds {@link #install(InputStream)} applies to an archive
+   * @return a repository on the folder
+   * @throws IOException when the folder cannot be created or a leftover cannot be deleted
+   */
   public static CartridgeRepository open(Path root, ArchiveLimits limits) throws IOException {
     Files.createDirectories(root);
     try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
@@ -77,16 +106,30 @@ public final class CartridgeRepository {
     return new CartridgeRepository(root, limits);
   }
 
+  /**
+   * The repository's folder.
+   *
+   * @return the folder given to {@code open}, as given (not made absolute)
+   */
   public Path root() {
     return root;
   }
 
   /**
    * Checks the cartridge folder {@code source} and copies it in; an installed cartridge of the
-   * same vendor, name and cartridge version is left as it is and returned.
+   * same vendor, name and cartridge version is left as it is and returned. Scripts in
+   * {@code bin/} are made executable. Blocks other installs, erases, lists and selects of this
+   * repository while it copies.
    *
+   * @param source a cartridge folder, left as it is; symbolic links in it are copied as links
+   * @return the cartridge as installed, or the one already there
    * @throws InvalidCartridgeManifestException when {@code metadata/manifest.yml} is missing or
    *     invalid, or {@code bin/control} is missing
+   * @throws IllegalArgumentException when the vendor, name or {@code Cartridge-Version} cannot
+   *     name a folder: letters, digits, {@code .}, {@code _} and {@code -}, starting with a
+   *     letter or digit, without {@code ..}
+   * @throws IOException when reading the source or writing the repository fails; no part of
+   *     the cartridge is left in the repository then
    */
   public synchronized Installed install(Path source) throws IOException {
     CartridgeManifest manifest = check(source);
@@ -107,6 +150,14 @@ public final class CartridgeRepository {
   /**
    * Unpacks a {@code tar.gz} of a cartridge folder (its files at the top) with the archive
    * safety rules, checks it and moves it in; as {@link #install(Path)} otherwise.
+   *
+   * @param tarGz the archive, its files at the top; not closed
+   * @return the cartridge as installed, or the one already there
+   * @throws dev.paaskit.api.InvalidArchiveException when the archive breaks the repository's
+   *     {@link ArchiveLimits} or holds an unsafe entry
+   * @throws InvalidCartridgeManifestException as for {@link #install(Path)}
+   * @throws IllegalArgumentException as for {@link #install(Path)}
+   * @throws IOException when the stream or the repository fails; nothing is left behind
    */
   public synchronized Installed install(InputStream tarGz) throws IOException {
     Path temp = Files.createTempDirectory(root, TEMP_PREFIX);
@@ -133,9 +184,14 @@ public final class CartridgeRepository {
   }
 
   /**
-   * The manifest of the cartridge folder {@code dir}, once it has {@code bin/control}.
+   * The manifest of the cartridge folder {@code dir}, once it has {@code bin/control}. Reads
+   * the folder only; whether {@code bin/control} is executable is not checked.
    *
-   * @throws InvalidCartridgeManifestException what is missing or wrong
+   * @param dir a cartridge folder, in a repository or not
+   * @return the parsed manifest, with its default software version
+   * @throws InvalidCartridgeManifestException what is missing or wrong, naming the folder or the
+   *     manifest file
+   * @throws IOException when the manifest cannot be read
    */
   public static CartridgeManifest check(Path dir) throws IOException {
     Path manifest = dir.resolve(MANIFEST);
@@ -152,7 +208,18 @@ public final class CartridgeRepository {
     return parsed;
   }
 
-  /** Removes one cartridge version; true when it was there. */
+  /**
+   * Removes one cartridge version: first renamed out of the index in one atomic step, then
+   * deleted, so no reader sees a half-deleted cartridge. Vendor and name folders left empty are
+   * removed too. Gears still running from the folder are not stopped.
+   *
+   * @param vendor the {@code Cartridge-Vendor}
+   * @param name the cartridge's {@code Name}
+   * @param cartridgeVersion the {@code Cartridge-Version}, not a software version
+   * @return true when it was there and is removed, false when it was not there
+   * @throws IllegalArgumentException when a part cannot name a folder of the repository
+   * @throws IOException when the folder cannot be moved or deleted
+   */
   public synchronized boolean erase(String vendor, String name, String cartridgeVersion)
       throws IOException {
     Path dir = dirOf(vendor, name, cartridgeVersion);
@@ -167,7 +234,15 @@ public final class CartridgeRepository {
     return true;
   }
 
-  /** Every installed cartridge, by vendor, name, then cartridge version ascending. */
+  /**
+   * Every installed cartridge, read from the folder on each call, so it includes what another
+   * repository object on the same folder installed. A folder whose manifest cannot be read or
+   * parsed is left out.
+   *
+   * @return a new list, by vendor, name, then cartridge version ascending (compared
+   *     numerically); manifests with their default software version
+   * @throws IOException when a folder of the repository cannot be listed
+   */
   public synchronized List<Installed> list() throws IOException {
     List<Installed> out = new ArrayList<>();
     for (Path vendor : children(root)) {
@@ -194,6 +269,16 @@ public final class CartridgeRepository {
    * The cartridge named {@code name}, of the given vendor, offering the given software version,
    * at the given cartridge version; of what is not given, the latest. The manifest returned has
    * the chosen software version's overrides applied.
+   *
+   * @param vendor the {@code Cartridge-Vendor} to match, or empty for any
+   * @param name the cartridge's {@code Name}, matched exactly
+   * @param softwareVersion a software version the cartridge must offer, or empty for the
+   *     latest it offers
+   * @param cartridgeVersion the {@code Cartridge-Version} to match, or empty for the latest
+   * @return the best match, ties broken by cartridge version then vendor; empty when nothing
+   *     installed matches
+   * @throws InvalidCartridgeManifestException when the chosen version's overrides are invalid
+   * @throws IOException when the repository cannot be listed
    */
   public synchronized Optional<Installed> select(Optional<String> vendor, String name,
       Optional<String> softwareVersion, Optional<String> cartridgeVersion) throws IOException {

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
 public final class OpenShiftCartridges implements CartridgeSource, CartridgeCatalog {
   private static final Logger log = LoggerFactory.getLogger(OpenShiftCartridges.class);
   static final String KEY_PREFIX = "cartridges/";
-  /** The vendor the built-in cartridges' manifests name. */
+  /** The {@code Cartridge-Vendor} of the built-in cartridges' manifests. */
   public static final String BUILTIN_VENDOR = "paaskit";
 
   private final CartridgeSource builtins;
@@ -84,11 +84,23 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
         workDir.resolve("source-cache"));
   }
 
+  /**
+   * A builder; {@link Builder#workDir} must be set before {@link Builder#build()}.
+   *
+   * @return a new builder with no built-in cartridges, https only and the default archive limits
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The role that gives this catalog the cloud's stores; add it to the cloud's builder. */
+  /**
+   * The role that gives this catalog the cloud's stores; add it to the cloud's builder. When it
+   * starts it empties the work folder's {@code work/} (downloads an earlier run left there);
+   * when it stops the catalog falls back to the built-in cartridges and {@link #add} fails
+   * again. One catalog serves one cloud: add its role to that cloud only.
+   *
+   * @return a factory of the role named {@code cartridges}; each call makes a new one
+   */
   public RoleFactory role() {
     return context -> new AbstractRole() {
       @Override
@@ -155,7 +167,13 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
         .findFirst();
   }
 
-  /** Every cartridge's manifest, built-in ones first. */
+  /**
+   * Every cartridge's manifest, built-in ones first. Reads the state store on each call.
+   *
+   * @return a new list: the built-in cartridges as {@link #builtinManifest} shows them, then
+   *     every added cartridge version by name, cartridge version and vendor; only the built-in
+   *     ones before the role started
+   */
   public List<CartridgeManifest> manifests() {
     List<CartridgeManifest> out = new ArrayList<>();
     builtins.cartridges().forEach(c -> out.add(builtinManifest(c)));
@@ -166,6 +184,10 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
   /**
    * A built-in cartridge in the manifest format: vendor {@value #BUILTIN_VENDOR}, its name and
    * version, one web endpoint whose port is the instance's {@code PORT}.
+   *
+   * @param c any cartridge; its name, upper-cased with other characters than letters, digits
+   *     and {@code _} replaced by {@code _}, becomes the short name
+   * @return a manifest for display and the catalog; it has no {@code Source-Url}
    */
   public static CartridgeManifest builtinManifest(Cartridge c) {
     String shortName = c.name().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
@@ -197,6 +219,15 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
         sha256);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Blocks the caller while the manifest and the files are downloaded and checked. Adding a
+   * cartridge version again with the same files replaces its record (URL, time of adding); with
+   * other files it is refused.
+   *
+   * @throws IllegalStateException before the role started or after it stopped
+   */
   @Override
   public CartridgeInfo add(String manifestUrl) throws IOException {
     Objects.requireNonNull(manifestUrl, "manifestUrl");
@@ -246,6 +277,14 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Every cartridge version of the name is removed from the catalog; the blobs stay, since
+   * droplets staged with them name them.
+   *
+   * @throws IllegalStateException before the role started or after it stopped
+   */
   @Override
   public List<CartridgeInfo> remove(String name) {
     Stores s = running();
@@ -289,6 +328,13 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
     return out;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws InvalidSpecException naming the field {@code name} when {@code appName} cannot
+   *     name an app
+   * @throws IllegalStateException before the role started or after it stopped
+   */
   @Override
   public void control(String appName, String action) {
     AppSpec.checkName(appName);
@@ -329,35 +375,73 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
       }
     }
 
-    /** The cartridges that ship with the cloud, listed first; default none. */
+    /**
+     * Sets the cartridges that ship with the cloud, listed first and asked first by
+     * {@code find}; default none. Their names cannot be taken by an added cartridge.
+     *
+     * @param builtins usually {@link dev.paaskit.cartridges.BuiltinCartridges#create()}
+     * @return this builder
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code builtins} is null
+     */
     public Builder builtins(CartridgeSource builtins) {
       once("builtins");
       this.builtins = Objects.requireNonNull(builtins, "builtins");
       return this;
     }
 
-    /** Where downloads are unpacked and source archives cached. Required. */
+    /**
+     * Sets where downloads are unpacked and source archives cached. Required.
+     *
+     * @param workDir a folder of this catalog's own, created by {@link #build()} when missing;
+     *     its {@code work/} is emptied each time the role starts
+     * @return this builder
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code workDir} is null
+     */
     public Builder workDir(Path workDir) {
       once("workDir");
       this.workDir = Objects.requireNonNull(workDir, "workDir");
       return this;
     }
 
-    /** Whether manifests and sources may come over plain http (and git://); default false. */
+    /**
+     * Sets whether manifests and sources may come over plain http (and git://); default false.
+     *
+     * @param allow true to accept unencrypted downloads, false to refuse them with
+     *     {@link CartridgeRefusedException}
+     * @return this builder
+     * @throws IllegalStateException if set before
+     */
     public Builder allowHttp(boolean allow) {
       once("allowHttp");
       this.allowHttp = allow;
       return this;
     }
 
-    /** Whether manifests and sources may be {@code file:} URLs on the server; default false. */
+    /**
+     * Sets whether manifests and sources may be {@code file:} URLs on the server; default false.
+     * Allow them only where whoever may add a cartridge may read the server's disk.
+     *
+     * @param allow true to read {@code file:} URLs, false to refuse them with
+     *     {@link CartridgeRefusedException}
+     * @return this builder
+     * @throws IllegalStateException if set before
+     */
     public Builder allowFile(boolean allow) {
       once("allowFile");
       this.allowFile = allow;
       return this;
     }
 
-    /** Limits for unpacking a cartridge's files; default {@link ArchiveLimits#defaults()}. */
+    /**
+     * Sets the limits for unpacking a cartridge's files; default {@link ArchiveLimits#defaults()}.
+     *
+     * @param limits bounds on the entries and bytes of a downloaded archive
+     * @return this builder
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code limits} is null
+     */
     public Builder limits(ArchiveLimits limits) {
       once("limits");
       this.limits = Objects.requireNonNull(limits, "limits");
@@ -365,6 +449,10 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
     }
 
     /**
+     * Builds the catalog, creating the work folder. It offers the built-in cartridges at once,
+     * and the added ones once its {@link OpenShiftCartridges#role()} started.
+     *
+     * @return a new catalog
      * @throws IllegalStateException without a work folder
      * @throws IOException when the work folder cannot be made
      */

@@ -87,12 +87,28 @@ public final class OpenShiftGears implements GearSetup {
   /**
    * Gears whose cartridges live in the node's repository at {@code repositoryDir}; setup steps
    * may take 2 minutes each, {@code control status} is asked every second.
+   *
+   * @param repositoryDir the node's cartridge repository, opened (and created when missing) now;
+   *     as {@link CartridgeRepository#open(Path)} warns, one repository object per folder
+   * @return gear setup for the node's backend
+   * @throws IOException when the repository folder cannot be created or cleaned up
    */
   public static OpenShiftGears create(Path repositoryDir) throws IOException {
     return create(repositoryDir, Duration.ofMinutes(2), Duration.ofSeconds(1));
   }
 
-  /** As {@link #create(Path)}, with the given bounds. */
+  /**
+   * As {@link #create(Path)}, with the given bounds.
+   *
+   * @param repositoryDir the node's cartridge repository, as for {@link #create(Path)}
+   * @param stepTimeout more than zero: how long each of {@code bin/setup}, {@code bin/install},
+   *     {@code control build} and {@code control deploy} may run before the start fails
+   * @param statusPeriod at least 100 ms: the pause between two {@code control status} calls of
+   *     a running gear's supervisor
+   * @return gear setup for the node's backend
+   * @throws IllegalArgumentException naming both values when one is out of range
+   * @throws IOException when the repository folder cannot be created or cleaned up
+   */
   public static OpenShiftGears create(Path repositoryDir, Duration stepTimeout,
       Duration statusPeriod) throws IOException {
     if (stepTimeout.isNegative() || stepTimeout.isZero() || statusPeriod.toMillis() < 100) {
@@ -102,7 +118,12 @@ public final class OpenShiftGears implements GearSetup {
     return new OpenShiftGears(CartridgeRepository.open(repositoryDir), stepTimeout, statusPeriod);
   }
 
-  /** The node's cartridge repository. */
+  /**
+   * The node's cartridge repository, where fetched cartridges are installed.
+   *
+   * @return the repository this setup installs into; use it rather than opening a second one
+   *     on the same folder
+   */
   public CartridgeRepository repository() {
     return repository;
   }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * below the host's work folder and runs its scripts as real processes through a
  * {@link ContainerBackend} (by default a {@link ProcessBackend}: each script leads its own
  * process group, an interrupt sends SIGTERM to the group and SIGKILL after the grace period).
- * The manager ({@code GenericServices} in paas-core) places agents here over the bus.
+ * The manager ({@link dev.paaskit.generic.GenericServices}) places agents here over the bus.
  *
  * <pre>{@code
  * PaasKit.builder()
@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * host comes back. The host closes its backend when it stops. Thread-safe.
  */
 public final class GenericAgentHost extends AbstractRole {
+  /** How long an interrupted script has between SIGTERM and SIGKILL by default: 5 seconds. */
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
-  /** How many output lines each script of each agent keeps. */
+  /** How many output lines each script of each agent keeps, the oldest dropped first. */
   public static final int DEFAULT_OUTPUT_LINES = 100;
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
@@ -76,6 +77,12 @@ public final class GenericAgentHost extends AbstractRole {
         context.executor(), b.grace, b.limits, b.resources, b.baseEnv, b.lines);
   }
 
+  /**
+   * A builder of a host, to pass to the cloud's {@code addRole}; {@link Builder#id} and
+   * {@link Builder#workDir} must be set.
+   *
+   * @return a new builder with the defaults its setters name
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -91,6 +98,11 @@ public final class GenericAgentHost extends AbstractRole {
     return Phase.HOSTS;
   }
 
+  /**
+   * The host's id, by which the manager addresses it.
+   *
+   * @return the DNS label given to the builder; the role's name is {@code generic-host-} and it
+   */
   public String id() {
     return id;
   }
@@ -206,7 +218,15 @@ public final class GenericAgentHost extends AbstractRole {
       }
     }
 
-    /** The host's id, a DNS label unique in the cloud. */
+    /**
+     * Sets the host's id. Required.
+     *
+     * @param id a DNS label (lower-case letters, digits and {@code -}, 1 to 63, starting with a
+     *     letter or digit), unique among the cloud's agent hosts
+     * @return this builder
+     * @throws IllegalArgumentException if {@code id} is null or not such a label
+     * @throws IllegalStateException if set before
+     */
     public Builder id(String id) {
       once("id");
       if (id == null || !ID.matcher(id).matches()) {
@@ -216,21 +236,47 @@ public final class GenericAgentHost extends AbstractRole {
       return this;
     }
 
-    /** The folder under which each agent gets its own; created if missing. */
+    /**
+     * Sets the folder under which each agent gets its own, named by the agent's id; created if
+     * missing when the role starts. Required.
+     *
+     * @param workDir a folder of this host's own; agents' folders in it are deleted when the
+     *     agents are removed or the host stops
+     * @return this builder
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code workDir} is null
+     */
     public Builder workDir(Path workDir) {
       once("workDir");
       this.workDir = Objects.requireNonNull(workDir, "workDir");
       return this;
     }
 
-    /** Runs the scripts; default a {@link ProcessBackend} on the cloud's executor and clock. */
+    /**
+     * Sets what runs the scripts; default a {@link ProcessBackend} on the cloud's executor and
+     * clock.
+     *
+     * @param backend the backend, which the host owns from now on: it closes it when it stops
+     * @return this builder
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code backend} is null
+     */
     public Builder backend(ContainerBackend backend) {
       once("backend");
       this.backend = Objects.requireNonNull(backend, "backend");
       return this;
     }
 
-    /** How long an interrupted script has between SIGTERM and SIGKILL; default 5 s. */
+    /**
+     * Sets how long an interrupted script has between SIGTERM and SIGKILL; default
+     * {@link #DEFAULT_STOP_GRACE}, 5 s.
+     *
+     * @param grace zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code grace} is negative
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code grace} is null
+     */
     public Builder stopGrace(Duration grace) {
       once("stopGrace");
       Objects.requireNonNull(grace, "grace");
@@ -241,14 +287,30 @@ public final class GenericAgentHost extends AbstractRole {
       return this;
     }
 
-    /** Limits applied when unpacking code; default {@link ArchiveLimits#defaults()}. */
+    /**
+     * Sets the limits applied when an agent unpacks a code version; default
+     * {@link ArchiveLimits#defaults()}.
+     *
+     * @param limits bounds on the entries and bytes of a code archive
+     * @return this builder
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code limits} is null
+     */
     public Builder codeLimits(ArchiveLimits limits) {
       once("codeLimits");
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
-    /** Limits of each script's process tree; default 2 GiB of memory. */
+    /**
+     * Sets the limits of each script's process tree, as far as the backend enforces them;
+     * default 2 GiB of memory, 10 GiB of disk and 1024 CPU shares.
+     *
+     * @param limits the limits of one script's run
+     * @return this builder
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code limits} is null
+     */
     public Builder scriptLimits(ResourceLimits limits) {
       once("scriptLimits");
       this.resources = Objects.requireNonNull(limits, "limits");
@@ -257,7 +319,13 @@ public final class GenericAgentHost extends AbstractRole {
 
     /**
      * The environment every script starts from, before the agent adds {@code MY_IP},
-     * {@code MY_ROLE}, {@code MASTER_IP} and the rest; default {@code PATH} and {@code LANG}.
+     * {@code MY_ROLE}, {@code MASTER_IP} and the rest; default {@code PATH} (this process's)
+     * and {@code LANG} ({@code C.UTF-8}).
+     *
+     * @param env variable name to value; copied
+     * @return this builder
+     * @throws IllegalStateException if set before
+     * @throws NullPointerException if {@code env} is null or holds a null name or value
      */
     public Builder baseEnv(Map<String, String> env) {
       once("baseEnv");
@@ -265,6 +333,14 @@ public final class GenericAgentHost extends AbstractRole {
       return this;
     }
 
+    /**
+     * Makes the host for the cloud whose parts {@code context} holds; it advertises itself once
+     * started.
+     *
+     * @param context the cloud's bus, blob store, clock and executor
+     * @return a new role in state NEW
+     * @throws IllegalStateException without an id or a work folder
+     */
     @Override
     public GenericAgentHost create(CloudContext context) {
       if (id == null || workDir == null) {
