@@ -82,7 +82,8 @@ final class CartridgeDownloader implements AutoCloseable {
   /** Downloads and checks the cartridge whose manifest is at {@code url}, into {@code work}. */
   Fetched fetch(String url, Path work) throws IOException {
     String text = manifestText(url);
-    CartridgeManifest manifest = CartridgeManifest.parse(text, url);
+    // The manifest's source shows in refusals: credentials in the URL must not.
+    CartridgeManifest manifest = CartridgeManifest.parse(text, CartridgeRefusedException.shown(url));
     if (manifest.sourceUrl().isEmpty()) {
       throw new CartridgeRefusedException(url, "the manifest has no Source-Url: a downloadable "
           + "cartridge names where its files are (a zip, tar, tar.gz or tgz, or a git URL)");
@@ -469,7 +470,9 @@ final class CartridgeDownloader implements AutoCloseable {
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new CartridgeRefusedException(reported, "not a URL: " + e.getMessage(), e);
+      // The parser's message and the exception quote the input, credentials included.
+      throw new CartridgeRefusedException(reported, "not a URL: " + e.getReason()
+          + " at index " + e.getIndex());
     }
     String scheme = Optional.ofNullable(uri.getScheme()).orElse("").toLowerCase(Locale.ROOT);
     switch (scheme) {

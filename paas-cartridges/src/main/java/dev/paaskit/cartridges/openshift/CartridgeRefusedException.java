@@ -49,7 +49,8 @@ public final class CartridgeRefusedException extends PaasException {
 
   /**
    * {@code url} fit to show: a user or password in it, and its query (where tokens go), become
-   * {@code ******}. Text that is not a URL is returned as it is.
+   * {@code ******}. Text that does not parse as a URL is masked by its shape: what could be a
+   * user and password before an {@code @}, and what follows a {@code ?}.
    *
    * @param url a URL, or any text
    * @return {@code url} itself when it has neither user info nor a query, else a masked copy
@@ -85,8 +86,29 @@ public final class CartridgeRefusedException extends PaasException {
       }
       return b.toString();
     } catch (java.net.URISyntaxException e) {
-      return url;
+      return maskedText(url);
     }
+  }
+
+  /**
+   * Text that does not parse as a URL, masked by its shape alone: what stands between
+   * {@code ://} and the last {@code @} before the path, and everything after a {@code ?}.
+   */
+  private static String maskedText(String text) {
+    String out = text;
+    int query = out.indexOf('?');
+    if (query >= 0) {
+      out = out.substring(0, query) + "?******";
+    }
+    int scheme = out.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int slash = out.indexOf('/', start);
+    int end = slash < 0 ? out.length() : slash;
+    int at = out.lastIndexOf('@', end - 1);
+    if (at >= start) {
+      out = out.substring(0, start) + "******" + out.substring(at);
+    }
+    return out;
   }
 
   /**

@@ -320,7 +320,8 @@ public final class OpenShiftCartridges implements CartridgeSource, CartridgeCata
     List<Added> out = new ArrayList<>();
     for (StoreEntry e : s.state.list(KEY_PREFIX)) {
       CartridgeRecord r = Json.read(e.value(), CartridgeRecord.class);
-      out.add(new Added(e.key(), CartridgeManifest.parse(r.manifest(), r.url()), r));
+      out.add(new Added(e.key(), CartridgeManifest.parse(r.manifest(),
+          CartridgeRefusedException.shown(r.url())), r));
     }
     out.sort(Comparator.comparing((Added a) -> a.manifest.name())
         .thenComparing(a -> a.manifest.cartridgeVersion(), VersionOrder.ASCENDING)

@@ -334,10 +334,31 @@ class OpenShiftCartridgesTest {
         CartridgeRefusedException.shown("https://bob:hunter2@example.com/c/manifest.yml?token=t0k"));
     assertEquals("https://example.com/c.git#v1",
         CartridgeRefusedException.shown("https://example.com/c.git#v1"));
+    assertEquals("https://******@exa mple.com/x?******",
+        CartridgeRefusedException.shown("https://bob:hun@ter2@exa mple.com/x?token=a b"));
+    assertEquals("not a url", CartridgeRefusedException.shown("not a url"));
     CartridgeRefusedException e = assertThrows(CartridgeRefusedException.class,
         () -> cartridges.add("ftp://bob:hunter2@example.com/manifest.yml"));
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     assertFalse(e.url().contains("hunter2"), e.url());
+    CartridgeRefusedException notUrl = assertThrows(CartridgeRefusedException.class,
+        () -> cartridges.add("https://bob:hunter2@example.com/a manifest.yml"));
+    assertFalse(notUrl.getMessage().contains("hunter2"), notUrl.getMessage());
+    assertTrue(notUrl.getMessage().contains("not a URL: Illegal character in path at index"),
+        notUrl.getMessage());
+    assertTrue(notUrl.getCause() == null, "the cause would quote the URL");
+  }
+
+  @Test
+  void credentialsInTheUrlOfAnInvalidManifestAreNeverShown() throws IOException {
+    web.put("/invalid.yml", "text/yaml", utf8("Name: x\nCartridge-Short-Name: X\n"
+        + "Cartridge-Version: 1\nCartridge-Vendor: a\n"));
+    InvalidCartridgeManifestException e = assertThrows(InvalidCartridgeManifestException.class,
+        () -> cartridges.add(web.url("/invalid.yml") + "?token=t0k-s3cr3t"));
+    assertEquals("Version", e.field());
+    assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+    assertTrue(e.getMessage().startsWith(web.url("/invalid.yml") + "?******"), e.getMessage());
+    assertNothingStored();
   }
 
   /** Makes {@code repo} a git repository whose branch main holds every file in it. */
