@@ -284,18 +284,21 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
       return this;
     }
 
+    /** The zone the node is in, which placement spreads instances over; default none. */
     public Builder zone(String zone) {
       once("zone");
       o.zone = Objects.requireNonNull(zone, "zone");
       return this;
     }
 
+    /** The stack the node offers: an app that asks for a stack runs only on its nodes. */
     public Builder stack(String stack) {
       once("stack");
       o.stack = Objects.requireNonNull(stack, "stack");
       return this;
     }
 
+    /** Tags an app's placement constraints may require of its nodes; default none. */
     public Builder tags(Set<String> tags) {
       once("tags");
       o.tags = Set.copyOf(tags);

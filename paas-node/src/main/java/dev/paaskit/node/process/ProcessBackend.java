@@ -98,7 +98,9 @@ import org.slf4j.LoggerFactory;
 public final class ProcessBackend implements ContainerBackend {
   /** Output lines are cut to this many bytes. */
   public static final int MAX_LINE_BYTES = 16 * 1024;
+  /** How often the memory of every tree is read unless the builder says otherwise. */
   public static final Duration DEFAULT_MEMORY_POLL_INTERVAL = Duration.ofMillis(500);
+  /** The grace {@link #close()} gives each container unless the builder says otherwise. */
   public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(2);
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration CLOSE_MARGIN = Duration.ofSeconds(2);
