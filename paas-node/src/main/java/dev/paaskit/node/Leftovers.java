@@ -1,11 +1,13 @@
 package dev.paaskit.node;
 
+import dev.paaskit.core.internal.util.Trees;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,23 @@ final class Leftovers {
   private static final Logger log = LoggerFactory.getLogger(Leftovers.class);
 
   private Leftovers() {}
+
+  /**
+   * Ends what an earlier life of node {@code nodeId} left running under {@code instancesDir},
+   * and deletes every instance folder in it.
+   */
+  static void clean(Path instancesDir, String nodeId) throws IOException {
+    List<Long> killed = killProcessesUnder(instancesDir);
+    if (!killed.isEmpty()) {
+      log.info("node {}: killed {} process(es) left running by its previous life", nodeId,
+          killed.size());
+    }
+    try (Stream<Path> dirs = Files.list(instancesDir)) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        Trees.delete(dir);
+      }
+    }
+  }
 
   /** Kills every process whose working folder is inside {@code root}; returns their pids. */
   static List<Long> killProcessesUnder(Path root) {
@@ -34,7 +53,8 @@ final class Leftovers {
       return killed;
     }
     long self = ProcessHandle.current().pid();
-    try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("\\d+"))) {
+    try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc,
+        p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path dir : pids) {
         long pid = Long.parseLong(dir.getFileName().toString());
         if (pid == self) {

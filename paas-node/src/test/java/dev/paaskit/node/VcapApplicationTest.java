@@ -16,7 +16,7 @@ class VcapApplicationTest {
     StartInstance cmd = new StartInstance("i-7", "app-\"1\"", "web", 3, 2, "ab".repeat(32),
         "./run", Map.of(), List.of("web.example.com", "caf\u00e9\\\u0001.example.com"),
         256L << 20, 1L << 30, "PORT", "/", 60_000, 0);
-    String vcap = NodeAgent.vcapApplication(cmd, 61005);
+    String vcap = InstanceEnvironment.vcapApplication(cmd, 61005);
 
     @SuppressWarnings("unchecked")
     Map<String, Object> read = Json.read(vcap.getBytes(UTF_8), LinkedHashMap.class);
@@ -39,7 +39,7 @@ class VcapApplicationTest {
   void noRoutesIsAnEmptyList() {
     StartInstance cmd = new StartInstance("i-1", "a", "worker", 1, 0, "ab".repeat(32), "./run",
         Map.of(), List.of(), 64L << 20, 64L << 20, "PROCESS", null, 60_000, 0);
-    assertEquals(List.of(), Json.read(NodeAgent.vcapApplication(cmd, 0).getBytes(UTF_8),
+    assertEquals(List.of(), Json.read(InstanceEnvironment.vcapApplication(cmd, 0).getBytes(UTF_8),
         Map.class).get("uris"));
   }
 }

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.paaskit.api.NotFoundException;
 import dev.paaskit.api.spi.Cancellable;
 import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.ContainerBackend;
 import dev.paaskit.api.spi.ContainerInfo;
 import dev.paaskit.api.spi.ContainerSpec;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +77,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> Each running container uses three threads of the executor (two readers and
  * one waiter, all blocking) plus short tasks for signals and memory polls, so an executor given to
- * the builder must not cap its threads below that; a cached pool fits. Thread-safe.
+ * the builder, or a cloud's executor, must not cap its threads below that; a cached pool fits, and
+ * so does a cloud's default executor. Built without an executor or a context, the backend makes a
+ * cached pool and a clock of its own, and releases both on {@link #close()}. Thread-safe.
+ *
+ * <p><b>In a cloud.</b> A node makes its backend from the cloud's context when it starts, with
+ * {@link #factory()} or {@link Builder#build(CloudContext)}: such a backend runs on the cloud's
+ * executor and times grace periods, memory polls and drains on the cloud's clock, and starts no
+ * thread or timer of its own. The node closes it when it stops; the cloud's executor and clock
+ * outlive it.
+ *
+ * <pre>{@code
+ * NodeAgent.builder().id("n1").backend(ProcessBackend.factory())...
+ * NodeAgent.builder().id("n2").backend(ProcessBackend.builder().closeGrace(grace)::build)...
+ * }</pre>
  *
  * <p>{@link #remove} forgets a container but never deletes its {@code workDir}: the node
  * prepared that folder and owns it.
@@ -83,7 +98,9 @@ import org.slf4j.LoggerFactory;
 public final class ProcessBackend implements ContainerBackend {
   /** Output lines are cut to this many bytes. */
   public static final int MAX_LINE_BYTES = 16 * 1024;
+  /** How often the memory of every tree is read unless the builder says otherwise. */
   public static final Duration DEFAULT_MEMORY_POLL_INTERVAL = Duration.ofMillis(500);
+  /** The grace {@link #close()} gives each container unless the builder says otherwise. */
   public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(2);
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration CLOSE_MARGIN = Duration.ofSeconds(2);
@@ -102,8 +119,8 @@ public final class ProcessBackend implements ContainerBackend {
   private Cancellable pollTimer;
   private boolean closed;
 
-  private ProcessBackend(Builder b, ProcessTree tree) {
-    Executor executor = b.executor;
+  private ProcessBackend(Builder b, ProcessTree tree, CloudContext context) {
+    Executor executor = context != null ? context.executor() : b.executor;
     ExecutorService owned = null;
     if (executor == null) {
       ThreadFactory factory = b.threadFactory != null ? b.threadFactory
@@ -112,18 +129,30 @@ public final class ProcessBackend implements ContainerBackend {
       executor = owned;
     }
     this.ownedExecutor = owned;
-    this.ownedClock = b.clock == null ? SystemClock.create("process-backend") : null;
-    Clock clock = b.clock != null ? b.clock : ownedClock;
+    Clock given = context != null ? context.clock() : b.clock;
+    this.ownedClock = given == null ? SystemClock.create("process-backend") : null;
+    Clock clock = given != null ? given : ownedClock;
     this.host = new Host(executor, clock, tree, DRAIN_TIMEOUT, MAX_LINE_BYTES);
     this.memoryPollInterval =
         b.memoryPollInterval != null ? b.memoryPollInterval : DEFAULT_MEMORY_POLL_INTERVAL;
     this.closeGrace = b.closeGrace != null ? b.closeGrace : DEFAULT_CLOSE_GRACE;
   }
 
+  /** A builder of a backend with the default options. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * Makes a backend with the default options from a cloud's context, as
+   * {@code builder().build(context)} does: the factory a node takes in
+   * {@code NodeAgent.Builder.backend(Function)}. Each call makes a new backend.
+   */
+  public static Function<CloudContext, ProcessBackend> factory() {
+    return context -> builder().build(context);
+  }
+
+  /** {@code process}. */
   @Override
   public String name() {
     return "process";
@@ -212,8 +241,9 @@ public final class ProcessBackend implements ContainerBackend {
   /**
    * Stops every container with a grace period of {@code closeGrace}, kills what is left, waits a
    * bounded time for their ends to be reported, and releases the threads and clock the backend
-   * made itself. Returns within {@code closeGrace} plus about ten seconds however the processes
-   * behave; idempotent.
+   * made itself; an executor and clock it was given, or took from a cloud's context, stay open.
+   * Returns within {@code closeGrace} plus about ten seconds however the processes behave;
+   * idempotent.
    */
   @Override
   public void close() {
@@ -313,7 +343,8 @@ public final class ProcessBackend implements ContainerBackend {
   }
 
   /**
-   * Options of a {@link ProcessBackend}. Not thread-safe; each option may be set once.
+   * Options of a {@link ProcessBackend}. Not thread-safe; each option may be set once. A builder
+   * may build several backends; each reads the options as they are then.
    */
   public static final class Builder {
     private Executor executor;
@@ -329,6 +360,7 @@ public final class ProcessBackend implements ContainerBackend {
      * Runs readers, waiters and short tasks on {@code executor}, which the caller keeps and
      * shuts down after {@link ProcessBackend#close()}; it must grant at least three threads per
      * running container. Without it the backend makes a cached pool and shuts it down on close.
+     * Not with {@link #build(CloudContext)}, which takes the cloud's executor.
      */
     public Builder executor(Executor executor) {
       checkUnset(this.executor, "executor");
@@ -336,7 +368,10 @@ public final class ProcessBackend implements ContainerBackend {
       return this;
     }
 
-    /** Makes the threads of the backend's own cached pool; not with {@link #executor}. */
+    /**
+     * Makes the threads of the backend's own cached pool; not with {@link #executor}, nor with
+     * {@link #build(CloudContext)}.
+     */
     public Builder threadFactory(ThreadFactory threadFactory) {
       checkUnset(this.threadFactory, "threadFactory");
       this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
@@ -346,6 +381,7 @@ public final class ProcessBackend implements ContainerBackend {
     /**
      * Times stop grace periods, memory polls and the output drain. The caller keeps and closes
      * it. Without it the backend uses a {@link SystemClock} of its own and closes it on close.
+     * Not with {@link #build(CloudContext)}, which takes the cloud's clock.
      */
     public Builder clock(Clock clock) {
       checkUnset(this.clock, "clock");
@@ -383,6 +419,9 @@ public final class ProcessBackend implements ContainerBackend {
     }
 
     /**
+     * Makes a backend on the executor and clock given to this builder, or on a pool and a clock
+     * of its own when none was given; the caller closes it.
+     *
      * @throws IllegalStateException if both an executor and a thread factory were given, or
      *     this is not Linux with a readable {@code /proc}
      */
@@ -392,8 +431,41 @@ public final class ProcessBackend implements ContainerBackend {
             "give either an executor or a threadFactory, not both: the factory only makes the "
                 + "threads of the backend's own pool");
       }
-      ProcessTree tree = ProcessTree.detect(useSetsid == null || useSetsid);
-      return new ProcessBackend(this, tree);
+      return new ProcessBackend(this, detectTree(), null);
+    }
+
+    /**
+     * Makes a backend that runs its readers, waiters and short tasks on the cloud's executor and
+     * times grace periods, memory polls and drains on the cloud's clock, and starts no thread or
+     * timer of its own; closing it leaves both to the cloud. Fits where a node takes a factory:
+     * {@code NodeAgent.builder().backend(ProcessBackend.builder().closeGrace(grace)::build)}.
+     *
+     * @throws IllegalStateException if an executor, thread factory or clock was given to this
+     *     builder (the context provides them), or this is not Linux with a readable
+     *     {@code /proc}
+     */
+    public ProcessBackend build(CloudContext context) {
+      Objects.requireNonNull(context, "context");
+      List<String> given = new ArrayList<>();
+      if (executor != null) {
+        given.add("executor");
+      }
+      if (threadFactory != null) {
+        given.add("threadFactory");
+      }
+      if (clock != null) {
+        given.add("clock");
+      }
+      if (!given.isEmpty()) {
+        throw new IllegalStateException("a backend made from the context of cloud "
+            + context.cloudName() + " runs on its executor and clock; this builder was given "
+            + String.join(", ", given));
+      }
+      return new ProcessBackend(this, detectTree(), context);
+    }
+
+    private ProcessTree detectTree() {
+      return ProcessTree.detect(useSetsid == null || useSetsid);
     }
 
     private static void checkUnset(Object current, String option) {

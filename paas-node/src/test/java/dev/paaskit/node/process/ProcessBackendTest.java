@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.NotFoundException;
+import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.ContainerInfo;
 import dev.paaskit.api.spi.ContainerSpec;
 import dev.paaskit.api.spi.ContainerState;
 import dev.paaskit.api.spi.ExitStatus;
+import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.ResourceLimits;
+import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.node.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,9 +28,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -386,6 +393,80 @@ class ProcessBackendTest {
     } finally {
       mine.shutdownNow();
     }
+  }
+
+  /** A cloud's context as a backend sees it: only the clock and executor are used. */
+  private record Context(Clock clock, Executor executor) implements CloudContext {
+    @Override
+    public String cloudName() {
+      return "test-cloud";
+    }
+
+    @Override
+    public String domain() {
+      return "localhost";
+    }
+
+    @Override
+    public MessageBus bus() {
+      throw new UnsupportedOperationException("a backend needs no bus");
+    }
+
+    @Override
+    public StateStore stateStore() {
+      throw new UnsupportedOperationException("a backend needs no state store");
+    }
+
+    @Override
+    public BlobStore blobStore() {
+      throw new UnsupportedOperationException("a backend needs no blob store");
+    }
+  }
+
+  @Test
+  void madeFromAContextItRunsOnTheContextsExecutorAndClockAndLeavesThemOpen() throws Exception {
+    ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService cloud = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "cloud-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      ProcessBackend backend = ProcessBackend.builder().memoryPollInterval(Duration.ofHours(1))
+          .build(new Context(clock, cloud));
+      backends.add(backend);
+      RecordingListener listener = new RecordingListener();
+      backend.create(spec("deaf", "trap '' TERM; echo ready; sleep 1000", listener));
+      backend.start("deaf");
+      pidOf(backend, "deaf");
+      listener.awaitLine("ready"::equals, WAIT);
+      assertTrue(threads.get() >= 3, "readers and waiter on the context's executor: " + threads);
+
+      // A grace no real clock runs out of while the test waits.
+      CompletableFuture<ExitStatus> stopped = backend.stop("deaf", Duration.ofHours(1));
+      clock.advance(Duration.ofHours(1));
+
+      assertEquals(new ExitStatus(128 + 9, 9, false, true),
+          stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+      backend.close();
+      assertFalse(cloud.isShutdown(), "close() shut down the cloud's executor");
+      assertEquals(0, clock.pending(), "timers left on the cloud's clock after close");
+    } finally {
+      cloud.shutdownNow();
+    }
+  }
+
+  @Test
+  void madeFromAContextItTakesNoExecutorClockOrThreadFactoryOfItsOwn() {
+    Context context = new Context(new ManualClock(Instant.EPOCH), Runnable::run);
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ProcessBackend
+        .builder().executor(Runnable::run).clock(context.clock()).build(context));
+    assertTrue(e.getMessage().contains("test-cloud") && e.getMessage().contains("executor, clock"),
+        e.getMessage());
+    assertThrows(IllegalStateException.class,
+        () -> ProcessBackend.builder().threadFactory(Thread::new).build(context));
   }
 
   @Test

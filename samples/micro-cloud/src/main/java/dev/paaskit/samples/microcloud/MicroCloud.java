@@ -180,7 +180,7 @@ public final class MicroCloud {
     return NodeAgent.builder()
         .id(id)
         .capacity(NodeCapacity.of("2G", "10G"))
-        .backend(ProcessBackend.builder().build())
+        .backend(ProcessBackend.factory())
         .ports(ports)
         .address(address)
         .stopGrace(STOP_GRACE)
