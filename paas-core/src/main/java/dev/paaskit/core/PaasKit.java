@@ -48,7 +48,7 @@ import java.util.concurrent.Executor;
  * try (PaasCloud cloud = PaasKit.builder()
  *     .cartridges(BuiltinCartridges.create())
  *     .addRole(NodeAgent.builder().id("n1").capacity(NodeCapacity.of("2G", "10G"))
- *         .backend(ProcessBackend.builder().build()).ports(ports).workDir(dir))
+ *         .backend(ProcessBackend.factory()).ports(ports).workDir(dir))
  *     .addRole(RouterRole.builder())
  *     .build()
  *     .start()) {
