@@ -137,6 +137,13 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
   /** The rollout of {@code generation} seen not all running since {@code sinceNanos}. */
   private record RolloutWatch(long generation, long sinceNanos) {}
 
+  /**
+   * A health manager that hears nodes on the context's bus, reads desired state from its store
+   * and runs passes on its executor, timed by its clock. Nothing runs before {@link #start()}.
+   *
+   * @param placement chooses a node for each start
+   * @param options heartbeat, sweep, restart and rollout settings
+   */
   public HealthManager(CloudContext context, PlacementStrategy placement, HealthOptions options) {
     this.context = context;
     this.bus = context.bus();
@@ -432,10 +439,12 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
     store.get(StoreKeys.app(app.id())).ifPresent(entry -> {
       AppRecord stored = Json.read(entry.value(), AppRecord.class);
       if (stored.generation() == app.generation() && stored.previous() != null) {
-        AppRecord back = stored.toBuilder().rollBackTo(stored.previous()).failure("rollout cancelled: " + why)
+        AppRecord back = stored.toBuilder().rollBackTo(stored.previous())
+            .failure("rollout cancelled: " + why)
             .updatedMillis(context.clock().now().toEpochMilli()).build();
         if (store.compareAndSet(entry.key(), entry.revision(), Json.write(back)).isPresent()) {
-          events.publish(EventType.ROLLOUT_CANCELLED, app.spec().name(), "rollout cancelled: " + why);
+          events.publish(EventType.ROLLOUT_CANCELLED, app.spec().name(),
+              "rollout cancelled: " + why);
         }
       }
     });
@@ -466,7 +475,8 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
     String nodeId = chosen.nodeId().get();
     NodeAdvertisement node = candidates.advertisement(nodeId);
     if (node == null) {
-      throw new IllegalStateException("placement chose node '" + nodeId + "', which is not a candidate");
+      throw new IllegalStateException(
+          "placement chose node '" + nodeId + "', which is not a candidate");
     }
     lastPlacementFailure.remove(app.id());
     StartInstance cmd = startCommand(app, start);

@@ -157,7 +157,7 @@ record Plan(List<Start> starts, List<Stop> stops, List<Hold> holds, Rollout roll
     /** On a draining node, and replaced as {@link #REPLACED} says. */
     DRAINED;
 
-    /** The reason as a node logs it, for an instance of {@code index} of an app at {@code generation}. */
+    /** The reason as a node logs it, for instance {@code index} of an app at {@code generation}. */
     String describe(int index, long generation) {
       return switch (this) {
         case SCALED_DOWN -> "scaled down";
