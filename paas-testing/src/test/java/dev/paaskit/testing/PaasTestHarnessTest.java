@@ -17,6 +17,7 @@ import dev.paaskit.core.internal.protocol.InstanceReport;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -81,19 +82,46 @@ class PaasTestHarnessTest {
   }
 
   @Test
-  void aPartitionedNodeIsReplacedAndStopsItsExtrasOnceHealed(TestCloud cloud) {
+  void aPartitionedNodeIsReplacedAndItsDuplicatesAreStoppedOnceHealed(TestCloud cloud) {
     cloud.push(web("split", 2));
     cloud.awaitRunning("split", 2);
     String node = cloud.instances("split", InstanceState.RUNNING).get(0).nodeId();
+    long onNode = cloud.instances("split", InstanceState.RUNNING).stream()
+        .filter(i -> i.nodeId().equals(node)).count();
     cloud.partition(node);
     cloud.until(() -> cloud.instances("split", InstanceState.RUNNING).stream()
             .filter(i -> !i.nodeId().equals(node)).count() == 2,
         () -> "2 instances away from " + node + ", found " + cloud.describe("split"));
+    // Cut off, the node kept its instances: once healed, their indexes run twice.
+    assertEquals(onNode, cloud.backend(node).running().size(), "still running on " + node);
+    assertEquals(2 + onNode, runningContainers(cloud), "replacements and originals");
     cloud.heal(node);
-    cloud.until(() -> cloud.backend(node).running().isEmpty()
-            || cloud.controller().instances("split").stream().filter(i -> i.state().isActive()).count() == 2,
-        () -> "the healed node's duplicates stopped, found " + cloud.describe("split"));
-    cloud.awaitRunning("split", 2);
+    cloud.until(() -> exactlyOnePerIndex(cloud, 2),
+        () -> "2 containers, one RUNNING instance per index, found " + runningContainers(cloud)
+            + " containers and " + cloud.describe("split"));
+    // And so it stays: nothing stopped twice, nothing started again.
+    cloud.advance(Duration.ofMinutes(2));
+    assertTrue(exactlyOnePerIndex(cloud, 2), () -> runningContainers(cloud) + " containers and "
+        + cloud.describe("split") + " two minutes after the heal");
+  }
+
+  /** Containers running on every node: what the backends run, whatever the cloud believes. */
+  private static long runningContainers(TestCloud cloud) {
+    return cloud.nodeIds().stream().mapToLong(n -> cloud.backend(n).running().size()).sum();
+  }
+
+  /**
+   * Whether exactly {@code want} containers run, the controller lists exactly {@code want}
+   * active instances, all RUNNING, one per index, and every node is alive.
+   */
+  private static boolean exactlyOnePerIndex(TestCloud cloud, int want) {
+    var active = cloud.controller().instances("split").stream()
+        .filter(i -> i.state().isActive()).toList();
+    return runningContainers(cloud) == want && active.size() == want
+        && active.stream().allMatch(i -> i.state() == InstanceState.RUNNING)
+        && active.stream().map(InstanceStatus::index).collect(Collectors.toSet())
+            .equals(IntStream.range(0, want).boxed().collect(Collectors.toSet()))
+        && cloud.controller().nodes().stream().allMatch(n -> n.state() == NodeState.ALIVE);
   }
 
   @Test

@@ -196,6 +196,11 @@ public final class ClusterState implements AutoCloseable {
     view.lastHeardMillis = clock.now().toEpochMilli();
     if (view.state == NodeState.SUSPECT || view.state == NodeState.DEAD) {
       NodeState before = view.state;
+      if (before == NodeState.DEAD) {
+        // Its instances were dropped when it died. A node cut off for a while may not have
+        // changed since, so light beats would not show it: only a full one lists them again.
+        view.synced = false;
+      }
       view.state = NodeState.ALIVE;
       view.goneFromBus = false;
       listener.nodeChanged(view, before);

@@ -10,12 +10,18 @@ import dev.paaskit.api.spi.NodeCandidate;
 import dev.paaskit.api.spi.Placement;
 import dev.paaskit.api.spi.PlacementRequest;
 import dev.paaskit.api.spi.PlacementStrategy;
-import dev.paaskit.api.spi.Role;
 import dev.paaskit.api.spi.StateStore;
+import dev.paaskit.core.AbstractRole;
+import dev.paaskit.core.Lifecycle;
 import dev.paaskit.core.bus.ReconnectAware;
 import dev.paaskit.core.health.HealthOptions;
 import dev.paaskit.core.health.RestartPolicy;
 import dev.paaskit.core.internal.events.Events;
+import dev.paaskit.core.internal.health.Plan.RolloutStatus;
+import dev.paaskit.core.internal.health.Reconciler.Crashes;
+import dev.paaskit.core.internal.health.Reconciler.Desired;
+import dev.paaskit.core.internal.health.Reconciler.Instance;
+import dev.paaskit.core.internal.health.Reconciler.Observed;
 import dev.paaskit.core.internal.protocol.Ack;
 import dev.paaskit.core.internal.protocol.AppRecord;
 import dev.paaskit.core.internal.protocol.CrashReport;
@@ -31,12 +37,13 @@ import dev.paaskit.core.internal.protocol.Subjects;
 import dev.paaskit.core.internal.util.StoreMirror;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,16 +53,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The level-based reconciler: compares what the store says should run with what nodes report,
- * and sends the starts and stops that close the gap. A pass runs after every reported change and
- * every {@link HealthOptions#sweepInterval()} as a backstop; passes never overlap.
+ * The level-based reconciler's effects: compares what the store says should run with what nodes
+ * report, and sends the starts and stops that close the gap. A pass runs after every reported
+ * change and every {@link HealthOptions#sweepInterval()} as a backstop; passes never overlap.
  *
- * <p>For each started app and each index below its instance count, exactly one instance of the
- * current generation should be active. A missing one is placed and started, subject to the
- * {@link RestartPolicy} when it crashed; an instance of an older generation keeps serving until
- * the new one of its index is RUNNING, then is stopped; an extra one is stopped.
+ * <p>For each app a pass looked at, the {@link Reconciler} decides from plain inputs (the app's
+ * record, its instances, crashes, dead and draining nodes, the time) what to start and stop; this
+ * class gathers those inputs, places the starts, sends them in batches and the stops one by one,
+ * records crashes as the {@link RestartPolicy} counts them, cancels stalled rollouts and publishes
+ * events.
  */
-public final class HealthManager implements Role, ActualState, ReconnectAware {
+public final class HealthManager extends AbstractRole implements ActualState, ReconnectAware {
   private static final Logger log = LoggerFactory.getLogger(HealthManager.class);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration STOP_RESEND = Duration.ofSeconds(10);
@@ -70,9 +78,12 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
   private final Events events;
   private final Executor executor;
   private final ClusterState cluster;
+  private final Reconciler reconciler;
   private final Map<String, AppRecord> desired = new ConcurrentHashMap<>();
-  /** Crash history per app id and index; touched only inside a pass or under its own lock. */
-  private final Map<String, CrashHistory> crashes = new ConcurrentHashMap<>();
+  /** Crash history by app id, then index; each history is read and written under its own lock. */
+  private final Map<String, Map<Integer, CrashHistory>> crashes = new ConcurrentHashMap<>();
+  /** Passes booked for an app at the end of a crash back-off: app id to nanoTime. */
+  private final Map<String, Long> looksBooked = new ConcurrentHashMap<>();
   /** Stops sent and not yet confirmed: instance id to the nanoTime they may be resent. */
   private final Map<String, Long> stopsSent = new ConcurrentHashMap<>();
   private final Map<String, String> lastPlacementFailure = new ConcurrentHashMap<>();
@@ -99,26 +110,40 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
   private final Set<String> dirtyApps = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean passRunner = new AtomicBoolean();
   private final Object passLock = new Object();
-  private volatile boolean running;
   private StoreMirror<AppRecord> apps;
   private StoreMirror<Boolean> drains;
   /** Nodes being emptied: their instances are replaced elsewhere, then stopped. */
   private final Set<String> draining = ConcurrentHashMap.newKeySet();
-  /** When each app's current generation was first seen not all running: "appId:gen" to nanoTime. */
-  private final Map<String, Long> rollouts = new ConcurrentHashMap<>();
+  /** Rollouts watched, by app id: when its generation was first seen not all running. */
+  private final Map<String, RolloutWatch> rollouts = new ConcurrentHashMap<>();
   private Cancellable sweep;
   /** Time ticked since the last sweep; touched by the sweep timer only. */
   private long sinceSweepNanos;
 
+  /** An index's crashes in a row; guarded by its own lock. */
   static final class CrashHistory {
     long generation;
     int count;
-    long nextAllowedNanos;
+    long lastCrashNanos;
     boolean failed;
     /** The crash that made the index FAILED. */
     InstanceReport last;
+
+    synchronized Crashes snapshot() {
+      return new Crashes(generation, count, lastCrashNanos);
+    }
   }
 
+  /** The rollout of {@code generation} seen not all running since {@code sinceNanos}. */
+  private record RolloutWatch(long generation, long sinceNanos) {}
+
+  /**
+   * A health manager that hears nodes on the context's bus, reads desired state from its store
+   * and runs passes on its executor, timed by its clock. Nothing runs before {@link #start()}.
+   *
+   * @param placement chooses a node for each start
+   * @param options heartbeat, sweep, restart and rollout settings
+   */
   public HealthManager(CloudContext context, PlacementStrategy placement, HealthOptions options) {
     this.context = context;
     this.bus = context.bus();
@@ -128,6 +153,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     this.events = new Events(bus, context.clock());
     this.executor = context.executor();
     this.cluster = new ClusterState(bus, context.clock(), options, new ClusterListener());
+    this.reconciler = new Reconciler(options.restartPolicy(), options.rolloutTimeout());
   }
 
   @Override
@@ -142,8 +168,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
   }
 
   @Override
-  public void start() {
-    running = true;
+  protected void startUp() {
     apps = StoreMirror.open(store, StoreKeys.APPS, b -> Json.read(b, AppRecord.class),
         new StoreMirror.Listener<>() {
           @Override
@@ -183,8 +208,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
   }
 
   @Override
-  public void stop() {
-    running = false;
+  protected void shutDown() {
     if (sweep != null) {
       sweep.cancel();
     }
@@ -202,8 +226,17 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     cluster.busReconnected();
   }
 
+  /**
+   * Whether passes and sweeps may run: from the start of {@link #startUp()}, whose store mirrors
+   * ask for passes, until {@link #shutDown()} begins.
+   */
+  private boolean active() {
+    Lifecycle state = state();
+    return state == Lifecycle.STARTING || state == Lifecycle.RUNNING;
+  }
+
   private void scheduleSweep() {
-    if (!running) {
+    if (!active()) {
       return;
     }
     // Liveness is checked four times a heartbeat, so that a node is found dead within a quarter
@@ -249,7 +282,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
   }
 
   private void wakeRunner() {
-    if (!running) {
+    if (!active()) {
       return;
     }
     passWanted.set(true);
@@ -260,7 +293,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
 
   private void runPasses() {
     try {
-      while (running && passWanted.getAndSet(false)) {
+      while (active() && passWanted.getAndSet(false)) {
         synchronized (passLock) {
           try {
             pass();
@@ -272,7 +305,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     } finally {
       passRunner.set(false);
       // A request that came after the loop's last check but before the flag was cleared.
-      if (running && passWanted.get() && passRunner.compareAndSet(false, true)) {
+      if (active() && passWanted.get() && passRunner.compareAndSet(false, true)) {
         executor.execute(this::runPasses);
       }
     }
@@ -285,27 +318,32 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     Set<String> appIds;
     if (fullPassWanted.getAndSet(false)) {
       dirtyApps.clear();
-      appIds = new java.util.HashSet<>(desired.keySet());
+      appIds = new HashSet<>(desired.keySet());
       appIds.addAll(cluster.appIds());
     } else {
-      appIds = new java.util.HashSet<>(dirtyApps);
+      appIds = new HashSet<>(dirtyApps);
       dirtyApps.removeAll(appIds);
     }
     if (appIds.isEmpty()) {
       return;
     }
-    Candidates candidates = new Candidates(cluster, avoid.keySet());
+    List<NodeView> nodes = cluster.nodeViews();
+    Candidates candidates = new Candidates(cluster, nodes, avoid.keySet());
+    Set<String> dead = new HashSet<>();
+    for (NodeView v : nodes) {
+      if (v.state == NodeState.DEAD) {
+        dead.add(v.id());
+      }
+    }
+    Set<String> deadNodes = Set.copyOf(dead);
+    Set<String> drainingNodes = Set.copyOf(draining);
     for (String appId : appIds) {
       AppRecord app = desired.get(appId);
       try {
-        if (app != null) {
-          reconcile(app, candidates, now);
-        } else {
-          for (InstanceReport r : cluster.instancesOf(appId)) {
-            stopIfActive(r, "app deleted");
-          }
-          crashes.keySet().removeIf(k -> k.startsWith(appId + ":"));
-        }
+        List<InstanceReport> reports = cluster.instancesOf(appId);
+        Plan plan = reconciler.plan(app == null ? Desired.deletedApp() : Desired.of(app),
+            observe(appId, app, reports, deadNodes, drainingNodes), now);
+        apply(appId, app, reports, plan, candidates, now);
       } catch (RuntimeException e) {
         // One app's failure, a placement plugin's say, must not stop every other app converging.
         log.error("reconciling {} failed", app == null ? appId : app.spec().name(), e);
@@ -314,96 +352,117 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     sendStarts();
   }
 
-  private void reconcile(AppRecord app, Candidates candidates, long now) {
-    int want = app.desiredInstances();
-    Map<Integer, List<InstanceReport>> current = new HashMap<>();
-    Map<Integer, List<InstanceReport>> older = new HashMap<>();
-    for (InstanceReport r : cluster.instancesOf(app.id())) {
-      if (!r.state().isActive() || r.state() == InstanceState.STOPPING
-          || stopsSent.containsKey(r.instanceId())) {
-        continue;
+  /**
+   * What the reconciler is told of one app. Reads the crash histories after {@code reports}: a
+   * crash is recorded while the cluster state applies its report, so an instance seen crashed
+   * has its crash counted.
+   */
+  private Observed observe(String appId, AppRecord app, List<InstanceReport> reports,
+      Set<String> deadNodes, Set<String> drainingNodes) {
+    List<Instance> instances = new ArrayList<>(reports.size());
+    for (InstanceReport r : reports) {
+      instances.add(Instance.of(r, stopsSent.containsKey(r.instanceId())));
+    }
+    Map<Integer, Crashes> crashed = Map.of();
+    OptionalLong rolloutSince = OptionalLong.empty();
+    if (app != null) {
+      Map<Integer, CrashHistory> histories = crashes.get(appId);
+      if (histories != null && !histories.isEmpty()) {
+        crashed = new HashMap<>();
+        for (Map.Entry<Integer, CrashHistory> e : histories.entrySet()) {
+          crashed.put(e.getKey(), e.getValue().snapshot());
+        }
       }
-      boolean current_ = app.isCurrent(r.generation());
-      if (r.index() >= want) {
-        stopIfActive(r, want == 0 ? "app stopped" : "scaled down");
-      } else if (current_ && !draining.contains(r.nodeId())) {
-        current.computeIfAbsent(r.index(), i -> new ArrayList<>()).add(r);
-      } else if (current_ || r.generation() < app.generation()) {
-        // An old generation, or a node being emptied: replaced first, stopped once it is.
-        older.computeIfAbsent(r.index(), i -> new ArrayList<>()).add(r);
-      } else {
-        stopIfActive(r, "from a generation the store no longer asks for");
+      RolloutWatch watch = rollouts.get(appId);
+      if (watch != null && watch.generation() == app.generation()) {
+        rolloutSince = OptionalLong.of(watch.sinceNanos());
       }
     }
-    if (cancelStalledRollout(app, want, current, older, now)) {
+    return new Observed(instances, crashed, deadNodes, drainingNodes, rolloutSince);
+  }
+
+  /** Carries out {@code plan} for one app: stops, then the rollout's fate, then starts. */
+  private void apply(String appId, AppRecord app, List<InstanceReport> reports, Plan plan,
+      Candidates candidates, long now) {
+    long generation = app == null ? 0 : app.generation();
+    String appName = app != null ? app.spec().name()
+        : reports.isEmpty() ? appId : reports.get(0).appName();
+    for (Plan.Stop stop : plan.stops()) {
+      sendStop(appName, stop, stop.reason().describe(stop.index(), generation));
+    }
+    if (app == null) {
+      crashes.remove(appId);
+      rollouts.remove(appId);
       return;
     }
-    for (int index = 0; index < want; index++) {
-      List<InstanceReport> mine = current.getOrDefault(index, List.of());
-      if (mine.size() > 1) {
-        mine.sort(Comparator.comparing((InstanceReport r) -> r.state() != InstanceState.RUNNING)
-            .thenComparingLong(InstanceReport::sinceMillis));
-        mine.subList(1, mine.size()).forEach(r -> stopIfActive(r, "duplicate of index " + r.index()));
-      }
-      boolean newRunning = mine.stream().anyMatch(r -> r.state() == InstanceState.RUNNING);
-      List<InstanceReport> old = older.getOrDefault(index, List.of());
-      if (newRunning || (mine.isEmpty() && old.stream().noneMatch(r -> r.state() == InstanceState.RUNNING))) {
-        old.forEach(r -> stopIfActive(r, "replaced by generation " + app.generation()));
-      }
-      if (mine.isEmpty()) {
-        startIfAllowed(app, index, candidates, now);
+    Plan.Rollout rollout = plan.rollout();
+    if (rollout.status() == RolloutStatus.WATCHED) {
+      rollouts.put(appId, new RolloutWatch(app.generation(), rollout.sinceNanos()));
+    } else {
+      rollouts.remove(appId);
+      if (rollout.status() == RolloutStatus.STALLED) {
+        cancelRollout(app, rollout.running());
       }
     }
+    for (Plan.Start start : plan.starts()) {
+      place(app, start, candidates);
+    }
+    plan.lookAgainAtNanos().ifPresent(at -> lookAgain(appId, at, now));
+  }
+
+  /**
+   * Books a pass over the app at {@code atNanos}, when a back-off ends: not at the next sweep,
+   * which may be much later. A pass already booked no later than that, and still to come, does.
+   */
+  private void lookAgain(String appId, long atNanos, long now) {
+    Long booked = looksBooked.get(appId);
+    if (booked != null && booked - now > 0 && booked - atNanos <= 0) {
+      return;
+    }
+    looksBooked.put(appId, atNanos);
+    context.clock().schedule(Duration.ofNanos(Math.max(0, atNanos - now)), () -> {
+      looksBooked.remove(appId, atNanos);
+      requestPass(appId);
+    });
   }
 
   /**
    * Cancels a rollout that has not become healthy within its timeout while the previous
    * generation still serves: the app goes back to what those instances run, so they stay, and
-   * the new ones are stopped. True when it did.
+   * the new ones are stopped by the passes that follow.
    */
-  private boolean cancelStalledRollout(AppRecord app, int want,
-      Map<Integer, List<InstanceReport>> current, Map<Integer, List<InstanceReport>> older, long now) {
-    String key = app.id() + ":" + app.generation();
-    boolean oldServing = app.previous() != null && older.values().stream().flatMap(List::stream)
-        .anyMatch(r -> r.state() == InstanceState.RUNNING && r.generation() == app.previous().generation());
-    long newRunning = current.values().stream().flatMap(List::stream)
-        .filter(r -> r.state() == InstanceState.RUNNING).count();
-    if (!oldServing || newRunning >= want) {
-      rollouts.remove(key);
-      return false;
-    }
-    long since = rollouts.computeIfAbsent(key, k -> now);
-    if (now - since < options.rolloutTimeout().toNanos()) {
-      return false;
-    }
-    rollouts.remove(key);
+  private void cancelRollout(AppRecord app, int newRunning) {
+    int want = app.desiredInstances();
     String why = "generation " + app.generation() + " did not become healthy within "
         + options.rolloutTimeout().toSeconds() + " s (" + newRunning + " of " + want
         + " running); generation " + app.previous().generation() + " keeps serving";
     store.get(StoreKeys.app(app.id())).ifPresent(entry -> {
       AppRecord stored = Json.read(entry.value(), AppRecord.class);
       if (stored.generation() == app.generation() && stored.previous() != null) {
-        AppRecord back = stored.toBuilder().rollBackTo(stored.previous()).failure("rollout cancelled: " + why)
+        AppRecord back = stored.toBuilder().rollBackTo(stored.previous())
+            .failure("rollout cancelled: " + why)
             .updatedMillis(context.clock().now().toEpochMilli()).build();
         if (store.compareAndSet(entry.key(), entry.revision(), Json.write(back)).isPresent()) {
-          events.publish(EventType.ROLLOUT_CANCELLED, app.spec().name(), "rollout cancelled: " + why);
+          events.publish(EventType.ROLLOUT_CANCELLED, app.spec().name(),
+              "rollout cancelled: " + why);
         }
       }
     });
-    return true;
   }
 
-  private void startIfAllowed(AppRecord app, int index, Candidates candidates, long now) {
-    CrashHistory history = crashes.get(app.id() + ":" + index);
-    if (history != null && history.generation == app.generation()
-        && (history.failed || history.nextAllowedNanos - now > 0)) {
-      return;
-    }
+  /** What placement is asked for instance {@code index} of {@code app}. */
+  private static PlacementRequest placementRequest(AppRecord app, int index,
+      Map<String, Integer> zoneCounts) {
     SpecRecord spec = app.spec();
-    PlacementRequest request =
-        new PlacementRequest(spec.name(), index, spec.memoryBytes(), spec.diskBytes(),
-            spec.cpuShares(), spec.stack(), spec.zones(), spec.tags(), spec.maxPerNode(),
-            candidates.zonesOf(app.id()));
+    return new PlacementRequest(spec.name(), index, spec.memoryBytes(), spec.diskBytes(),
+        spec.cpuShares(), spec.stack(), spec.zones(), spec.tags(), spec.maxPerNode(), zoneCounts);
+  }
+
+  /** Places one start and queues it for its node; a start nothing fits is reported once. */
+  private void place(AppRecord app, Plan.Start start, Candidates candidates) {
+    int index = start.index();
+    SpecRecord spec = app.spec();
+    PlacementRequest request = placementRequest(app, index, candidates.zonesOf(app.id()));
     Placement chosen = placement.place(request, candidates.forApp(app.id()));
     if (!chosen.placed()) {
       String why = chosen.explain();
@@ -416,12 +475,17 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     String nodeId = chosen.nodeId().get();
     NodeAdvertisement node = candidates.advertisement(nodeId);
     if (node == null) {
-      throw new IllegalStateException("placement chose node '" + nodeId + "', which is not a candidate");
+      throw new IllegalStateException(
+          "placement chose node '" + nodeId + "', which is not a candidate");
     }
     lastPlacementFailure.remove(app.id());
-    StartInstance cmd = startCommand(app, index);
+    StartInstance cmd = startCommand(app, start);
+    if (log.isDebugEnabled()) {
+      log.debug("starting {}[{}] {} on {}: {}", spec.name(), index, cmd.instanceId(), nodeId,
+          start.reason());
+    }
     InstanceReport placeholder = new InstanceReport(cmd.instanceId(), nodeId, app.id(),
-        spec.name(), app.generation(), index, app.droplet().sha256(), InstanceState.STARTING,
+        spec.name(), start.generation(), index, app.droplet().sha256(), InstanceState.STARTING,
         node.address(), 0, spec.memoryBytes(), spec.diskBytes(),
         context.clock().now().toEpochMilli(), null, -1, spec.cpuShares());
     cluster.addPending(placeholder, options.startAckTimeout());
@@ -473,7 +537,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     return new UUID(hi, lo).toString();
   }
 
-  private StartInstance startCommand(AppRecord app, int index) {
+  private StartInstance startCommand(AppRecord app, Plan.Start start) {
     SpecRecord spec = app.spec();
     Map<String, String> env = new LinkedHashMap<>(app.droplet().env());
     env.putAll(spec.env());
@@ -481,7 +545,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     String command = withPreRunningHooks(spec.preRunning(),
         spec.command() != null ? spec.command() : app.droplet().command());
     return new StartInstance(newInstanceId(), app.id(), spec.name(),
-        app.generation(), index, app.droplet().sha256(), command, env,
+        start.generation(), start.index(), app.droplet().sha256(), command, env,
         app.urls(context.domain()), spec.memoryBytes(), spec.diskBytes(),
         spec.healthCheckType(), spec.healthCheckEndpoint(), spec.startTimeoutMillis(),
         spec.cpuShares());
@@ -504,27 +568,27 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     return b.append(command).toString();
   }
 
-  private void stopIfActive(InstanceReport r, String reason) {
-    if (!r.state().isActive() || r.state() == InstanceState.STOPPING
-        || stopsSent.containsKey(r.instanceId())) {
-      return;
-    }
-    if (r.seq() < 0) {
-      return; // pending: stopped once the node reports it
-    }
-    stopsSent.put(r.instanceId(), context.clock().nanoTime() + STOP_RESEND.toNanos());
-    log.debug("stopping {}[{}] {} on {}: {}", r.appName(), r.index(), r.instanceId(), r.nodeId(), reason);
-    Json.request(bus, Subjects.nodeStop(r.nodeId()), new StopInstance(r.instanceId(), reason),
+  /** Sends one stop; until its node confirms, or {@link #STOP_RESEND} passes, none again. */
+  private void sendStop(String appName, Plan.Stop stop, String reason) {
+    String instanceId = stop.instanceId();
+    String nodeId = stop.nodeId();
+    stopsSent.put(instanceId, context.clock().nanoTime() + STOP_RESEND.toNanos());
+    log.debug("stopping {}[{}] {} on {}: {}", appName, stop.index(), instanceId, nodeId, reason);
+    Json.request(bus, Subjects.nodeStop(nodeId), new StopInstance(instanceId, reason),
         COMMAND_TIMEOUT).whenComplete((reply, error) -> {
           if (error != null) {
-            log.warn("stop of {} on {} failed: {}", r.instanceId(), r.nodeId(), error.toString());
+            log.warn("stop of {} on {} failed: {}", instanceId, nodeId, error.toString());
           }
         });
   }
 
+  /**
+   * Counts a crash for its index and publishes it; the reconciler reads the count to hold the
+   * index during its back-off, or for good once the policy gives up.
+   */
   private void onCrash(InstanceReport r) {
-    String key = r.appId() + ":" + r.index();
-    CrashHistory h = crashes.computeIfAbsent(key, k -> new CrashHistory());
+    CrashHistory h = crashes.computeIfAbsent(r.appId(), a -> new ConcurrentHashMap<>())
+        .computeIfAbsent(r.index(), i -> new CrashHistory());
     synchronized (h) {
       if (h.generation != r.generation()) {
         h.generation = r.generation();
@@ -532,6 +596,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
         h.failed = false;
       }
       h.count++;
+      h.lastCrashNanos = context.clock().nanoTime();
       RestartPolicy policy = options.restartPolicy();
       CrashReport crash = r.crash();
       Map<String, String> attrs = new LinkedHashMap<>();
@@ -551,13 +616,6 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
         h.last = r;
         events.publish(EventType.INSTANCE_FAILED, r.appName(), "instance " + r.index()
             + " failed after " + h.count + " crashes in a row", attrs);
-      } else {
-        Duration delay = policy.delayAfter(h.count);
-        h.nextAllowedNanos = context.clock().nanoTime() + delay.toNanos();
-        if (!delay.isZero()) {
-          // Restart when the back-off ends, not at the next sweep, which may be much later.
-          context.clock().schedule(delay, () -> requestPass(r.appId()));
-        }
       }
     }
   }
@@ -565,7 +623,8 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
   private void onRunning(InstanceReport r) {
     events.publish(EventType.INSTANCE_RUNNING, r.appName(), "instance " + r.index()
         + " running on " + r.nodeId(), Map.of("index", String.valueOf(r.index()), "node", r.nodeId()));
-    CrashHistory h = crashes.get(r.appId() + ":" + r.index());
+    Map<Integer, CrashHistory> histories = crashes.get(r.appId());
+    CrashHistory h = histories == null ? null : histories.get(r.index());
     if (h != null) {
       Duration stable = options.restartPolicy().stableUptime();
       String instanceId = r.instanceId();
@@ -631,9 +690,9 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     /** The candidates of the app being placed. */
     private CandidateView view;
 
-    Candidates(ClusterState cluster, Set<String> avoided) {
+    Candidates(ClusterState cluster, List<NodeView> nodes, Set<String> avoided) {
       this.cluster = cluster;
-      this.nodes = cluster.nodeViews();
+      this.nodes = nodes;
       this.used = cluster.usage();
       this.usedAt = new long[nodes.size()][];
       this.stateAt = new NodeState[nodes.size()];
@@ -762,15 +821,15 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     }
   }
 
-  /**
-   * The app's instances as nodes report them, plus one FAILED entry for each index the restart
-   * policy gave up on in the current generation (carrying its last crash).
-   */
   @Override
   public List<dev.paaskit.api.NodeStatus> nodes() {
     return cluster.nodes();
   }
 
+  /**
+   * The app's instances as nodes report them, plus one FAILED entry for each index the restart
+   * policy gave up on in the current generation (carrying its last crash).
+   */
   @Override
   public List<InstanceReport> instancesOf(String appId) {
     List<InstanceReport> out = new ArrayList<>(cluster.instancesOf(appId));
@@ -778,11 +837,7 @@ public final class HealthManager implements Role, ActualState, ReconnectAware {
     if (app == null) {
       return out;
     }
-    for (Map.Entry<String, CrashHistory> e : crashes.entrySet()) {
-      if (!e.getKey().startsWith(appId + ":")) {
-        continue;
-      }
-      CrashHistory h = e.getValue();
+    for (CrashHistory h : crashes.getOrDefault(appId, Map.of()).values()) {
       synchronized (h) {
         if (h.failed && h.generation == app.generation() && h.last != null
             && h.last.index() < app.desiredInstances()) {

@@ -3,8 +3,6 @@ package dev.paaskit.core.internal.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.paaskit.api.NodeState;
-import dev.paaskit.api.spi.Cancellable;
-import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.MessageHandler;
@@ -14,7 +12,6 @@ import dev.paaskit.core.internal.protocol.InstanceReport;
 import dev.paaskit.core.internal.protocol.NodeAdvertisement;
 import dev.paaskit.core.internal.protocol.NodeHeartbeat;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,26 +28,6 @@ import org.junit.jupiter.api.Test;
  * stays silent is still declared dead once that TTL is over.
  */
 class ClusterStateStallTest {
-  /** A clock moved by hand: nanoTime and now advance together, no timer ever fires. */
-  private static final class HandClock implements Clock {
-    long nanos = 1_000_000_000L;
-
-    @Override
-    public Instant now() {
-      return Instant.ofEpochSecond(1_800_000_000L).plusNanos(nanos);
-    }
-
-    @Override
-    public long nanoTime() {
-      return nanos;
-    }
-
-    @Override
-    public Cancellable schedule(Duration delay, Runnable task) {
-      return () -> { };
-    }
-  }
-
   /** A bus nobody listens on: the test hands ClusterState its messages directly. */
   private static final class NoBus implements MessageBus {
     @Override
