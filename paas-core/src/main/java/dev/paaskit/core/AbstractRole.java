@@ -100,14 +100,22 @@ public abstract class AbstractRole implements Role {
     }
   }
 
-  /** Where the role is in its life. */
+  /**
+   * Where the role is in its life. Thread-safe; never blocks. A role still in
+   * {@link #startUp()} or {@link #shutDown()} is STARTING or STOPPING.
+   *
+   * @return the state now; TERMINATED also for a role stopped without ever starting
+   */
   public final Lifecycle state() {
     return Lifecycles.of(delegate.state());
   }
 
   /**
    * Whether the role was asked to stop, or failed: STOPPING, TERMINATED or FAILED. Work that
-   * arrives then is refused.
+   * arrives then should be refused. Thread-safe.
+   *
+   * @return true from the moment {@link #stop()} is called (so already inside
+   *     {@link #shutDown()}), and after a failed start; false while NEW, STARTING or RUNNING
    */
   protected final boolean stopRequested() {
     Service.State s = delegate.state();
@@ -115,7 +123,12 @@ public abstract class AbstractRole implements Role {
         || s == Service.State.FAILED;
   }
 
-  /** Whether the role has started and not begun to stop. */
+  /**
+   * Whether the role has started and not begun to stop. Thread-safe.
+   *
+   * @return true only when RUNNING: false inside {@link #startUp()}, which runs while the role is
+   *     STARTING, and inside {@link #shutDown()}
+   */
   protected final boolean isRunning() {
     return delegate.state() == Service.State.RUNNING;
   }

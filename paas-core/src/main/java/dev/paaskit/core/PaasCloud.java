@@ -67,8 +67,11 @@ public final class PaasCloud implements AutoCloseable {
   }
 
   /**
-   * Starts every role, phase by phase, and returns once all are ready.
+   * Starts every role, phase by phase, and returns once all are ready. Each role's start runs on
+   * the cloud's executor while the calling thread waits, at most the builder's start timeout per
+   * role.
    *
+   * @return this cloud, now RUNNING, so that {@code build().start()} can be chained
    * @throws IllegalStateException if the cloud is not NEW, or a role failed to start or did not
    *     start within the bound (its exception is the cause; the cloud is then FAILED, and
    *     everything it started or owns is stopped and released, as by {@link #close()})
@@ -93,8 +96,9 @@ public final class PaasCloud implements AutoCloseable {
   }
 
   /**
-   * The controller.
+   * The controller, the entry point for pushing, scaling and inspecting apps.
    *
+   * @return the same controller on every call, whatever the cloud's state
    * @throws IllegalStateException if this cloud was built without its control plane
    */
   public Controller controller() {
@@ -127,17 +131,35 @@ public final class PaasCloud implements AutoCloseable {
     }
   }
 
-  /** The parts the cloud's roles share. */
+  /**
+   * The parts the cloud's roles share: its name, domain, bus, stores, clock and executor.
+   *
+   * @return the same context the roles were made with; its parts are the cloud's, or the host's
+   *     where the host passed them in: do not close them
+   */
   public CloudContext context() {
     return context;
   }
 
-  /** Where the cloud is in its life. */
+  /**
+   * Where the cloud is in its life. Waits while {@link #start()} or {@link #close()} runs on
+   * another thread, and then tells the state they left; so a role must not ask from its own start
+   * or stop, which run on the executor while the cloud waits for them.
+   *
+   * @return NEW, RUNNING, TERMINATED or FAILED; STARTING or STOPPING only to the thread running
+   *     {@link #start()} or {@link #close()} (or a role's start or stop on that thread, with a
+   *     direct executor)
+   */
   public synchronized Lifecycle state() {
     return state;
   }
 
-  /** Each role's state, by name, in start order. */
+  /**
+   * Each role's state, by name, in start order; the control plane's roles included. Does not
+   * wait for a start or close under way.
+   *
+   * @return an unmodifiable snapshot, which later changes do not update
+   */
   public Map<String, Lifecycle> roleStates() {
     Map<String, Lifecycle> states = new LinkedHashMap<>();
     for (RoleRunner runner : runners) {
@@ -146,22 +168,54 @@ public final class PaasCloud implements AutoCloseable {
     return Collections.unmodifiableMap(states);
   }
 
-  /** Why the cloud is FAILED. */
+  /**
+   * Why the cloud is FAILED.
+   *
+   * @return what the role that failed to start threw (a
+   *     {@link java.util.concurrent.TimeoutException} when it did not start in time); empty when
+   *     no start failed. A role that fails to stop is only logged and leaves this empty
+   */
   public synchronized Optional<Throwable> failure() {
     return Optional.ofNullable(failure);
   }
 
-  /** Calls {@code listener} on {@code executor} for every event from now on. */
+  /**
+   * Calls {@code listener} on {@code executor} for every event published on the cloud's bus from
+   * now on, by this process or, on a shared bus, by others; past events are not replayed. A
+   * listener stays until the cloud closes; there is no way to remove one. Events reach the
+   * executor in the order the bus delivered them; an executor of several threads may run them out
+   * of that order.
+   *
+   * <p>Neither argument may be null, which is not checked here: a null executor fails later, at
+   * each event, and the listeners added after it then miss every event.
+   *
+   * @param listener called once per event; what it throws is logged and does not reach other
+   *     listeners
+   * @param executor runs each call; a direct executor ({@code Runnable::run}) runs them on the
+   *     bus's delivery thread, so the listener must then be quick
+   */
   public void addEventListener(EventListener listener, Executor executor) {
     eventLog.addListener(listener, executor);
   }
 
-  /** The role named {@code name}, such as {@code node-n1}. */
+  /**
+   * The role named {@code name}. Names are unique in a cloud.
+   *
+   * @param name a role's {@link Role#name()}, such as {@code node-n1}
+   * @return the role, in any state; empty when the cloud has no role of that name
+   */
   public Optional<Role> role(String name) {
     return runners.stream().map(RoleRunner::role).filter(r -> r.name().equals(name)).findFirst();
   }
 
-  /** The first role that is a {@code type}, in start order, such as the router. */
+  /**
+   * The first role that is a {@code type}, in start order, such as the router.
+   *
+   * @param <T> the type looked for
+   * @param type a class or interface the role implements, such as a role's own class
+   * @return the first role of that type by phase, then in the order added; empty when there is
+   *     none
+   */
   public <T> Optional<T> role(Class<T> type) {
     return runners.stream().map(RoleRunner::role).filter(type::isInstance).map(type::cast)
         .findFirst();

@@ -57,17 +57,27 @@ import java.util.concurrent.Executor;
  * }</pre>
  *
  * <p>Every part has a default that keeps the cloud in-process: an in-process bus, in-memory
- * stores, the system clock, a cached thread pool, a temporary work folder. What the builder makes
- * the cloud closes; what you pass in stays yours. Setting an option twice is an error.
+ * stores, the system clock, an elastic pool of daemon threads, a temporary work folder. What the
+ * builder makes the cloud closes; what you pass in stays yours. Setting an option twice is an
+ * error.
  */
 public final class PaasKit {
   private PaasKit() {}
 
+  /**
+   * A builder of a cloud.
+   *
+   * @return a new builder with every option at its default and no role added
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Not thread-safe; build once. */
+  /**
+   * Options of a cloud. Each option but {@link #addRole} may be set once; a second call throws
+   * {@link IllegalStateException} naming it, and a null argument {@link NullPointerException}.
+   * Not thread-safe; build once.
+   */
   public static final class Builder {
     private final Set<String> set = new HashSet<>();
     private String name = "paaskit";
@@ -96,21 +106,45 @@ public final class PaasKit {
       }
     }
 
-    /** A name for logs and threads; default {@code paaskit}. */
+    /**
+     * Names the cloud; default {@code paaskit}.
+     *
+     * @param name the cloud's name in logs and errors ({@link CloudContext#cloudName()}), which
+     *     also begins the names of the threads and of the temporary work folder the builder
+     *     makes; not checked here, but one holding {@code %} fails {@link #build()} when the
+     *     builder makes a clock or an executor
+     * @return this builder
+     * @throws IllegalStateException if the name was set before
+     */
     public Builder name(String name) {
       once("name");
       this.name = Objects.requireNonNull(name, "name");
       return this;
     }
 
-    /** The domain default routes live under; default {@code localhost} ({@code app.localhost}). */
+    /**
+     * Sets the domain default routes live under; default {@code localhost}.
+     *
+     * @param domain an app {@code shop} gets the route {@code shop.<domain>}; not checked here
+     * @return this builder
+     * @throws IllegalStateException if the domain was set before
+     */
     public Builder domain(String domain) {
       once("domain");
       this.domain = Objects.requireNonNull(domain, "domain");
       return this;
     }
 
-    /** Default: the system clock with its own timer thread. */
+    /**
+     * Sets the one clock of the cloud's timers, timeouts and back-offs; default the system clock
+     * with a timer thread of its own, which the cloud stops on close.
+     *
+     * @param clock a clock the host keeps: the cloud never closes it. With a virtual clock,
+     *     heartbeats, back-offs and request timeouts wait until it is advanced; the start and stop
+     *     timeouts do not
+     * @return this builder
+     * @throws IllegalStateException if the clock was set before
+     */
     public Builder clock(Clock clock) {
       once("clock");
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -118,10 +152,16 @@ public final class PaasKit {
     }
 
     /**
-     * For all work that may block. It must run tasks on threads of its own, not the caller's (a
-     * direct executor would run the health manager's passes inside its listeners). Default: an
-     * {@link ElasticExecutor} of daemon threads the cloud owns: few threads while tasks are short,
-     * more as tasks block.
+     * Sets the executor of all work that may block: roles' starts and stops, bus deliveries,
+     * staging, probes, process readers. Default: a pool of daemon threads the cloud owns and
+     * shuts down on close, with few threads while tasks are short and more as tasks block.
+     *
+     * @param executor runs tasks on threads of its own, not the caller's (a direct executor would
+     *     run the health manager's passes inside its listeners), with no small cap on its threads:
+     *     roles and the process backend block some of them for long. The host keeps it and shuts
+     *     it down after closing the cloud
+     * @return this builder
+     * @throws IllegalStateException if the executor was set before
      */
     public Builder executor(Executor executor) {
       once("executor");
@@ -129,41 +169,87 @@ public final class PaasKit {
       return this;
     }
 
-    /** Default: an in-process bus. */
+    /**
+     * Sets the bus every role talks over; default an {@link InProcessBus} on the cloud's executor
+     * and clock, closed with the cloud.
+     *
+     * @param bus a bus the host keeps and closes after the cloud; processes that share it form
+     *     one cloud
+     * @return this builder
+     * @throws IllegalStateException if the bus was set before
+     */
     public Builder bus(MessageBus bus) {
       once("bus");
       this.bus = Objects.requireNonNull(bus, "bus");
       return this;
     }
 
-    /** Default: an in-memory store. Pass a FileStateStore to survive restarts. */
+    /**
+     * Sets the store of the cloud's desired and recorded state; default an
+     * {@link InMemoryStateStore}, closed with the cloud and lost with it.
+     *
+     * @param store a store the host keeps and closes after the cloud; pass a
+     *     {@link dev.paaskit.core.store.FileStateStore} for a cloud that survives a restart
+     * @return this builder
+     * @throws IllegalStateException if the store was set before
+     */
     public Builder stateStore(StateStore store) {
       once("stateStore");
       this.stateStore = Objects.requireNonNull(store, "store");
       return this;
     }
 
-    /** Default: an in-memory blob store. */
+    /**
+     * Sets the store of packages and droplets; default an {@link InMemoryBlobStore}, lost with
+     * the cloud.
+     *
+     * @param blobStore a store the host keeps; the cloud never closes it. Nodes in other
+     *     processes must reach the same store
+     * @return this builder
+     * @throws IllegalStateException if the blob store was set before
+     */
     public Builder blobStore(BlobStore blobStore) {
       once("blobStore");
       this.blobStore = Objects.requireNonNull(blobStore, "blobStore");
       return this;
     }
 
-    /** Where the stager finds cartridges. Without one, staging fails and says so. */
+    /**
+     * Sets where the stager finds cartridges. Without one the stager knows no cartridge, and
+     * every staging fails and says so.
+     *
+     * @param cartridges listed once per staging; unused without the control plane
+     * @return this builder
+     * @throws IllegalStateException if the cartridges were set before
+     */
     public Builder cartridges(CartridgeSource cartridges) {
       once("cartridges");
       this.cartridges = Objects.requireNonNull(cartridges, "cartridges");
       return this;
     }
 
-    /** Default: {@link DefaultPlacementStrategy}. */
+    /**
+     * Sets how the health manager chooses a node for each instance; default
+     * {@link DefaultPlacementStrategy#create()}.
+     *
+     * @param placement called by the health manager; unused without the control plane
+     * @return this builder
+     * @throws IllegalStateException if the placement was set before
+     */
     public Builder placement(PlacementStrategy placement) {
       once("placement");
       this.placement = Objects.requireNonNull(placement, "placement");
       return this;
     }
 
+    /**
+     * Sets the health manager's timings and restart policy; default {@link HealthOptions#DEFAULTS}.
+     *
+     * @param options unused without the control plane. A node that heartbeats less often than
+     *     these options say is judged by its own interval
+     * @return this builder
+     * @throws IllegalStateException if the options were set before
+     */
     public Builder healthOptions(HealthOptions options) {
       once("healthOptions");
       this.healthOptions = Objects.requireNonNull(options, "options");
@@ -175,6 +261,12 @@ public final class PaasKit {
      * true. A process that only hosts nodes or a router of a cloud whose controller runs
      * elsewhere, on the same bus and store, passes false; its {@link PaasCloud#controller()}
      * then throws.
+     *
+     * @param controlPlane false for a cloud of nodes, routers and other roles only; the
+     *     cartridges, placement, health options, staging timeout and upload limits are then
+     *     unused
+     * @return this builder
+     * @throws IllegalStateException if it was set before
      */
     public Builder controlPlane(boolean controlPlane) {
       once("controlPlane");
@@ -182,7 +274,15 @@ public final class PaasKit {
       return this;
     }
 
-    /** How long one role may take to start before the cloud's start fails; default 1 minute. */
+    /**
+     * Sets how long one role may take to start before the cloud's start fails; default 1 minute.
+     *
+     * @param timeout more than zero, per role, in real time: the cloud waits on its own thread,
+     *     not on the cloud's clock
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalStateException if it was set before
+     */
     public Builder startTimeout(Duration timeout) {
       once("startTimeout");
       this.startTimeout = positive(timeout, "startTimeout");
@@ -190,8 +290,13 @@ public final class PaasKit {
     }
 
     /**
-     * How long one role may take to stop before the cloud's close goes on without it; default 1
-     * minute.
+     * Sets how long one role may take to stop before the cloud's close goes on without it;
+     * default 1 minute.
+     *
+     * @param timeout more than zero, per role, in real time as for {@link #startTimeout}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalStateException if it was set before
      */
     public Builder stopTimeout(Duration timeout) {
       once("stopTimeout");
@@ -199,21 +304,42 @@ public final class PaasKit {
       return this;
     }
 
-    /** Where the stager works and caches; default a temporary folder deleted on close. */
+    /**
+     * Sets where the stager works and caches and where uploads are unpacked; default a temporary
+     * folder the cloud deletes on close.
+     *
+     * @param workDir created by {@link #build()} if missing; the cloud leaves it, and what it
+     *     wrote there, on close
+     * @return this builder
+     * @throws IllegalStateException if it was set before
+     */
     public Builder workDir(Path workDir) {
       once("workDir");
       this.workDir = Objects.requireNonNull(workDir, "workDir");
       return this;
     }
 
-    /** How long one staging may take; default 15 minutes. */
+    /**
+     * Sets how long one staging may take; default 15 minutes.
+     *
+     * @param timeout measured on the cloud's clock from the staging's start; unlike the start
+     *     and stop timeouts, not checked to be positive
+     * @return this builder
+     * @throws IllegalStateException if it was set before
+     */
     public Builder stagingTimeout(Duration timeout) {
       once("stagingTimeout");
       this.stagingTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** Limits on uploaded archives; default {@link ArchiveLimits#defaults()}. */
+    /**
+     * Sets the limits on uploaded app archives; default {@link ArchiveLimits#defaults()}.
+     *
+     * @param limits applied when an upload is packed and when the stager unpacks it
+     * @return this builder
+     * @throws IllegalStateException if they were set before
+     */
     public Builder uploadLimits(ArchiveLimits limits) {
       once("uploadLimits");
       this.uploadLimits = Objects.requireNonNull(limits, "limits");
@@ -222,7 +348,12 @@ public final class PaasKit {
 
     /**
      * Adds a role, such as a node, a router or an API server. Roles start by their
-     * {@linkplain Role#phase() phase}, and in the order added within one.
+     * {@linkplain Role#phase() phase}, and in the order added within one. May be called any
+     * number of times.
+     *
+     * @param role a factory {@link #build()} calls once, with the cloud's context, such as a
+     *     node's builder
+     * @return this builder
      */
     public Builder addRole(RoleFactory role) {
       roles.add(Objects.requireNonNull(role, "role"));
@@ -230,9 +361,15 @@ public final class PaasKit {
     }
 
     /**
-     * Builds the cloud; nothing runs until {@link PaasCloud#start()}.
+     * Builds the cloud; nothing runs until {@link PaasCloud#start()}. Makes the defaults (clock,
+     * executor, bus, stores, work folder), then the control plane's roles, then calls each role
+     * factory in the order added. When making a role throws, what the builder made is closed and
+     * its temporary folder deleted, and the exception (a role factory's as it threw it) goes on.
      *
+     * @return a new cloud in state NEW, owning the defaults the builder made
      * @throws IllegalStateException if two roles have one name
+     * @throws NullPointerException if a role factory returns null
+     * @throws java.io.UncheckedIOException if the work folder cannot be created
      */
     public PaasCloud build() {
       List<AutoCloseable> owned = new ArrayList<>();

@@ -95,7 +95,13 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
     }
   }
 
-  /** A builder of a node; the cloud makes the agent with {@link Builder#create}. */
+  /**
+   * A builder of a node, to pass to the cloud's {@code addRole}; the cloud makes the agent with
+   * {@link Builder#create}.
+   *
+   * @return a new builder with the defaults; id, capacity, backend, ports and work folder must
+   *     be set
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -112,14 +118,27 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
     return Phase.HOSTS;
   }
 
-  /** The node's id, unique in its cloud. */
+  /**
+   * The node's id, unique in its cloud.
+   *
+   * @return the id given to the builder, a DNS label
+   */
   public String id() {
     return options.id;
   }
 
   /**
-   * The last {@code lines} lines an instance on this node wrote, oldest first; empty for an id
-   * the node does not know (any more).
+   * The last lines an instance on this node wrote, stdout and stderr interleaved as they came.
+   * Only what the node keeps is there: at most the builder's {@link Builder#logLimits}.
+   * Thread-safe; does not wait for the instance.
+   *
+   * @param instanceId an instance's id as heartbeats report it
+   * @param lines the most lines wanted, 0 or more
+   * @return a new list, oldest first; empty for an id the node does not know, or no longer
+   *     remembers (a terminal instance is kept for the terminal retention)
+   * @throws IllegalArgumentException if {@code lines} is negative and the node knows the
+   *     instance
+   * @throws NullPointerException if {@code instanceId} is null
    */
   public List<LogEntry> output(String instanceId, int lines) {
     Instance inst = instances.get(instanceId);
@@ -127,8 +146,11 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
   }
 
   /**
-   * The instances this node has now, terminal ones it still remembers included, by app name and
-   * index; each as the node last reported it.
+   * The instances this node has now, terminal ones it still remembers included; each as the node
+   * last reported it. Thread-safe; a snapshot that may miss a change under way.
+   *
+   * @return a new list sorted by app name, then index; empty before the node started and after
+   *     it stopped
    */
   public List<InstanceStatus> instances() {
     List<InstanceStatus> out = new ArrayList<>(instances.size());
@@ -260,7 +282,9 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
 
   /**
    * Describes a node; the cloud builds the agent from it with {@link #create(CloudContext)}.
-   * Setting an option twice is an error.
+   * Setting an option twice throws {@link IllegalStateException} naming it; a null argument
+   * throws {@link NullPointerException} unless said otherwise. Not thread-safe. Durations are
+   * measured on the cloud's clock.
    */
   public static final class Builder implements RoleFactory {
     private final NodeOptions o = new NodeOptions();
@@ -274,7 +298,15 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
       }
     }
 
-    /** The node's id: a DNS label, unique in the cloud. Required. */
+    /**
+     * Sets the node's id. Required.
+     *
+     * @param id a DNS label (lower-case letters, digits and {@code -}, at most 63), unique in the
+     *     cloud; the role is named {@code node-<id>}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code id} is null or not a DNS label
+     * @throws IllegalStateException if the id was set before
+     */
     public Builder id(String id) {
       once("id");
       if (id == null || !id.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
@@ -284,21 +316,41 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
       return this;
     }
 
-    /** The zone the node is in, which placement spreads instances over; default none. */
+    /**
+     * Sets the zone the node is in, which placement spreads instances over; default none.
+     *
+     * @param zone any name nodes of one zone share; empty for none
+     * @return this builder
+     * @throws IllegalStateException if the zone was set before
+     */
     public Builder zone(String zone) {
       once("zone");
       o.zone = Objects.requireNonNull(zone, "zone");
       return this;
     }
 
-    /** The stack the node offers: an app that asks for a stack runs only on its nodes. */
+    /**
+     * Sets the stack the node offers: an app that asks for a stack runs only on its nodes; an app
+     * that asks for none runs on any node. Default none.
+     *
+     * @param stack a name such as {@code cflinuxfs4}; empty for none
+     * @return this builder
+     * @throws IllegalStateException if the stack was set before
+     */
     public Builder stack(String stack) {
       once("stack");
       o.stack = Objects.requireNonNull(stack, "stack");
       return this;
     }
 
-    /** Tags an app's placement constraints may require of its nodes; default none. */
+    /**
+     * Sets the tags an app's placement constraints may require of its nodes; default none.
+     *
+     * @param tags copied; may be empty
+     * @return this builder
+     * @throws IllegalStateException if the tags were set before
+     * @throws NullPointerException if {@code tags} is or holds null
+     */
     public Builder tags(Set<String> tags) {
       once("tags");
       o.tags = Set.copyOf(tags);
@@ -308,6 +360,11 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
     /**
      * The CPU the node offers to instances, by convention 1,024 shares to a core; 0 (the default)
      * when it does not meter CPU, so that requests for CPU neither refuse nor rank it.
+     *
+     * @param cpuShares 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code cpuShares} is negative
+     * @throws IllegalStateException if it was set before
      */
     public Builder cpuShares(long cpuShares) {
       once("cpuShares");
@@ -318,7 +375,14 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
       return this;
     }
 
-    /** Required. */
+    /**
+     * Sets what the node offers to instances. Required.
+     *
+     * @param capacity the memory and disk instances may reserve in all, and how many may run;
+     *     the node admits a start only while it fits
+     * @return this builder
+     * @throws IllegalStateException if the capacity was set before
+     */
     public Builder capacity(NodeCapacity capacity) {
       once("capacity");
       o.capacity = Objects.requireNonNull(capacity, "capacity");
@@ -331,6 +395,9 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
      * {@code ProcessBackend.factory()}. The node closes what it made when it stops. Required:
      * this or {@link #backend(ContainerBackend)}.
      *
+     * @param factory called once, when the node starts, on the thread starting it; must not
+     *     return null (the start then fails)
+     * @return this builder
      * @throws IllegalStateException if a backend was already set
      */
     public Builder backend(Function<? super CloudContext, ? extends ContainerBackend> factory) {
@@ -345,6 +412,8 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
      * node closes it when it stops, as one it made; a node that never starts leaves it to the
      * caller. Required: this or {@link #backend(Function)}.
      *
+     * @param backend for this node only: the node closes it when it stops
+     * @return this builder
      * @throws IllegalStateException if a backend was already set
      */
     public Builder backend(ContainerBackend backend) {
@@ -352,35 +421,74 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
       return backend(context -> backend);
     }
 
-    /** Where instance ports come from; share one allocator among the nodes of one machine. */
+    /**
+     * Sets where instance ports come from. Required.
+     *
+     * @param ports shared by every node of one machine, so that no two instances get one port;
+     *     the node holds a port from an instance's start until it ends, and also hands ports to
+     *     gears
+     * @return this builder
+     * @throws IllegalStateException if the ports were set before
+     */
     public Builder ports(PortAllocator ports) {
       once("ports");
       o.ports = Objects.requireNonNull(ports, "ports");
       return this;
     }
 
-    /** Where droplets and instance folders live. Required. */
+    /**
+     * Sets where droplets and instance folders live. Required.
+     *
+     * @param workDir created if missing; one folder per node. When the node starts it kills
+     *     every process still running under its {@code instances} folder and deletes what is
+     *     there, so two nodes must never share one
+     * @return this builder
+     * @throws IllegalStateException if the work folder was set before
+     */
     public Builder workDir(Path workDir) {
       once("workDir");
       o.workDir = Objects.requireNonNull(workDir, "workDir");
       return this;
     }
 
-    /** The address routers reach this node's instances on; default 127.0.0.1. */
+    /**
+     * Sets the address routers and health checks reach this node's instances on; default
+     * {@code 127.0.0.1}.
+     *
+     * @param address an IP address or host name, not checked here; instances see it as
+     *     {@code CF_INSTANCE_IP}
+     * @return this builder
+     * @throws IllegalStateException if the address was set before
+     */
     public Builder address(String address) {
       once("address");
       o.address = Objects.requireNonNull(address, "address");
       return this;
     }
 
-    /** Default 1 s; must match the health manager's. */
+    /**
+     * Sets how often the node heartbeats; default 1 s, as the health manager's default.
+     *
+     * @param interval more than zero; set the health manager's alike. The node advertises it,
+     *     and a health manager that expects beats more often judges this node by this interval
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is null, zero or negative
+     * @throws IllegalStateException if it was set before
+     */
     public Builder heartbeatInterval(Duration interval) {
       once("heartbeatInterval");
       o.heartbeatInterval = positive(interval, "heartbeatInterval");
       return this;
     }
 
-    /** Between SIGTERM and SIGKILL when stopping an instance; default 10 s. */
+    /**
+     * Sets the grace between SIGTERM and SIGKILL when stopping an instance; default 10 s.
+     *
+     * @param grace more than zero
+     * @return this builder
+     * @throws IllegalArgumentException if {@code grace} is null, zero or negative
+     * @throws IllegalStateException if it was set before
+     */
     public Builder stopGrace(Duration grace) {
       once("stopGrace");
       o.stopGrace = positive(grace, "stopGrace");
@@ -390,6 +498,11 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
     /**
      * Between taking an instance's route away and sending it SIGTERM, so requests already on
      * their way can finish; default zero.
+     *
+     * @param drain zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code drain} is null or negative
+     * @throws IllegalStateException if it was set before
      */
     public Builder drainPeriod(Duration drain) {
       once("drainPeriod");
@@ -402,7 +515,15 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
 
     /**
      * How often a RUNNING instance's port or http health check is repeated, and how many
-     * failures in a row end it as CRASHED; default every 30 s, 3 failures (zero interval: never).
+     * failures in a row end it as CRASHED; default every 30 s, 3 failures. An instance checked by
+     * PROCESS has no liveness check.
+     *
+     * @param interval zero or more; zero turns liveness checks off
+     * @param failuresInARow 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is null or negative, or
+     *     {@code failuresInARow} below 1
+     * @throws IllegalStateException if it was set before
      */
     public Builder liveness(Duration interval, int failuresInARow) {
       once("liveness");
@@ -415,14 +536,31 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
       return this;
     }
 
-    /** How long a stopped or crashed instance stays in heartbeats; default 30 s. */
+    /**
+     * Sets how long a stopped or crashed instance stays in heartbeats, {@link #instances()} and
+     * {@link #output}; default 30 s.
+     *
+     * @param retention more than zero, from the moment the instance ended
+     * @return this builder
+     * @throws IllegalArgumentException if {@code retention} is null, zero or negative
+     * @throws IllegalStateException if it was set before
+     */
     public Builder terminalRetention(Duration retention) {
       once("terminalRetention");
       o.terminalRetention = positive(retention, "terminalRetention");
       return this;
     }
 
-    /** Output kept per instance; default 1,000 lines and 1 MiB. */
+    /**
+     * Sets how much output the node keeps per instance, the oldest lines dropped first; default
+     * 1,000 lines and 1 MiB.
+     *
+     * @param lines the most lines kept, more than zero
+     * @param bytes the most bytes of text kept, more than zero
+     * @return this builder
+     * @throws IllegalArgumentException if either is zero or negative
+     * @throws IllegalStateException if they were set before
+     */
     public Builder logLimits(int lines, long bytes) {
       once("logLimits");
       if (lines <= 0 || bytes <= 0) {
@@ -436,6 +574,11 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
     /**
      * The environment every instance starts from, before the node's and the app's variables;
      * default {@code PATH} of this JVM, {@code LANG=C.UTF-8} and {@code JAVA_HOME} of this JVM.
+     *
+     * @param env copied; replaces the default entirely, so include {@code PATH}
+     * @return this builder
+     * @throws IllegalStateException if it was set before
+     * @throws NullPointerException if {@code env} is null or holds a null key or value
      */
     public Builder baseEnv(Map<String, String> env) {
       once("baseEnv");
@@ -446,6 +589,10 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
     /**
      * Whether instances get their droplet unpacked in a folder of their own; default true. Turn it
      * off only for backends that run nothing from the droplet, such as a fake one.
+     *
+     * @param unpack false to give each instance an empty folder
+     * @return this builder
+     * @throws IllegalStateException if it was set before
      */
     public Builder unpackDroplets(boolean unpack) {
       once("unpackDroplets");
@@ -453,7 +600,13 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
       return this;
     }
 
-    /** How the node checks health; default {@link HealthProber#NETWORK}. */
+    /**
+     * Sets how the node checks its instances' health; default {@link HealthProber#NETWORK}.
+     *
+     * @param prober called on the cloud's executor, for start and liveness checks
+     * @return this builder
+     * @throws IllegalStateException if it was set before
+     */
     public Builder healthProber(HealthProber prober) {
       once("healthProber");
       o.prober = Objects.requireNonNull(prober, "prober");
@@ -463,6 +616,10 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
     /**
      * Turns instances whose droplet a gear cartridge staged (an OpenShift cartridge) into gears
      * before they start; default {@link GearSetup#NONE}, every instance runs as staged.
+     *
+     * @param gears such as paas-cartridges' {@code OpenShiftGears}
+     * @return this builder
+     * @throws IllegalStateException if it was set before
      */
     public Builder gears(GearSetup gears) {
       once("gears");
@@ -479,8 +636,10 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
 
     /**
      * Makes the node of this description in {@code context}'s cloud; its backend is made when
-     * it starts.
+     * it starts. The options are copied: changing the builder later does not change the node.
      *
+     * @param context the cloud's bus, clock, executor and blob store, which the node uses
+     * @return a new node in state NEW
      * @throws IllegalStateException if id, capacity, backend, ports or workDir is missing, or
      *     the droplet cache's folder cannot be made
      */

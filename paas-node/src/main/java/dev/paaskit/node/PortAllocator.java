@@ -38,7 +38,9 @@ import java.util.random.RandomGenerator;
  * <p>Thread-safe.
  */
 public final class PortAllocator {
+  /** The lowest port of the default range, before it is clipped to the kernel's. */
   public static final int DEFAULT_FIRST = 20000;
+  /** The highest port of the default range, before it is clipped to the kernel's. */
   public static final int DEFAULT_LAST = 29999;
   static final Path EPHEMERAL_RANGE_FILE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
   /** The IANA dynamic range, assumed where the kernel does not say (not Linux). */
@@ -67,19 +69,34 @@ public final class PortAllocator {
     this.random = random;
   }
 
-  /** An allocator over the default range, 20000-29999 clipped to stay below ephemeral ports. */
+  /**
+   * An allocator over the default range, as {@code builder().build()} makes it.
+   *
+   * @return an allocator over 20000-29999 minus the kernel's ephemeral range; where that leaves
+   *     nothing, over the larger stretch of unprivileged ports below or above the ephemeral range
+   * @throws IllegalStateException if the kernel's ephemeral range cannot be read, or leaves no
+   *     unprivileged port
+   */
   public static PortAllocator create() {
     return builder().build();
   }
 
+  /**
+   * A builder, for a range of one's own or a seeded search.
+   *
+   * @return a new builder with the default range, a random start and ports checked free
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * A free port of the range, held until {@link #release}.
+   * A free port of the range, held until {@link #release}. Binds and closes a socket per port
+   * tried, under the allocator's lock, so a range mostly in use makes other callers wait.
    *
-   * @throws IllegalStateException when every port of the range is held or bound
+   * @return a port from {@link #first()} to {@link #last()} that this allocator holds now
+   * @throws IllegalStateException when every port of the range is held or bound, saying how many
+   *     of each
    */
   public synchronized int allocate() {
     int size = last - first + 1;
@@ -113,6 +130,7 @@ public final class PortAllocator {
   /**
    * Gives {@code port} back for later {@link #allocate} calls.
    *
+   * @param port a port this allocator handed out and that was not released since
    * @throws IllegalArgumentException if this allocator does not hold {@code port}
    */
   public synchronized void release(int port) {
@@ -121,20 +139,39 @@ public final class PortAllocator {
     }
   }
 
+  /**
+   * Whether this allocator holds {@code port}; other allocators and programs are not asked.
+   *
+   * @param port any number
+   * @return true from {@link #allocate} returning it until it is released
+   */
   public synchronized boolean isAllocated(int port) {
     return held.contains(port);
   }
 
+  /**
+   * How many ports this allocator holds.
+   *
+   * @return ports allocated and not released yet
+   */
   public synchronized int allocatedCount() {
     return held.size();
   }
 
-  /** The lowest port this allocator hands out. */
+  /**
+   * The lowest port this allocator hands out.
+   *
+   * @return the range's first port, included
+   */
   public int first() {
     return first;
   }
 
-  /** The highest port this allocator hands out. */
+  /**
+   * The highest port this allocator hands out.
+   *
+   * @return the range's last port, included
+   */
   public int last() {
     return last;
   }
@@ -209,7 +246,10 @@ public final class PortAllocator {
     return sizeA >= sizeB ? a : b;
   }
 
-  /** Options of a {@link PortAllocator}. Not thread-safe; each option may be set once. */
+  /**
+   * Options of a {@link PortAllocator}. Not thread-safe. The range and the random start may each
+   * be set once; a second call throws {@link IllegalStateException}.
+   */
   public static final class Builder {
     private int[] range;
     private RandomGenerator random;
@@ -219,8 +259,14 @@ public final class PortAllocator {
     private Builder() {}
 
     /**
-     * Hands out ports from {@code first} to {@code last}, both included. Checked in
-     * {@link #build()}.
+     * Hands out ports from {@code first} to {@code last}, both included; default 20000-29999,
+     * clipped to stay out of the kernel's ephemeral range. Checked in {@link #build()}.
+     *
+     * @param first the lowest port, 1 or more
+     * @param last the highest port, at most 65535 and at least {@code first}; the range must not
+     *     overlap the kernel's ephemeral range
+     * @return this builder
+     * @throws IllegalStateException if the range was set before
      */
     public Builder range(int first, int last) {
       if (range != null) {
@@ -233,6 +279,11 @@ public final class PortAllocator {
     /**
      * Where the search for a free port starts; used under the allocator's lock. Default: a
      * {@link SplittableRandom} seeded at random.
+     *
+     * @param random asked for one number per {@link PortAllocator#allocate()} call; need not be
+     *     thread-safe
+     * @return this builder
+     * @throws IllegalStateException if a random or a seed was set before
      */
     public Builder random(RandomGenerator random) {
       checkRandomUnset();
@@ -240,7 +291,14 @@ public final class PortAllocator {
       return this;
     }
 
-    /** A seeded random start, for reproducible runs; not with {@link #random}. */
+    /**
+     * A seeded random start, for reproducible runs; not with {@link #random}.
+     *
+     * @param seed with the same seed and the same calls, the same ports are tried in the same
+     *     order
+     * @return this builder
+     * @throws IllegalStateException if a random or a seed was set before
+     */
     public Builder seed(long seed) {
       checkRandomUnset();
       this.random = new Random(seed);
@@ -250,7 +308,11 @@ public final class PortAllocator {
     /**
      * Whether a port is checked free by binding it before it is handed out; default true. Turn it
      * off only for nodes whose instances bind nothing on this machine, such as fake ones: their
-     * ports are then just numbers, one allocator per node.
+     * ports are then just numbers, one allocator per node. Unlike the other options it may be set
+     * again; the last call wins.
+     *
+     * @param verify false to hand out ports without binding them first
+     * @return this builder
      */
     public Builder verifyFree(boolean verify) {
       this.verifyFree = verify;
@@ -273,9 +335,14 @@ public final class PortAllocator {
     }
 
     /**
+     * Reads the kernel's ephemeral range (on Linux, {@code /proc/sys/net/ipv4/ip_local_port_range};
+     * elsewhere the IANA range 49152-65535 is assumed) and makes the allocator.
+     *
+     * @return a new allocator holding no port
      * @throws IllegalArgumentException if the range is empty, outside 1-65535 or overlaps the
      *     kernel's ephemeral range
-     * @throws IllegalStateException if the ephemeral range cannot be read
+     * @throws IllegalStateException if the ephemeral range cannot be read, or the default range
+     *     is wanted and the ephemeral range leaves no unprivileged port
      */
     public PortAllocator build() {
       Path file = ephemeralRangeFile != null ? ephemeralRangeFile : EPHEMERAL_RANGE_FILE;

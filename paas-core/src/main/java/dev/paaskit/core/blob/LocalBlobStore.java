@@ -55,7 +55,13 @@ public final class LocalBlobStore implements BlobStore {
 
   /**
    * Opens the store in {@code dir}, creating the directory if needed and removing temporary files
-   * that no live put holds.
+   * that no live put holds. Blobs already in the directory are served as they are, not verified.
+   *
+   * @param dir the store's directory, relative to the working directory unless absolute; other
+   *     stores may have it open too
+   * @return a store on the directory; it holds no open file, so there is nothing to close
+   * @throws IOException if the directory cannot be created or listed, or a leftover temporary
+   *     file cannot be removed
    */
   public static LocalBlobStore open(Path dir) throws IOException {
     Path directory = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
@@ -69,7 +75,11 @@ public final class LocalBlobStore implements BlobStore {
     return new LocalBlobStore(directory);
   }
 
-  /** The directory this store keeps its blobs in. */
+  /**
+   * The directory this store keeps its blobs in.
+   *
+   * @return the directory given to {@link #open}, made absolute and normalised
+   */
   public Path directory() {
     return directory;
   }

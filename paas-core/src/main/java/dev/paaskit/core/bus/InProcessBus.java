@@ -76,12 +76,23 @@ public final class InProcessBus implements MessageBus {
     this.interceptors = List.copyOf(builder.interceptors);
   }
 
-  /** A bus delivering on {@code executor} and timing requests out with {@code clock}. */
+  /**
+   * A bus without interceptors.
+   *
+   * @param executor runs every handler; the bus never shuts it down
+   * @param clock times requests out; the bus never closes it
+   * @return a new, open bus with no subscription
+   * @throws NullPointerException if either is null
+   */
   public static InProcessBus create(Executor executor, Clock clock) {
     return builder().executor(executor).clock(clock).build();
   }
 
-  /** A builder, for a bus with interceptors. */
+  /**
+   * A builder, for a bus with interceptors.
+   *
+   * @return a new builder with no executor, clock or interceptor set
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -260,7 +271,14 @@ public final class InProcessBus implements MessageBus {
 
     private Builder() {}
 
-    /** Runs the handlers; the bus never shuts it down. */
+    /**
+     * Sets what runs the handlers. Required.
+     *
+     * @param executor runs each subscription's handler, one message at a time per subscription,
+     *     and completes replies to requests; the bus never shuts it down
+     * @return this builder
+     * @throws IllegalStateException if the executor was set before
+     */
     public Builder executor(Executor executor) {
       Objects.requireNonNull(executor, "executor");
       if (this.executor != null) {
@@ -270,7 +288,13 @@ public final class InProcessBus implements MessageBus {
       return this;
     }
 
-    /** Times requests out. */
+    /**
+     * Sets what times requests out. Required.
+     *
+     * @param clock its timers fail requests that got no reply in time; the bus never closes it
+     * @return this builder
+     * @throws IllegalStateException if the clock was set before
+     */
     public Builder clock(Clock clock) {
       Objects.requireNonNull(clock, "clock");
       if (this.clock != null) {
@@ -280,13 +304,24 @@ public final class InProcessBus implements MessageBus {
       return this;
     }
 
-    /** Appends {@code interceptor} to the chain every published message passes through. */
+    /**
+     * Appends {@code interceptor} to the chain every published message passes through; may be
+     * called any number of times.
+     *
+     * @param interceptor runs after those added before it
+     * @return this builder
+     */
     public Builder addInterceptor(BusInterceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
       return this;
     }
 
-    /** @throws IllegalStateException if the executor or the clock is missing */
+    /**
+     * Makes a bus of the options as they are now; the builder may be used again.
+     *
+     * @return a new, open bus with no subscription
+     * @throws IllegalStateException if the executor or the clock is missing
+     */
     public InProcessBus build() {
       if (executor == null) {
         throw new IllegalStateException("executor is required");

@@ -9,12 +9,17 @@ import java.nio.file.Path;
  * file is left as it was, for a person to inspect or restore from a backup.
  */
 public final class CorruptStateLogException extends IOException {
+  /** The damaged log file. */
   private final Path file;
+  /** Where in {@code file} the damaged record starts, in bytes. */
   private final long offset;
 
   /**
-   * @param offset where in {@code file} the damaged record starts
-   * @param problem what is wrong there
+   * Describes the damage; the message names the file, the offset and the problem.
+   *
+   * @param file the log file, as the store resolved it
+   * @param offset where in {@code file} the damaged record starts, in bytes from its beginning
+   * @param problem what is wrong there, for a person to read
    */
   public CorruptStateLogException(Path file, long offset, String problem) {
     super("state log " + file + " is corrupt at offset " + offset + ": " + problem);
@@ -22,11 +27,20 @@ public final class CorruptStateLogException extends IOException {
     this.offset = offset;
   }
 
+  /**
+   * The damaged log.
+   *
+   * @return the log file, in the store's directory
+   */
   public Path file() {
     return file;
   }
 
-  /** Where in {@link #file()} the damaged record starts. */
+  /**
+   * Where in {@link #file()} the damaged record starts.
+   *
+   * @return bytes from the beginning of the file; every record before it is intact
+   */
   public long offset() {
     return offset;
   }

@@ -49,14 +49,28 @@ public final class FileStateStore implements StateStore {
         opened.entries(), opened.revision());
   }
 
-  /** Opens the store in {@code dir} with {@link Options#DEFAULTS}. */
+  /**
+   * Opens the store in {@code dir} with {@link Options#DEFAULTS}, as {@link #open(Path, Options)}
+   * does.
+   *
+   * @param dir the store's directory, created with an empty store if missing
+   * @return an open store, which holds the directory until closed
+   * @throws CorruptStateLogException if the log is damaged other than by a torn last write
+   * @throws IllegalStateException if another store, in this or another process, has {@code dir}
+   *     open
+   * @throws IOException if the directory or log cannot be read or written
+   */
   public static FileStateStore open(Path dir) throws IOException {
     return open(dir, Options.DEFAULTS);
   }
 
   /**
-   * Opens the store in {@code dir}, creating the directory and an empty store if needed.
+   * Opens the store in {@code dir}, creating the directory and an empty store if needed. Reads
+   * the whole log, so the time it takes grows with the log's length.
    *
+   * @param dir the store's directory, relative to the working directory unless absolute
+   * @param options how the log is synced and compacted
+   * @return an open store, which holds the directory until closed
    * @throws CorruptStateLogException if the log is damaged other than by a torn last write
    * @throws IllegalStateException if another store, in this or another process, has {@code dir}
    *     open
@@ -69,7 +83,11 @@ public final class FileStateStore implements StateStore {
     return new FileStateStore(directory, StateLog.open(directory, options));
   }
 
-  /** The directory this store keeps its files in. */
+  /**
+   * The directory this store keeps its files in.
+   *
+   * @return the directory given to {@code open}, made absolute and normalised
+   */
   public Path directory() {
     return directory;
   }
@@ -118,7 +136,14 @@ public final class FileStateStore implements StateStore {
     return engine.revision();
   }
 
-  /** Waits for a write under way, then closes the log and unlocks the directory. */
+  /**
+   * Waits for a write under way, then closes the log and unlocks the directory, so that another
+   * store may open it. Idempotent; reads and writes afterwards throw
+   * {@link IllegalStateException}.
+   *
+   * @throws java.io.UncheckedIOException if the log cannot be closed; the directory is unlocked
+   *     all the same
+   */
   @Override
   public void close() {
     engine.close();
@@ -151,6 +176,14 @@ public final class FileStateStore implements StateStore {
     /** Compaction from 16 MiB when more than half is garbage; fsync on. */
     public static final Options DEFAULTS = new Options(16L << 20, 0.5, true);
 
+    /**
+     * Checks the options.
+     *
+     * @param compactionThresholdBytes 0 or more; 0 lets a write compact a log of any length
+     * @param compactionGarbageFraction at least 0 and less than 1
+     * @param fsync as given
+     * @throws IllegalArgumentException naming the option out of its range and its value
+     */
     public Options {
       if (compactionThresholdBytes < 0) {
         throw new IllegalArgumentException(
@@ -162,14 +195,36 @@ public final class FileStateStore implements StateStore {
       }
     }
 
+    /**
+     * These options with another compaction threshold.
+     *
+     * @param bytes the log length below which it is never compacted; 0 or more
+     * @return a new value; this one is unchanged
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
     public Options withCompactionThresholdBytes(long bytes) {
       return new Options(bytes, compactionGarbageFraction, fsync);
     }
 
+    /**
+     * These options with another garbage fraction.
+     *
+     * @param fraction the share of the log that must be garbage before it is compacted; at least
+     *     0 and less than 1
+     * @return a new value; this one is unchanged
+     * @throws IllegalArgumentException if {@code fraction} is outside that range, or NaN
+     */
     public Options withCompactionGarbageFraction(double fraction) {
       return new Options(compactionThresholdBytes, fraction, fsync);
     }
 
+    /**
+     * These options with each write synced or not; see the record's {@code fsync} for what
+     * turning it off risks.
+     *
+     * @param fsync false only where losing the latest writes to a power cut is fine
+     * @return a new value; this one is unchanged
+     */
     public Options withFsync(boolean fsync) {
       return new Options(compactionThresholdBytes, compactionGarbageFraction, fsync);
     }

@@ -138,7 +138,12 @@ public final class ProcessBackend implements ContainerBackend {
     this.closeGrace = b.closeGrace != null ? b.closeGrace : DEFAULT_CLOSE_GRACE;
   }
 
-  /** A builder of a backend with the default options. */
+  /**
+   * A builder of a backend.
+   *
+   * @return a new builder with the default options: no executor or clock given, a memory poll
+   *     every {@link #DEFAULT_MEMORY_POLL_INTERVAL}, a close grace of {@link #DEFAULT_CLOSE_GRACE}
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -147,6 +152,9 @@ public final class ProcessBackend implements ContainerBackend {
    * Makes a backend with the default options from a cloud's context, as
    * {@code builder().build(context)} does: the factory a node takes in
    * {@code NodeAgent.Builder.backend(Function)}. Each call makes a new backend.
+   *
+   * @return a factory whose {@code apply} throws {@link IllegalStateException} where this is not
+   *     Linux with a readable {@code /proc}, and {@link NullPointerException} for a null context
    */
   public static Function<CloudContext, ProcessBackend> factory() {
     return context -> builder().build(context);
@@ -361,6 +369,11 @@ public final class ProcessBackend implements ContainerBackend {
      * shuts down after {@link ProcessBackend#close()}; it must grant at least three threads per
      * running container. Without it the backend makes a cached pool and shuts it down on close.
      * Not with {@link #build(CloudContext)}, which takes the cloud's executor.
+     *
+     * @param executor runs blocking tasks; a cached pool fits, a fixed pool too small for the
+     *     containers stalls their output and exits
+     * @return this builder
+     * @throws IllegalStateException if an executor was set before
      */
     public Builder executor(Executor executor) {
       checkUnset(this.executor, "executor");
@@ -370,7 +383,12 @@ public final class ProcessBackend implements ContainerBackend {
 
     /**
      * Makes the threads of the backend's own cached pool; not with {@link #executor}, nor with
-     * {@link #build(CloudContext)}.
+     * {@link #build(CloudContext)}. Default: daemon threads named {@code process-backend-<n>}.
+     *
+     * @param threadFactory makes each thread of the pool; the threads should be daemons, or they
+     *     keep the JVM alive until the backend is closed
+     * @return this builder
+     * @throws IllegalStateException if a thread factory was set before
      */
     public Builder threadFactory(ThreadFactory threadFactory) {
       checkUnset(this.threadFactory, "threadFactory");
@@ -382,6 +400,11 @@ public final class ProcessBackend implements ContainerBackend {
      * Times stop grace periods, memory polls and the output drain. The caller keeps and closes
      * it. Without it the backend uses a {@link SystemClock} of its own and closes it on close.
      * Not with {@link #build(CloudContext)}, which takes the cloud's clock.
+     *
+     * @param clock its timers must fire for grace periods to end; with a virtual clock, a stop
+     *     sends SIGKILL only once the clock is advanced past the grace
+     * @return this builder
+     * @throws IllegalStateException if a clock was set before
      */
     public Builder clock(Clock clock) {
       checkUnset(this.clock, "clock");
@@ -389,7 +412,15 @@ public final class ProcessBackend implements ContainerBackend {
       return this;
     }
 
-    /** How often the memory of every tree is read; default 500 ms. */
+    /**
+     * Sets how often the memory of every tree is read; default 500 ms.
+     *
+     * @param interval more than zero, on the backend's clock; shorter catches a tree over its
+     *     limit sooner and costs a scan of {@code /proc} each time
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is zero or negative
+     * @throws IllegalStateException if it was set before
+     */
     public Builder memoryPollInterval(Duration interval) {
       checkUnset(this.memoryPollInterval, "memoryPollInterval");
       Objects.requireNonNull(interval, "interval");
@@ -400,7 +431,16 @@ public final class ProcessBackend implements ContainerBackend {
       return this;
     }
 
-    /** The grace period {@link ProcessBackend#close()} gives each container; default 2 s. */
+    /**
+     * Sets the grace period {@link ProcessBackend#close()} gives each container between SIGTERM
+     * and SIGKILL; default 2 s.
+     *
+     * @param grace zero or more; {@link ProcessBackend#close()} waits about that long in real
+     *     time, whatever the clock, before it kills what is left
+     * @return this builder
+     * @throws IllegalArgumentException if {@code grace} is negative
+     * @throws IllegalStateException if it was set before
+     */
     public Builder closeGrace(Duration grace) {
       checkUnset(this.closeGrace, "closeGrace");
       Objects.requireNonNull(grace, "grace");
@@ -422,6 +462,7 @@ public final class ProcessBackend implements ContainerBackend {
      * Makes a backend on the executor and clock given to this builder, or on a pool and a clock
      * of its own when none was given; the caller closes it.
      *
+     * @return a new backend with no container
      * @throws IllegalStateException if both an executor and a thread factory were given, or
      *     this is not Linux with a readable {@code /proc}
      */
@@ -440,6 +481,8 @@ public final class ProcessBackend implements ContainerBackend {
      * timer of its own; closing it leaves both to the cloud. Fits where a node takes a factory:
      * {@code NodeAgent.builder().backend(ProcessBackend.builder().closeGrace(grace)::build)}.
      *
+     * @param context the cloud's context; only its executor and clock are used
+     * @return a new backend with no container
      * @throws IllegalStateException if an executor, thread factory or clock was given to this
      *     builder (the context provides them), or this is not Linux with a readable
      *     {@code /proc}
