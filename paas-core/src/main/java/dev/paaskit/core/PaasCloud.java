@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -89,6 +90,11 @@ public final class PaasCloud implements AutoCloseable {
         close();
         throw new IllegalStateException("role " + runner.role().name() + " of cloud "
             + context.cloudName() + " failed to start: " + e.getMessage(), e);
+      } catch (Error e) {
+        // Still release what started, then let the error go as it is.
+        failure = e;
+        close();
+        throw e;
       }
     }
     state = Lifecycle.RUNNING;
@@ -186,16 +192,15 @@ public final class PaasCloud implements AutoCloseable {
    * executor in the order the bus delivered them; an executor of several threads may run them out
    * of that order.
    *
-   * <p>Neither argument may be null, which is not checked here: a null executor fails later, at
-   * each event, and the listeners added after it then miss every event.
-   *
    * @param listener called once per event; what it throws is logged and does not reach other
    *     listeners
    * @param executor runs each call; a direct executor ({@code Runnable::run}) runs them on the
    *     bus's delivery thread, so the listener must then be quick
+   * @throws NullPointerException if either is null
    */
   public void addEventListener(EventListener listener, Executor executor) {
-    eventLog.addListener(listener, executor);
+    eventLog.addListener(Objects.requireNonNull(listener, "listener"),
+        Objects.requireNonNull(executor, "executor"));
   }
 
   /**

@@ -322,14 +322,14 @@ public final class PaasKit {
     /**
      * Sets how long one staging may take; default 15 minutes.
      *
-     * @param timeout measured on the cloud's clock from the staging's start; unlike the start
-     *     and stop timeouts, not checked to be positive
+     * @param timeout measured on the cloud's clock from the staging's start; positive
      * @return this builder
      * @throws IllegalStateException if it was set before
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public Builder stagingTimeout(Duration timeout) {
       once("stagingTimeout");
-      this.stagingTimeout = Objects.requireNonNull(timeout, "timeout");
+      this.stagingTimeout = positive(timeout, "stagingTimeout");
       return this;
     }
 
@@ -399,17 +399,17 @@ public final class PaasKit {
       Path work = workDir;
       Path ownedWork = null;
       try {
-        if (work == null) {
-          work = Files.createTempDirectory(name + "-");
-          ownedWork = work;
-        } else {
-          Files.createDirectories(work);
+        try {
+          if (work == null) {
+            work = Files.createTempDirectory(name + "-");
+            ownedWork = work;
+          } else {
+            Files.createDirectories(work);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot create the cloud's work folder " + work, e);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the cloud's work folder", e);
-      }
-      Context context = new Context(name, domain, bus, store, blobs, clock, executor);
-      try {
+        Context context = new Context(name, domain, bus, store, blobs, clock, executor);
         return assemble(context, work, ownedWork, owned);
       } catch (RuntimeException e) {
         // Nothing started yet, but the builder may have made threads, a bus and a folder.

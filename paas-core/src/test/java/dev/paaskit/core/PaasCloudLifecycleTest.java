@@ -224,4 +224,47 @@ class PaasCloudLifecycleTest {
     assertThrows(IllegalStateException.class, never::start);
     assertEquals(List.of("start bad", "stop bad"), journal);
   }
+
+  @Test
+  void anErrorFromARoleStillStopsWhatStartedAndFailsTheCloud() {
+    AssertionError boom = new AssertionError("out of luck");
+    PaasCloud cloud = PaasKit.builder().workDir(tmp).controlPlane(false)
+        .addRole(c -> new Recorder("router", Role.Phase.EDGE))
+        .addRole(c -> new Role() {
+          @Override
+          public String name() {
+            return "broken";
+          }
+
+          @Override
+          public void start() {
+            throw boom;
+          }
+
+          @Override
+          public void stop() {}
+        }).build();
+    assertSame(boom, assertThrows(AssertionError.class, cloud::start));
+    assertEquals(List.of("start router", "stop router"), journal);
+    assertEquals(Lifecycle.FAILED, cloud.state());
+  }
+
+  @Test
+  void aWorkFolderThatCannotBeMadeLeavesNoThreadBehind() throws Exception {
+    Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "not a folder");
+    java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+        () -> PaasKit.builder().name("unmade").workDir(file.resolve("work")).build());
+    assertTrue(e.getMessage().startsWith("cannot create the cloud's work folder"), e.getMessage());
+    assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("unmade")).map(Thread::getName)
+        .toList());
+  }
+
+  @Test
+  void aListenerOrExecutorThatIsNullIsRefusedAtOnce() {
+    try (PaasCloud cloud = PaasKit.builder().workDir(tmp).controlPlane(false).build().start()) {
+      assertThrows(NullPointerException.class, () -> cloud.addEventListener(e -> { }, null));
+      assertThrows(NullPointerException.class, () -> cloud.addEventListener(null, Runnable::run));
+    }
+  }
 }

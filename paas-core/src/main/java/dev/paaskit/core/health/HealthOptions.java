@@ -50,24 +50,34 @@ public record HealthOptions(Duration heartbeatInterval, int missedHeartbeats,
    * @param heartbeatInterval more than zero
    * @param missedHeartbeats 1 or more
    * @param sweepInterval more than zero
-   * @param startAckTimeout must not be null and should be positive; neither is checked here
+   * @param startAckTimeout more than zero
    * @param restartPolicy not null
-   * @param rolloutTimeout not null; not checked to be positive
+   * @param rolloutTimeout more than zero
    * @param probeAfterMissed 0 (no probing) or more
-   * @throws IllegalArgumentException if an interval is zero or negative, {@code missedHeartbeats}
-   *     is below 1 or {@code probeAfterMissed} negative
-   * @throws NullPointerException if an interval, the policy or the rollout timeout is null
+   * @throws IllegalArgumentException naming the option and its value, if a duration is zero or
+   *     negative, {@code missedHeartbeats} is below 1 or {@code probeAfterMissed} negative
+   * @throws NullPointerException if a duration or the policy is null
    */
   public HealthOptions {
+    positive(heartbeatInterval, "heartbeatInterval");
+    positive(sweepInterval, "sweepInterval");
+    positive(startAckTimeout, "startAckTimeout");
+    positive(rolloutTimeout, "rolloutTimeout");
     Objects.requireNonNull(restartPolicy, "restartPolicy");
-    Objects.requireNonNull(rolloutTimeout, "rolloutTimeout");
-    if (heartbeatInterval.isNegative() || heartbeatInterval.isZero() || missedHeartbeats < 1
-        || sweepInterval.isNegative() || sweepInterval.isZero()) {
-      throw new IllegalArgumentException("heartbeat and sweep intervals must be positive");
+    if (missedHeartbeats < 1) {
+      throw new IllegalArgumentException("missedHeartbeats must be 1 or more, not "
+          + missedHeartbeats);
     }
     if (probeAfterMissed < 0) {
       throw new IllegalArgumentException("probeAfterMissed must be 0 (off) or more, not "
           + probeAfterMissed);
+    }
+  }
+
+  private static void positive(Duration d, String option) {
+    Objects.requireNonNull(d, option);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(option + " must be positive, not " + d);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.paaskit.core.health;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * When a crashed instance is started again, after Cloud Foundry: the first
@@ -36,16 +37,28 @@ public record RestartPolicy(int immediateRestarts, Duration initialBackoff, Dura
    * @param initialBackoff not null, zero or more
    * @param maxBackoff not null, at least {@code initialBackoff}
    * @param maxCrashes 1 or more; 1 gives up at the first crash
-   * @param stableUptime must not be null and should be positive; neither is checked here
-   * @throws IllegalArgumentException if a count or a back-off is out of its range
-   * @throws NullPointerException if a back-off is null
+   * @param stableUptime not null, more than zero
+   * @throws IllegalArgumentException naming the option and its value, if a count, a back-off or
+   *     the stable uptime is out of its range
+   * @throws NullPointerException if a duration is null
    */
   public RestartPolicy {
-    if (immediateRestarts < 0 || maxCrashes <= 0) {
-      throw new IllegalArgumentException("immediateRestarts must be >= 0 and maxCrashes > 0");
+    Objects.requireNonNull(initialBackoff, "initialBackoff");
+    Objects.requireNonNull(maxBackoff, "maxBackoff");
+    Objects.requireNonNull(stableUptime, "stableUptime");
+    if (immediateRestarts < 0) {
+      throw new IllegalArgumentException("immediateRestarts must be 0 or more, not "
+          + immediateRestarts);
+    }
+    if (maxCrashes <= 0) {
+      throw new IllegalArgumentException("maxCrashes must be 1 or more, not " + maxCrashes);
     }
     if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("need 0 <= initialBackoff <= maxBackoff");
+      throw new IllegalArgumentException("need 0 <= initialBackoff <= maxBackoff, not "
+          + initialBackoff + " and " + maxBackoff);
+    }
+    if (stableUptime.isNegative() || stableUptime.isZero()) {
+      throw new IllegalArgumentException("stableUptime must be positive, not " + stableUptime);
     }
   }
 

@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * file is left as it was, for a person to inspect or restore from a backup.
  */
 public final class CorruptStateLogException extends IOException {
-  /** The damaged log file. */
-  private final Path file;
+  /** The damaged log file, as a string: a {@link Path} is not serializable. */
+  private final String file;
   /** Where in {@code file} the damaged record starts, in bytes. */
   private final long offset;
 
@@ -23,7 +23,7 @@ public final class CorruptStateLogException extends IOException {
    */
   public CorruptStateLogException(Path file, long offset, String problem) {
     super("state log " + file + " is corrupt at offset " + offset + ": " + problem);
-    this.file = file;
+    this.file = file.toString();
     this.offset = offset;
   }
 
@@ -33,7 +33,7 @@ public final class CorruptStateLogException extends IOException {
    * @return the log file, in the store's directory
    */
   public Path file() {
-    return file;
+    return Path.of(file);
   }
 
   /**
