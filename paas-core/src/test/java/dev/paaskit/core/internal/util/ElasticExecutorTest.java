@@ -311,7 +311,7 @@ class ElasticExecutorTest {
   @Test
   void theWatcherAddsThreadsForBlockedTasksOnItsOwn() throws Exception {
     // The real clock, CPU times and watcher thread: only the outcome is checked, with no bound
-    // on how soon it comes but the test's.
+    // on how soon it comes but the patience above.
     try (ElasticExecutor executor = new ElasticExecutor(2, 100, STALL, THREADS)) {
       CountDownLatch waited = new CountDownLatch(5);
       for (int i = 0; i < 5; i++) {
@@ -321,8 +321,10 @@ class ElasticExecutorTest {
         });
       }
       executor.execute(gate::countDown);
+      // The sixth task can only run on a thread added for the blocked: the base threads are 2.
+      // (How many threads remain afterwards is not checked: the watcher may already have ended
+      // those no longer needed.)
       assertTrue(waited.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "blocked tasks released");
-      assertTrue(executor.threads() >= 3, "threads added for the blocked: " + executor.threads());
     }
   }
 
