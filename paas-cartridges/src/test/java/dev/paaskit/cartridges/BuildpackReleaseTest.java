@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(10)
 class BuildpackReleaseTest {
   static Stream<Path> corpus() throws IOException {
-    Path dir = ProcfileTest.corpusDir().resolve("buildpack-release");
+    Path dir = Corpus.folder("buildpack-release");
     try (Stream<Path> files = Files.list(dir)) {
       List<Path> list = files.sorted().toList();
       assertFalse(list.isEmpty(), "no release outputs in " + dir);
@@ -43,7 +43,7 @@ class BuildpackReleaseTest {
 
   @Test
   void readsTheCorpusAsWritten() throws IOException {
-    Path dir = ProcfileTest.corpusDir().resolve("buildpack-release");
+    Path dir = Corpus.folder("buildpack-release");
     BuildpackRelease clojure = read(dir, "heroku__heroku-buildpack-clojure__release.txt");
     assertEquals(Optional.of("lein trampoline run"), clojure.web());
     assertEquals(List.of("PATH", "JVM_OPTS", "LEIN_NO_DEV"), List.copyOf(clojure.configVars().keySet()));

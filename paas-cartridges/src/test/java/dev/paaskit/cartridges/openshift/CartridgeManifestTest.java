@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.paaskit.cartridges.Corpus;
 import dev.paaskit.cartridges.openshift.CartridgeManifest.Endpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ class CartridgeManifestTest {
   private static final String CONFLICTED = "33d__openshift-jekyll-cartridge__root.manifest.yml";
 
   static Stream<Path> corpus() throws IOException {
-    Path dir = corpusDir().resolve("openshift-cartridges");
+    Path dir = Corpus.folder("openshift-cartridges");
     try (Stream<Path> files = Files.list(dir)) {
       List<Path> list = files.filter(f -> !f.getFileName().toString().equals(CONFLICTED))
           .sorted().toList();
@@ -54,7 +54,7 @@ class CartridgeManifestTest {
 
   @Test
   void conflictMarkersAreRefusedWithTheirLine() throws IOException {
-    Path file = corpusDir().resolve("openshift-cartridges").resolve(CONFLICTED);
+    Path file = Corpus.folder("openshift-cartridges").resolve(CONFLICTED);
 
     InvalidCartridgeManifestException e = assertThrows(InvalidCartridgeManifestException.class,
         () -> CartridgeManifest.parse(Files.readString(file), file.toString()));
@@ -159,19 +159,7 @@ class CartridgeManifestTest {
   }
 
   private static CartridgeManifest corpusFile(String stem) throws IOException {
-    Path file = corpusDir().resolve("openshift-cartridges").resolve(stem + ".manifest.yml");
+    Path file = Corpus.folder("openshift-cartridges").resolve(stem + ".manifest.yml");
     return CartridgeManifest.parse(Files.readString(file), file.toString());
-  }
-
-  /** {@code shared/corpus} beside the first folder above this one that has it. */
-  static Path corpusDir() {
-    Path start = Path.of("").toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path corpus = dir.resolve("shared/corpus");
-      if (Files.isDirectory(corpus)) {
-        return corpus;
-      }
-    }
-    return fail("no folder shared/corpus in " + start + " or above");
   }
 }
