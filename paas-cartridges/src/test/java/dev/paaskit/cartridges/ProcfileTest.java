@@ -1,19 +1,18 @@
 package dev.paaskit.cartridges;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.InvalidSpecException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -65,17 +64,13 @@ class ProcfileTest {
         e.getMessage());
   }
 
-  static Stream<Path> corpus() throws IOException {
-    Path dir = Corpus.folder("procfiles");
-    try (Stream<Path> files = Files.list(dir)) {
-      List<Path> list = files.sorted().toList();
-      assertFalse(list.isEmpty(), "no Procfiles in " + dir);
-      return list.stream();
-    }
+  static List<Path> corpus() {
+    return Corpus.files("procfiles");
   }
 
   @ParameterizedTest
   @MethodSource("corpus")
+  @ExtendWith(Corpus.Required.class)
   void everyCorpusProcfileParsesWithAWebProcess(Path file) throws IOException {
     Map<String, String> processes = Procfile.read(file);
 
