@@ -16,23 +16,20 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(10)
 class BuildpackReleaseTest {
-  static Stream<Path> corpus() throws IOException {
-    Path dir = ProcfileTest.corpusDir().resolve("buildpack-release");
-    try (Stream<Path> files = Files.list(dir)) {
-      List<Path> list = files.sorted().toList();
-      assertFalse(list.isEmpty(), "no release outputs in " + dir);
-      return list.stream();
-    }
+  static List<Path> corpus() {
+    return Corpus.files("buildpack-release");
   }
 
   @ParameterizedTest
   @MethodSource("corpus")
+  @ExtendWith(Corpus.Required.class)
   void everyCorpusReleaseParses(Path file) throws IOException {
     BuildpackRelease release = BuildpackRelease.parse(Files.readString(file, StandardCharsets.UTF_8));
 
@@ -43,7 +40,7 @@ class BuildpackReleaseTest {
 
   @Test
   void readsTheCorpusAsWritten() throws IOException {
-    Path dir = ProcfileTest.corpusDir().resolve("buildpack-release");
+    Path dir = Corpus.folder("buildpack-release");
     BuildpackRelease clojure = read(dir, "heroku__heroku-buildpack-clojure__release.txt");
     assertEquals(Optional.of("lein trampoline run"), clojure.web());
     assertEquals(List.of("PATH", "JVM_OPTS", "LEIN_NO_DEV"), List.copyOf(clojure.configVars().keySet()));

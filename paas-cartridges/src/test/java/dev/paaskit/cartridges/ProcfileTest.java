@@ -1,20 +1,18 @@
 package dev.paaskit.cartridges;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.paaskit.api.InvalidSpecException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -66,17 +64,13 @@ class ProcfileTest {
         e.getMessage());
   }
 
-  static Stream<Path> corpus() throws IOException {
-    Path dir = corpusDir().resolve("procfiles");
-    try (Stream<Path> files = Files.list(dir)) {
-      List<Path> list = files.sorted().toList();
-      assertFalse(list.isEmpty(), "no Procfiles in " + dir);
-      return list.stream();
-    }
+  static List<Path> corpus() {
+    return Corpus.files("procfiles");
   }
 
   @ParameterizedTest
   @MethodSource("corpus")
+  @ExtendWith(Corpus.Required.class)
   void everyCorpusProcfileParsesWithAWebProcess(Path file) throws IOException {
     Map<String, String> processes = Procfile.read(file);
 
@@ -86,7 +80,7 @@ class ProcfileTest {
 
   @Test
   void readsTheCorpusAsWritten() throws IOException {
-    Path dir = corpusDir().resolve("procfiles");
+    Path dir = Corpus.folder("procfiles");
     Map<String, String> trading = Procfile.read(dir.resolve("IntelligentTrading__core__Procfile"));
     assertEquals(List.of("release", "web", "worker", "scheduler", "pollqueue", "infobot",
         "redis_TA_restore", "redis_TA_worker", "redis_TA_fill_gaps"),
@@ -100,18 +94,5 @@ class ProcfileTest {
         Procfile.read(dir.resolve("Ruby-Starter-Kits__Docker-Rails-Template__Procfile")));
     assertEquals(Map.of("web", "gunicorn --config gunicorn.conf.py gettingstarted.wsgi"),
         Procfile.read(dir.resolve("heroku__python-getting-started__Procfile")));
-  }
-
-  /** The corpus folder: {@code shared/corpus} beside the first folder above this one with it. */
-  static Path corpusDir() {
-    Path start = Path.of("").toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path corpus = dir.resolve("shared/corpus");
-      if (Files.isDirectory(corpus)) {
-        return corpus;
-      }
-    }
-    return fail("no folder shared/corpus in " + start + " or any folder above it; the corpus "
-        + "must sit beside the repository, as /work/shared/corpus does");
   }
 }

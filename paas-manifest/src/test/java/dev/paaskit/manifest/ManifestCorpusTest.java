@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -47,6 +48,7 @@ class ManifestCorpusTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cloudFoundryFiles")
+  @ExtendWith(Corpus.Required.class)
   void everyCloudFoundryManifestParses(Path file) throws IOException {
     Manifest manifest = parser.parseCloudFoundry(file, placeholderVars(file));
     assertEquals(file.toString(), manifest.source());
@@ -55,6 +57,7 @@ class ManifestCorpusTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stackatoFiles")
+  @ExtendWith(Corpus.Required.class)
   void everyStackatoFileParses(Path file) throws IOException {
     Manifest manifest = parser.parseStackato(file);
     assertEquals(1, manifest.apps().size(), manifest.toString());

@@ -71,6 +71,11 @@ import java.util.stream.Collectors;
  *
  * <p>Use it from one test thread at a time. With {@link PaasTest}, the extension builds and closes
  * it for you.
+ *
+ * <p>{@link #close()} stops the cloud and releases what the test cloud made: its executor's
+ * threads, its bus and stores, the nodes' container backends and its temporary folder. A build
+ * that fails at any point (a role that does not start, nodes that never join) releases them the
+ * same way before it throws, so nothing of a failed cloud outlives the test.
  */
 public final class TestCloud implements AutoCloseable {
   private final PaasCloud cloud;
@@ -86,23 +91,35 @@ public final class TestCloud implements AutoCloseable {
   private final Duration realTimeout;
   private final boolean encodeMessages;
   private final AtomicInteger folders = new AtomicInteger();
+  /** What this test cloud made, in the order made; closed last made first. */
+  private final List<AutoCloseable> made;
 
   private record BusFault(String subjectPrefix, Duration delay) {}
 
-  private TestCloud(Builder b) {
+  /**
+   * Makes the parts and starts the cloud, adding each part to {@code made} as soon as it exists,
+   * so that the caller can close them if this throws.
+   */
+  private TestCloud(Builder b, List<AutoCloseable> made) {
+    this.made = made;
     this.clock = b.clock;
-    this.executor = new TestExecutor(b.name);
     this.maxVirtualWait = b.maxVirtualWait;
     this.realTimeout = b.realTimeout;
     this.encodeMessages = b.encodeMessages;
     try {
-      this.tmp = Files.createTempDirectory("paaskit-test-");
+      this.tmp = b.tempRoot == null ? Files.createTempDirectory("paaskit-test-")
+          : Files.createTempDirectory(b.tempRoot, "paaskit-test-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    made.add(() -> Trees.deleteQuietly(tmp));
+    this.executor = new TestExecutor(b.name);
+    made.add(executor);
     InProcessBus bus = InProcessBus.builder().executor(executor).clock(clock)
         .addInterceptor(this::applyBusFaults).build();
+    made.add(bus);
     StateStore store = new InMemoryStateStore();
+    made.add(store);
     BlobStore blobs = new InMemoryBlobStore();
     PaasKit.Builder kit = PaasKit.builder().name(b.name).clock(clock).executor(executor).bus(bus)
         .stateStore(store).blobStore(blobs).cartridges(b.cartridges).workDir(tmp.resolve("cloud"))
@@ -122,6 +139,8 @@ public final class TestCloud implements AutoCloseable {
     for (int i = 1; i <= b.nodes; i++) {
       String id = "n" + i;
       ContainerBackend backend = b.backends.apply(id);
+      // A node closes its backend when it stops; this closes those of nodes that never ran.
+      made.add(backend);
       be.put(id, backend);
       PartitionableBus nodeBus = new PartitionableBus(bus);
       buses.put(id, nodeBus);
@@ -149,19 +168,25 @@ public final class TestCloud implements AutoCloseable {
     this.backends = Map.copyOf(be);
     this.nodeBuses = Map.copyOf(buses);
     this.nodeBlobs = Map.copyOf(nodeBlobStores);
-    PaasCloud built = kit.build();
+    this.cloud = kit.build();
+    made.add(cloud);
+    cloud.start();
+  }
+
+  /**
+   * Builds and starts a cloud, and returns once its nodes joined; closes what it made if not.
+   */
+  private static TestCloud start(Builder b) {
+    List<AutoCloseable> made = new ArrayList<>();
     try {
-      built.start();
-    } catch (RuntimeException e) {
-      executor.close();
-      store.close();
-      bus.close();
-      Trees.deleteQuietly(tmp);
+      TestCloud cloud = new TestCloud(b, made);
+      cloud.until(() -> cloud.controller().nodes().size() == b.nodes,
+          () -> b.nodes + " nodes to join, have " + cloud.controller().nodes());
+      return cloud;
+    } catch (RuntimeException | Error e) {
+      closeAll(made, e);
       throw e;
     }
-    this.cloud = built;
-    until(() -> controller().nodes().size() == b.nodes, () -> b.nodes + " nodes to join, have "
-        + controller().nodes());
   }
 
   public static Builder builder() {
@@ -465,13 +490,42 @@ public final class TestCloud implements AutoCloseable {
     chain.proceed(message);
   }
 
+  /**
+   * Stops the cloud, then closes what this test cloud made, last made first: the nodes' backends
+   * (their nodes closed those that ran), the store and bus, the executor (interrupting what still
+   * runs on it), and deletes the temporary folder. Idempotent.
+   *
+   * @throws RuntimeException the first failure to close a part, the others suppressed in it,
+   *     once every part was tried
+   */
   @Override
   public void close() {
-    try {
-      cloud.close();
-    } finally {
-      executor.close();
-      Trees.deleteQuietly(tmp);
+    closeAll(made, null);
+  }
+
+  /**
+   * Closes {@code parts}, last first, and empties the list; adds each failure to {@code failure}
+   * when there is one, else throws the first with the rest suppressed.
+   */
+  private static void closeAll(List<AutoCloseable> parts, Throwable failure) {
+    RuntimeException first = null;
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      AutoCloseable part = parts.remove(i);
+      try {
+        part.close();
+      } catch (Exception e) {
+        if (failure != null) {
+          failure.addSuppressed(e);
+        } else if (first == null) {
+          first = e instanceof RuntimeException re ? re
+              : new IllegalStateException("could not close " + part, e);
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 
@@ -504,6 +558,7 @@ public final class TestCloud implements AutoCloseable {
     private Duration maxVirtualWait = Duration.ofHours(1);
     private Duration realTimeout = Duration.ofSeconds(30);
     private boolean encodeMessages = true;
+    private Path tempRoot;
 
     private Builder() {}
 
@@ -637,9 +692,21 @@ public final class TestCloud implements AutoCloseable {
       return this;
     }
 
-    /** Builds and starts the cloud, and returns once every node has joined. */
+    /** Where the cloud makes its temporary folder; default the system's temporary folder. */
+    Builder tempRoot(Path folder) {
+      this.tempRoot = Objects.requireNonNull(folder, "folder");
+      return this;
+    }
+
+    /**
+     * Builds and starts the cloud, and returns once every node has joined. When it fails, what it
+     * made and started is closed again before it throws.
+     *
+     * @throws IllegalStateException if a role failed to start
+     * @throws AssertionError if the nodes did not all join within the wait limits
+     */
     public TestCloud build() {
-      return new TestCloud(this);
+      return start(this);
     }
   }
 }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.paaskit.cartridges.Corpus;
 import dev.paaskit.cartridges.openshift.CartridgeManifest.Endpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,18 +25,23 @@ class CartridgeManifestTest {
   /** The one corpus file that is broken on purpose (see shared/corpus/SOURCES.md). */
   private static final String CONFLICTED = "33d__openshift-jekyll-cartridge__root.manifest.yml";
 
-  static Stream<Path> corpus() throws IOException {
-    Path dir = corpusDir().resolve("openshift-cartridges");
+  static Stream<Path> corpus() {
+    return Corpus.files("openshift-cartridges").stream()
+        .filter(f -> !f.getFileName().toString().equals(CONFLICTED));
+  }
+
+  @Test
+  void theCorpusHasThirtyManifestsBesidesTheBrokenOne() throws IOException {
+    Path dir = Corpus.folder("openshift-cartridges");
     try (Stream<Path> files = Files.list(dir)) {
-      List<Path> list = files.filter(f -> !f.getFileName().toString().equals(CONFLICTED))
-          .sorted().toList();
-      assertEquals(30, list.size(), "manifests in " + dir);
-      return list.stream();
+      assertEquals(30, files.filter(f -> !f.getFileName().toString().equals(CONFLICTED)).count(),
+          "manifests in " + dir);
     }
   }
 
   @ParameterizedTest
   @MethodSource("corpus")
+  @ExtendWith(Corpus.Required.class)
   void everyCorpusManifestParses(Path file) throws IOException {
     CartridgeManifest m = CartridgeManifest.parse(Files.readString(file), file.toString());
 
@@ -54,7 +60,7 @@ class CartridgeManifestTest {
 
   @Test
   void conflictMarkersAreRefusedWithTheirLine() throws IOException {
-    Path file = corpusDir().resolve("openshift-cartridges").resolve(CONFLICTED);
+    Path file = Corpus.folder("openshift-cartridges").resolve(CONFLICTED);
 
     InvalidCartridgeManifestException e = assertThrows(InvalidCartridgeManifestException.class,
         () -> CartridgeManifest.parse(Files.readString(file), file.toString()));
@@ -159,19 +165,7 @@ class CartridgeManifestTest {
   }
 
   private static CartridgeManifest corpusFile(String stem) throws IOException {
-    Path file = corpusDir().resolve("openshift-cartridges").resolve(stem + ".manifest.yml");
+    Path file = Corpus.folder("openshift-cartridges").resolve(stem + ".manifest.yml");
     return CartridgeManifest.parse(Files.readString(file), file.toString());
-  }
-
-  /** {@code shared/corpus} beside the first folder above this one that has it. */
-  static Path corpusDir() {
-    Path start = Path.of("").toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path corpus = dir.resolve("shared/corpus");
-      if (Files.isDirectory(corpus)) {
-        return corpus;
-      }
-    }
-    return fail("no folder shared/corpus in " + start + " or above");
   }
 }
