@@ -1,12 +1,16 @@
 package dev.paaskit.core.scheduler;
 
+import dev.paaskit.api.spi.FilterResult;
 import dev.paaskit.api.spi.NodeCandidate;
+import dev.paaskit.api.spi.NodeFilter;
+import dev.paaskit.api.spi.NodeScorer;
 import dev.paaskit.api.spi.Placement;
 import dev.paaskit.api.spi.PlacementRequest;
 import dev.paaskit.api.spi.PlacementStrategy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.RandomAccess;
@@ -19,8 +23,9 @@ import java.util.random.RandomGenerator;
  * <p><b>Filters</b> ({@link #STANDARD_FILTERS}, then those added) refuse a node that is not
  * alive, has no free slot, is short of memory, disk or CPU, runs another stack, is in a zone the
  * app may not use, lacks a placement tag the app asks for, or already runs as many instances of
- * the app as it allows on one node. The first filter that refuses a node is the reason counted
- * for it.
+ * the app as it allows on one node. A node is counted under the {@link FilterResult#reason()
+ * reason} of the first filter that refuses it; {@link #explain} words, for each node, what was
+ * short or wrong ({@code short of CPU: needs 512 shares, 128 free}).
  *
  * <p><b>Scorers</b> rank the nodes that pass, the highest total winning: first the zone with the
  * fewest instances of the app, then the node with the fewest instances of it, then resources,
@@ -43,6 +48,8 @@ import java.util.random.RandomGenerator;
  * PlacementStrategy s = DefaultPlacementStrategy.builder()
  *     .binPack()
  *     .addFilter(NodeFilter.of("without a GPU", (r, n) -> n.tags().contains("gpu")))
+ *     .addFilter((r, n) -> n.zone().equals(zoneOf(r.labels().get("tenant")))
+ *         ? FilterResult.accepted() : OUTSIDE_TENANT_ZONE)
  *     .build();
  * }</pre>
  */
@@ -78,6 +85,7 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
     return builder().build();
   }
 
+  /** A builder with nothing set: the standard filters and scorers only. */
   public static Builder builder() {
     return new Builder();
   }
@@ -106,7 +114,7 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
     List<NodeCandidate> nodes =
         candidates instanceof RandomAccess ? candidates : new ArrayList<>(candidates);
     int n = nodes.size();
-    int[] refused = new int[filters.length];
+    Refusals refusals = new Refusals(filters.length);
     int limit = n;
     int at = 0;
     int stride = 1;
@@ -121,9 +129,13 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
     for (int visited = 0; visited < n && scored < limit; visited++) {
       NodeCandidate node = nodes.get(at);
       at = at < n - stride ? at + stride : at - (n - stride);
-      int failed = firstFailedFilter(request, node);
-      if (failed >= 0) {
-        refused[failed]++;
+      int f = 0;
+      FilterResult verdict = FilterResult.accepted();
+      while (f < filters.length && (verdict = evaluate(f, request, node)).isAccepted()) {
+        f++;
+      }
+      if (f < filters.length) {
+        refusals.add(f, verdict.reason());
         continue;
       }
       scored++;
@@ -137,13 +149,34 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
     if (best != null) {
       return Placement.on(best.nodeId());
     }
-    Map<String, Integer> reasons = new LinkedHashMap<>();
-    for (int i = 0; i < filters.length; i++) {
-      if (refused[i] > 0) {
-        reasons.put(filters[i].reason(), refused[i]);
+    return Placement.none(refusals.byReason());
+  }
+
+  /**
+   * Why each of {@code candidates} would take {@code request}'s instance or not, for people: by
+   * node id in the order given, the {@link FilterResult#detail detail} of the first filter that
+   * refuses the node ({@code short of CPU: needs 512 shares, 128 free}), or {@code fits, score
+   * 0.734}. Looks at every candidate, never a sample, and words every refusal: call it to explain
+   * a placement, not to place.
+   *
+   * @throws IllegalStateException wrapping what an added filter or scorer threw, naming it and
+   *     the node
+   */
+  public Map<String, String> explain(PlacementRequest request, List<NodeCandidate> candidates) {
+    Objects.requireNonNull(request, "request");
+    Map<String, String> why = new LinkedHashMap<>();
+    for (NodeCandidate node : candidates) {
+      String verdict = null;
+      for (int f = 0; f < filters.length && verdict == null; f++) {
+        FilterResult result = evaluate(f, request, node);
+        if (!result.isAccepted()) {
+          verdict = detail(f, result, request, node);
+        }
       }
+      why.put(node.nodeId(), verdict != null ? verdict
+          : String.format(Locale.ROOT, "fits, score %.3f", score(request, node)));
     }
-    return Placement.none(reasons);
+    return why;
   }
 
   /** A step in 1..n-1 that shares no factor with {@code n}, so n steps visit every index once. */
@@ -167,18 +200,29 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
     return a;
   }
 
-  private int firstFailedFilter(PlacementRequest request, NodeCandidate node) {
-    int i = 0;
+  private FilterResult evaluate(int f, PlacementRequest request, NodeCandidate node) {
+    FilterResult result;
     try {
-      for (; i < filters.length; i++) {
-        if (!filters[i].accepts(request, node)) {
-          return i;
-        }
-      }
-      return -1;
+      result = filters[f].evaluate(request, node);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("placement filter '" + filters[i].reason()
+      throw new IllegalStateException("placement filter '" + filters[f].name()
           + "' failed on node '" + node.nodeId() + "' for " + request.appName(), e);
+    }
+    if (result == null) {
+      throw new IllegalStateException("placement filter '" + filters[f].name()
+          + "' returned no result on node '" + node.nodeId() + "' for " + request.appName());
+    }
+    return result;
+  }
+
+  private String detail(int f, FilterResult refusal, PlacementRequest request,
+      NodeCandidate node) {
+    try {
+      return refusal.detail(request, node);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("placement filter '" + filters[f].name()
+          + "' failed to word its refusal of node '" + node.nodeId() + "' for "
+          + request.appName(), e);
     }
   }
 
@@ -197,6 +241,50 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
   }
 
   /**
+   * Refused nodes counted by reason, in the order of the filters and, within one filter, of its
+   * reasons' first refusals. A filter mostly refuses with one reason, counted in an array; the
+   * others it gives go to a map. Two filters with the same reason add up.
+   */
+  private static final class Refusals {
+    private final String[] reasons;
+    private final int[] counts;
+    private Map<Integer, Map<String, Integer>> others;
+
+    Refusals(int filters) {
+      reasons = new String[filters];
+      counts = new int[filters];
+    }
+
+    void add(int filter, String reason) {
+      String first = reasons[filter];
+      if (first == null) {
+        reasons[filter] = reason;
+        counts[filter] = 1;
+      } else if (first.equals(reason)) {
+        counts[filter]++;
+      } else {
+        if (others == null) {
+          others = new LinkedHashMap<>();
+        }
+        others.computeIfAbsent(filter, k -> new LinkedHashMap<>()).merge(reason, 1, Integer::sum);
+      }
+    }
+
+    Map<String, Integer> byReason() {
+      Map<String, Integer> out = new LinkedHashMap<>();
+      for (int f = 0; f < reasons.length; f++) {
+        if (reasons[f] != null) {
+          out.merge(reasons[f], counts[f], Integer::sum);
+          if (others != null && others.containsKey(f)) {
+            others.get(f).forEach((reason, count) -> out.merge(reason, count, Integer::sum));
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
    * Options for a {@link DefaultPlacementStrategy}; setting nothing gives the standard filters,
    * spreading load, the default sampling and a fixed seed. Setting an option twice is an error;
    * filters and scorers add up.
@@ -211,7 +299,10 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
 
     private Builder() {}
 
-    /** Adds a filter after the standard ones; its reason shows when it refuses nodes. */
+    /**
+     * Adds a filter after the standard ones and those added before; the reasons of its
+     * refusals show, counted, when no node fits.
+     */
     public Builder addFilter(NodeFilter filter) {
       filters.add(Objects.requireNonNull(filter, "filter"));
       return this;
@@ -288,6 +379,7 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
       return this;
     }
 
+    /** A strategy with the options set. */
     public DefaultPlacementStrategy build() {
       return new DefaultPlacementStrategy(this);
     }

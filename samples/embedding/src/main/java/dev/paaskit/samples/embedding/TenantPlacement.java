@@ -1,8 +1,8 @@
 package dev.paaskit.samples.embedding;
 
+import dev.paaskit.api.spi.NodeFilter;
 import dev.paaskit.api.spi.PlacementStrategy;
 import dev.paaskit.core.scheduler.DefaultPlacementStrategy;
-import dev.paaskit.core.scheduler.NodeFilter;
 import java.util.Map;
 
 /**
