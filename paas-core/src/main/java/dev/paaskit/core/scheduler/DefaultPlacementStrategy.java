@@ -8,6 +8,7 @@ import dev.paaskit.api.spi.Placement;
 import dev.paaskit.api.spi.PlacementRequest;
 import dev.paaskit.api.spi.PlacementStrategy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,8 +42,9 @@ import java.util.random.RandomGenerator;
  * {@code no node fits: 9,812 short of memory, 188 in the wrong zone}. The random source is
  * seeded, so the same calls on the same candidates choose the same nodes.
  *
- * <p>Not thread-safe: each placement draws from the random source. The health manager calls it
- * from one thread at a time, as {@link PlacementStrategy} allows.
+ * <p>Not thread-safe: each placement draws from the random source and counts refusals in state it
+ * reuses. The health manager calls it from one thread at a time, as {@link PlacementStrategy}
+ * allows.
  *
  * <pre>{@code
  * PlacementStrategy s = DefaultPlacementStrategy.builder()
@@ -66,6 +68,8 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
   private final int sampleAbove;
   private final int sampleSize;
   private final RandomGenerator random;
+  /** Reused by each placement, which then allocates nothing to count refusals. */
+  private final Refusals refusals;
 
   private DefaultPlacementStrategy(Builder b) {
     this.filters = b.filters.toArray(new NodeFilter[0]);
@@ -78,6 +82,7 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
     this.sampleAbove = b.sampleAbove < 0 ? DEFAULT_SAMPLE_ABOVE : b.sampleAbove;
     this.sampleSize = b.sampleSize;
     this.random = b.random == null ? new SplittableRandom(DEFAULT_SEED) : b.random;
+    this.refusals = new Refusals(filters.length);
   }
 
   /** The standard filters, spreading load, with the default sampling and seed. */
@@ -114,7 +119,7 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
     List<NodeCandidate> nodes =
         candidates instanceof RandomAccess ? candidates : new ArrayList<>(candidates);
     int n = nodes.size();
-    Refusals refusals = new Refusals(filters.length);
+    refusals.clear();
     int limit = n;
     int at = 0;
     int stride = 1;
@@ -253,6 +258,11 @@ public final class DefaultPlacementStrategy implements PlacementStrategy {
     Refusals(int filters) {
       reasons = new String[filters];
       counts = new int[filters];
+    }
+
+    void clear() {
+      Arrays.fill(reasons, null);
+      others = null;
     }
 
     void add(int filter, String reason) {

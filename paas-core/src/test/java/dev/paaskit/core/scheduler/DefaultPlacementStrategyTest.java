@@ -197,6 +197,18 @@ class DefaultPlacementStrategyTest {
   }
 
   @Test
+  void eachPlacementCountsOnlyItsOwnRefusals() {
+    DefaultPlacementStrategy s = DefaultPlacementStrategy.builder().addFilter(BY_ZONE).build();
+    PlacementRequest request = PlacementRequest.of("web", 0, GB, GB);
+    assertEquals("no node fits: 1 short of memory, 1 in z2, 1 elsewhere", s.place(request,
+        List.of(node("d", GB / 2, 0), withPlace(node("b", 2 * GB, 0), "z2", "", Set.of()),
+            withPlace(node("c", 2 * GB, 0), "z9", "", Set.of()))).explain());
+    assertEquals(Optional.of("a"), s.place(request, List.of(node("a", 2 * GB, 0))).nodeId());
+    assertEquals("no node fits: 1 elsewhere", s.place(request,
+        List.of(withPlace(node("c", 2 * GB, 0), "z9", "", Set.of()))).explain());
+  }
+
+  @Test
   void twoFiltersWithTheSameReasonAddUp() {
     DefaultPlacementStrategy s = DefaultPlacementStrategy.builder()
         .addFilter(NodeFilter.of("not wanted", (r, n) -> !n.nodeId().equals("a")))
