@@ -108,6 +108,8 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
    * '.', starting and ending with a letter or digit. The value follows the rule of the name, but
    * may be empty.
    *
+   * @param key the label's key
+   * @param value the label's value
    * @throws InvalidSpecException naming the field {@code labels} and the key when the key cannot
    *     be used, or the field {@code labels.<key>} and the value when the value cannot
    */
@@ -301,13 +303,22 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
     /**
      * Adds one label, replacing the value of a label of the same key; {@link #build()} checks it
      * as {@link AppSpec#checkLabel} does.
+     *
+     * @param key the label's key, such as {@code tenant} or {@code example.com/tier}
+     * @param value the label's value, possibly empty
+     * @return this builder
      */
     public Builder label(String key, String value) {
       this.labels.put(key, value);
       return this;
     }
 
-    /** Replaces every label with {@code labels}; {@link #build()} checks them. */
+    /**
+     * Replaces every label with {@code labels}; {@link #build()} checks them.
+     *
+     * @param labels the labels by key
+     * @return this builder
+     */
     public Builder labels(Map<String, String> labels) {
       Objects.requireNonNull(labels, "labels");
       this.labels.clear();
@@ -315,7 +326,12 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
       return this;
     }
 
-    /** @throws InvalidSpecException naming the first field that cannot be used */
+    /**
+     * The spec.
+     *
+     * @return the spec, checked
+     * @throws InvalidSpecException naming the first field that cannot be used
+     */
     public AppSpec build() {
       return new AppSpec(name, instances, memory, disk, Optional.ofNullable(command), env,
           secretEnv, routes, healthCheck, Optional.ofNullable(cartridge), hooks, noRoute,

@@ -47,9 +47,9 @@ import java.util.Set;
  * @param ignores Stackato {@code ignores:}: patterns of files not to upload
  * @param hooks Stackato {@code hooks:}
  * @param placement Cloud Foundry's {@code stack:} and PaaSKit's {@code placement:} block
- * @param labels Cloud Foundry's {@code metadata: labels:}, in manifest order, each already
- *     checked as {@link AppSpec#checkLabel} does; values are the text as written (a
- *     {@code true} stays its text)
+ * @param labels Cloud Foundry's {@code metadata: labels:}, in manifest order; values are the
+ *     text as written (a {@code true} stays its text). The reader checks each as {@link
+ *     AppSpec#checkLabel} does, naming its line; the spec's {@code build()} checks them again.
  */
 public record ManifestApp(Optional<String> name, Optional<String> path, Optional<Integer> instances,
     Optional<ByteSize> memory, Optional<ByteSize> disk, Optional<String> command,

@@ -32,8 +32,12 @@ public final class FilterResult {
   @FunctionalInterface
   public interface Detail {
     /**
-     * The text of the refusal of {@code request} on {@code node}, starting with the reason, such
-     * as {@code zone us not in [eu]} after {@code in the wrong zone: }.
+     * The text of the refusal of {@code request} on {@code node}.
+     *
+     * @param request the instance that was refused
+     * @param node the node that refused it
+     * @return the text, best starting with the reason: {@code in the wrong zone: zone us not in
+     *     [eu]}
      */
     String describe(PlacementRequest request, NodeCandidate node);
   }
@@ -48,7 +52,11 @@ public final class FilterResult {
     this.detail = detail;
   }
 
-  /** The node passes the filter. Always the same instance. */
+  /**
+   * The node passes the filter.
+   *
+   * @return always the same instance
+   */
   public static FilterResult accepted() {
     return ACCEPTED;
   }
@@ -58,6 +66,7 @@ public final class FilterResult {
    *
    * @param reason what placement counts the node under, worded to follow a count, such as {@code
    *     short of memory}
+   * @return a new refusal; keep it in a constant
    * @throws IllegalArgumentException when {@code reason} is blank
    * @throws NullPointerException when {@code reason} is null
    */
@@ -70,6 +79,7 @@ public final class FilterResult {
    *
    * @param reason what placement counts the node under, worded to follow a count
    * @param detail builds the text naming what was short or wrong on a node
+   * @return a new refusal; keep it in a constant
    * @throws IllegalArgumentException when {@code reason} is blank
    * @throws NullPointerException when an argument is null
    */
@@ -85,20 +95,31 @@ public final class FilterResult {
     return reason;
   }
 
-  /** Whether the node passes. */
+  /**
+   * Whether the node passes.
+   *
+   * @return true for {@link #accepted()}, false for a refusal
+   */
   public boolean isAccepted() {
     return this == ACCEPTED;
   }
 
-  /** The reason placement counts a refused node under; empty when accepted. */
+  /**
+   * The reason placement counts a refused node under.
+   *
+   * @return the reason, worded to follow a count; empty when accepted
+   */
   public String reason() {
     return reason;
   }
 
   /**
-   * What was short or wrong when {@code request} was refused on {@code node}; the reason when
-   * the refusal has no detail of its own, empty when accepted. Builds a new text on each call.
+   * What was short or wrong when {@code request} was refused on {@code node}. Builds a new text
+   * on each call.
    *
+   * @param request the instance the filter refused
+   * @param node the node it refused it on
+   * @return the detail; the reason when the refusal has no detail of its own, empty when accepted
    * @throws RuntimeException whatever the refusal's {@link Detail} throws
    */
   public String detail(PlacementRequest request, NodeCandidate node) {

@@ -24,11 +24,17 @@ public interface NodeFilter {
   /**
    * Whether {@code node} may take {@code request}'s instance, and if not, why.
    *
+   * @param request the instance to place, with the app's labels
+   * @param node a node as placement sees it now
    * @return {@link FilterResult#accepted()} or a refusal; never null
    */
   FilterResult evaluate(PlacementRequest request, NodeCandidate node);
 
-  /** Names the filter in errors and logs; by default its class name. */
+  /**
+   * Names the filter in errors and logs.
+   *
+   * @return by default the class's name
+   */
   default String name() {
     return getClass().getName();
   }
@@ -38,6 +44,8 @@ public interface NodeFilter {
    * {@code reason}, which also names it.
    *
    * @param reason worded to follow a count, such as {@code without a GPU}
+   * @param accepts which nodes pass; called as {@link #evaluate} is
+   * @return the filter, named by its reason
    * @throws IllegalArgumentException when {@code reason} is blank
    */
   static NodeFilter of(String reason, BiPredicate<PlacementRequest, NodeCandidate> accepts) {
@@ -48,6 +56,9 @@ public interface NodeFilter {
    * A filter that accepts the nodes {@code accepts} holds true and refuses the others with
    * {@code refusal}, whose reason names it.
    *
+   * @param refusal what every refused node gets, its detail included
+   * @param accepts which nodes pass; called as {@link #evaluate} is
+   * @return the filter, named by the refusal's reason
    * @throws IllegalArgumentException when {@code refusal} is {@link FilterResult#accepted()}
    */
   static NodeFilter of(FilterResult refusal,

@@ -10,8 +10,12 @@ package dev.paaskit.api.spi;
 @FunctionalInterface
 public interface NodeScorer {
   /**
-   * How much {@code node} suits {@code request}'s instance; higher is better. Any finite value;
-   * the scale is the scorer's own, so weigh it against the others it is summed with.
+   * How much {@code node} suits {@code request}'s instance.
+   *
+   * @param request the instance to place, with the app's labels
+   * @param node a node that passed every filter
+   * @return any finite value, higher is better; the scale is the scorer's own, so weigh it
+   *     against the others it is summed with
    */
   double score(PlacementRequest request, NodeCandidate node);
 }

@@ -38,6 +38,17 @@ public record PlacementRequest(String appName, int index, long memoryBytes, long
   /**
    * Checks amounts and copies collections; a null stack or collection reads as empty.
    *
+   * @param appName the app's name
+   * @param index the instance's index in its app, 0 or more
+   * @param memoryBytes memory the instance needs, 0 or more
+   * @param diskBytes disk the instance needs, 0 or more
+   * @param cpuShares CPU shares the instance needs; 0 asks for none
+   * @param stack the stack the droplet needs, or empty for any
+   * @param zones zones the app may run in; empty for any
+   * @param tags placement tags a node must carry
+   * @param maxPerNode the most instances of the app one node may run; 0 for no limit
+   * @param instancesByZone instances of the app already placed in each zone
+   * @param labels the app's labels
    * @throws IllegalArgumentException naming the component when an amount or a zone's count is
    *     negative
    * @throws NullPointerException when {@code appName}, or a key or value of a map or set, is null
@@ -64,8 +75,18 @@ public record PlacementRequest(String appName, int index, long memoryBytes, long
   }
 
   /**
-   * A request without labels.
+   * A request without labels, as before apps had them.
    *
+   * @param appName the app's name
+   * @param index the instance's index in its app, 0 or more
+   * @param memoryBytes memory the instance needs, 0 or more
+   * @param diskBytes disk the instance needs, 0 or more
+   * @param cpuShares CPU shares the instance needs; 0 asks for none
+   * @param stack the stack the droplet needs, or empty for any
+   * @param zones zones the app may run in; empty for any
+   * @param tags placement tags a node must carry
+   * @param maxPerNode the most instances of the app one node may run; 0 for no limit
+   * @param instancesByZone instances of the app already placed in each zone
    * @throws IllegalArgumentException as the canonical constructor
    */
   public PlacementRequest(String appName, int index, long memoryBytes, long diskBytes,
@@ -78,6 +99,11 @@ public record PlacementRequest(String appName, int index, long memoryBytes, long
   /**
    * An instance that needs memory and disk, on any stack, zone and node, without labels.
    *
+   * @param appName the app's name
+   * @param index the instance's index in its app, 0 or more
+   * @param memoryBytes memory the instance needs, 0 or more
+   * @param diskBytes disk the instance needs, 0 or more
+   * @return the request
    * @throws IllegalArgumentException when an amount or the index is negative
    */
   public static PlacementRequest of(String appName, int index, long memoryBytes, long diskBytes) {
@@ -85,37 +111,67 @@ public record PlacementRequest(String appName, int index, long memoryBytes, long
         0, Map.of(), Map.of());
   }
 
-  /** This request with {@code cpuShares} replaced. */
+  /**
+   * This request with {@code cpuShares} replaced.
+   *
+   * @param cpuShares the new value, checked as the constructor checks it
+   * @return a new request
+   */
   public PlacementRequest withCpuShares(long cpuShares) {
     return new PlacementRequest(appName, index, memoryBytes, diskBytes, cpuShares, stack, zones,
         tags, maxPerNode, instancesByZone, labels);
   }
 
-  /** This request with {@code stack} replaced. */
+  /**
+   * This request with {@code stack} replaced.
+   *
+   * @param stack the new value, checked as the constructor checks it
+   * @return a new request
+   */
   public PlacementRequest withStack(String stack) {
     return new PlacementRequest(appName, index, memoryBytes, diskBytes, cpuShares, stack, zones,
         tags, maxPerNode, instancesByZone, labels);
   }
 
-  /** This request with {@code zones} replaced. */
+  /**
+   * This request with {@code zones} replaced.
+   *
+   * @param zones the new value, checked as the constructor checks it
+   * @return a new request
+   */
   public PlacementRequest withZones(Set<String> zones) {
     return new PlacementRequest(appName, index, memoryBytes, diskBytes, cpuShares, stack, zones,
         tags, maxPerNode, instancesByZone, labels);
   }
 
-  /** This request with {@code tags} replaced. */
+  /**
+   * This request with {@code tags} replaced.
+   *
+   * @param tags the new value, checked as the constructor checks it
+   * @return a new request
+   */
   public PlacementRequest withTags(Set<String> tags) {
     return new PlacementRequest(appName, index, memoryBytes, diskBytes, cpuShares, stack, zones,
         tags, maxPerNode, instancesByZone, labels);
   }
 
-  /** This request with {@code maxPerNode} replaced. */
+  /**
+   * This request with {@code maxPerNode} replaced.
+   *
+   * @param maxPerNode the new value, checked as the constructor checks it
+   * @return a new request
+   */
   public PlacementRequest withMaxPerNode(int maxPerNode) {
     return new PlacementRequest(appName, index, memoryBytes, diskBytes, cpuShares, stack, zones,
         tags, maxPerNode, instancesByZone, labels);
   }
 
-  /** This request with {@code instancesByZone} replaced. */
+  /**
+   * This request with {@code instancesByZone} replaced.
+   *
+   * @param instancesByZone the new value, checked as the constructor checks it
+   * @return a new request
+   */
   public PlacementRequest withInstancesByZone(Map<String, Integer> instancesByZone) {
     return new PlacementRequest(appName, index, memoryBytes, diskBytes, cpuShares, stack, zones,
         tags, maxPerNode, instancesByZone, labels);
@@ -124,6 +180,8 @@ public record PlacementRequest(String appName, int index, long memoryBytes, long
   /**
    * This request with {@code labels} replaced.
    *
+   * @param labels the app's labels; null for none
+   * @return a new request
    * @throws NullPointerException when a key or value is null
    */
   public PlacementRequest withLabels(Map<String, String> labels) {

@@ -25,6 +25,7 @@ public final class TenantPlacement {
    * The standard placement with {@link #filter} added.
    *
    * @param zoneOfTenant the zone each tenant's apps must run in
+   * @return a new strategy
    */
   public static PlacementStrategy forTenants(Map<String, String> zoneOfTenant) {
     return DefaultPlacementStrategy.builder().addFilter(filter(zoneOfTenant)).build();
@@ -33,6 +34,9 @@ public final class TenantPlacement {
   /**
    * Refuses a node outside the zone of the app's tenant, and every node for an app whose tenant
    * label is missing or names a tenant without a zone. Thread-safe; allocates nothing.
+   *
+   * @param zoneOfTenant the zone each tenant's apps must run in
+   * @return the filter, named {@code tenant zone}
    */
   public static NodeFilter filter(Map<String, String> zoneOfTenant) {
     return new TenantFilter(Map.copyOf(zoneOfTenant));
