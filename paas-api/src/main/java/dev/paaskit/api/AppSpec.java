@@ -26,21 +26,32 @@ import java.util.regex.Pattern;
  * @param hooks commands run before and after staging and before each instance starts
  * @param noRoute true when the app takes no HTTP traffic at all: no route, not even the default
  * @param placement where instances may run: stack, zones, tags, CPU, the most per node
+ * @param labels metadata a host attaches to the app, as Kubernetes and Cloud Foundry labels:
+ *     placement filters and scorers read them ({@code PlacementRequest.labels()}), so a host can
+ *     place by, say, a {@code tenant}. See {@link #checkLabel} for what a label may be; at most
+ *     {@value #MAX_LABELS}.
  */
 public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk,
     Optional<String> command, Map<String, String> env, Map<String, Secret> secretEnv,
     List<String> routes, HealthCheck healthCheck, Optional<String> cartridge, Hooks hooks,
-    boolean noRoute, PlacementConstraints placement) {
+    boolean noRoute, PlacementConstraints placement, Map<String, String> labels) {
 
   public static final ByteSize DEFAULT_MEMORY = ByteSize.ofMegabytes(256);
   public static final ByteSize DEFAULT_DISK = ByteSize.ofMegabytes(1024);
   /** The most instances one app may ask for. */
   public static final int MAX_INSTANCES = 100_000;
+  /** The most labels one app may carry. */
+  public static final int MAX_LABELS = 64;
+  /** The longest label name (the key after its prefix) and the longest label value. */
+  public static final int MAX_LABEL_LENGTH = 63;
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern HOST =
       Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** A label's name or value: alphanumeric at both ends, '-', '_' and '.' between. */
+  private static final Pattern LABEL_TEXT =
+      Pattern.compile("[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?");
 
   public AppSpec {
     checkName(name);
@@ -74,6 +85,7 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
           + routes);
     }
     placement = placement == null ? PlacementConstraints.none() : placement;
+    labels = checkLabels(labels);
   }
 
   /**
@@ -86,6 +98,69 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
       throw new InvalidSpecException("name", name,
           "must be a DNS label: 1 to 63 lower-case letters, digits or '-', not starting or ending with '-'");
     }
+  }
+
+  /**
+   * Checks that {@code key} and {@code value} can be a label, by the rules of Kubernetes and Cloud
+   * Foundry metadata labels. The key is a name with an optional prefix, {@code prefix/name}: the
+   * prefix a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters), such
+   * as {@code example.com}; the name 1 to {@value #MAX_LABEL_LENGTH} letters, digits, '-', '_' or
+   * '.', starting and ending with a letter or digit. The value follows the rule of the name, but
+   * may be empty.
+   *
+   * @param key the label's key
+   * @param value the label's value
+   * @throws InvalidSpecException naming the field {@code labels} and the key when the key cannot
+   *     be used, or the field {@code labels.<key>} and the value when the value cannot
+   */
+  public static void checkLabel(String key, String value) {
+    if (key == null || key.isEmpty()) {
+      throw new InvalidSpecException("labels", key, "a label needs a key");
+    }
+    int slash = key.lastIndexOf('/');
+    String name = key.substring(slash + 1);
+    if (slash >= 0) {
+      String prefix = key.substring(0, slash);
+      if (!HOST.matcher(prefix).matches()) {
+        throw new InvalidSpecException("labels", key, "the prefix '" + prefix + "' must be a DNS "
+            + "subdomain: lower-case letters, digits, '-' and '.', at most 253 characters");
+      }
+    }
+    checkLabelText("labels", key, name, "the name '" + name + "'", false);
+    if (value == null) {
+      throw new InvalidSpecException("labels." + key, null, "has no value; give \"\" for none");
+    }
+    checkLabelText("labels." + key, value, value, "the value", true);
+  }
+
+  private static void checkLabelText(String field, String shown, String text, String what,
+      boolean mayBeEmpty) {
+    if (text.isEmpty()) {
+      if (mayBeEmpty) {
+        return;
+      }
+      throw new InvalidSpecException(field, shown, what + " must not be empty");
+    }
+    if (text.length() > MAX_LABEL_LENGTH) {
+      throw new InvalidSpecException(field, shown, what + " is " + text.length()
+          + " characters long, more than " + MAX_LABEL_LENGTH);
+    }
+    if (!LABEL_TEXT.matcher(text).matches()) {
+      throw new InvalidSpecException(field, shown, what + " must be letters, digits, '-', '_' "
+          + "or '.', starting and ending with a letter or digit");
+    }
+  }
+
+  private static Map<String, String> checkLabels(Map<String, String> labels) {
+    if (labels == null) {
+      return Map.of();
+    }
+    if (labels.size() > MAX_LABELS) {
+      throw new InvalidSpecException("labels", labels.size() + " labels",
+          "an app carries at most " + MAX_LABELS);
+    }
+    labels.forEach(AppSpec::checkLabel);
+    return Map.copyOf(labels);
   }
 
   private static void checkEnvName(String key) {
@@ -112,6 +187,7 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
     b.hooks = hooks;
     b.noRoute = noRoute;
     b.placement = placement;
+    b.labels.putAll(labels);
     return b;
   }
 
@@ -130,6 +206,7 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
     private Hooks hooks = Hooks.none();
     private boolean noRoute;
     private PlacementConstraints placement = PlacementConstraints.none();
+    private final Map<String, String> labels = new LinkedHashMap<>();
 
     private Builder(String name) {
       this.name = name;
@@ -223,11 +300,42 @@ public record AppSpec(String name, int instances, ByteSize memory, ByteSize disk
       return this;
     }
 
-    /** @throws InvalidSpecException naming the first field that cannot be used */
+    /**
+     * Adds one label, replacing the value of a label of the same key; {@link #build()} checks it
+     * as {@link AppSpec#checkLabel} does.
+     *
+     * @param key the label's key, such as {@code tenant} or {@code example.com/tier}
+     * @param value the label's value, possibly empty
+     * @return this builder
+     */
+    public Builder label(String key, String value) {
+      this.labels.put(key, value);
+      return this;
+    }
+
+    /**
+     * Replaces every label with {@code labels}; {@link #build()} checks them.
+     *
+     * @param labels the labels by key
+     * @return this builder
+     */
+    public Builder labels(Map<String, String> labels) {
+      Objects.requireNonNull(labels, "labels");
+      this.labels.clear();
+      this.labels.putAll(labels);
+      return this;
+    }
+
+    /**
+     * The spec.
+     *
+     * @return the spec, checked
+     * @throws InvalidSpecException naming the first field that cannot be used
+     */
     public AppSpec build() {
       return new AppSpec(name, instances, memory, disk, Optional.ofNullable(command), env,
           secretEnv, routes, healthCheck, Optional.ofNullable(cartridge), hooks, noRoute,
-          placement);
+          placement, labels);
     }
   }
 }

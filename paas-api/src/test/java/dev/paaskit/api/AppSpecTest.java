@@ -44,7 +44,7 @@ class AppSpecTest {
   void toBuilderKeepsEverything() {
     AppSpec spec = AppSpec.builder("web").instances(3).memory("512M").disk("2G").command("run")
         .env("A", "1").route("web.example.com").cartridge("python")
-        .healthCheck(HealthCheck.http("/health")).build();
+        .healthCheck(HealthCheck.http("/health")).label("tenant", "acme").build();
     assertEquals(spec, spec.toBuilder().build());
   }
 }

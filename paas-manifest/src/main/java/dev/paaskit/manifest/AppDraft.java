@@ -57,6 +57,7 @@ final class AppDraft {
   Hooks hooks;
   Optional<String> stack = Optional.empty();
   PlacementConstraints placement;
+  final Map<String, String> labels = new LinkedHashMap<>();
 
   AppDraft(String path) {
     this.path = path;
@@ -70,13 +71,14 @@ final class AppDraft {
         && hosts.isEmpty() && domains.isEmpty() && !noHostname && noRoute.isEmpty()
         && randomRoute.isEmpty() && healthCheckType.isEmpty()
         && healthCheckHttpEndpoint.isEmpty() && timeout.isEmpty() && processes == null
-        && ignores == null && hooks == null && stack.isEmpty() && placement == null;
+        && ignores == null && hooks == null && stack.isEmpty() && placement == null
+        && labels.isEmpty();
   }
 
   /**
    * Fills what this app leaves out from {@code global}, Cloud Foundry's legacy top-level
-   * attributes: env maps are merged (this app's variables win), service lists joined, anything
-   * else taken only where this app gives nothing.
+   * attributes: env and label maps are merged (this app's entries win), service lists joined,
+   * anything else taken only where this app gives nothing.
    */
   AppDraft withDefaults(AppDraft global) {
     if (name.isEmpty()) {
@@ -139,6 +141,10 @@ final class AppDraft {
     if (placement == null) {
       placement = global.placement;
     }
+    Map<String, String> ownLabels = new LinkedHashMap<>(labels);
+    labels.clear();
+    labels.putAll(global.labels);
+    labels.putAll(ownLabels);
     return this;
   }
 
@@ -167,7 +173,8 @@ final class AppDraft {
         healthCheckType, healthCheckHttpEndpoint, timeout,
         processes == null ? List.of() : processes, ignores == null ? List.of() : ignores,
         hooks == null ? Hooks.none() : hooks,
-        (placement == null ? PlacementConstraints.none() : placement).withStack(stack.orElse("")));
+        (placement == null ? PlacementConstraints.none() : placement).withStack(stack.orElse("")),
+        labels);
   }
 
   private Optional<String> cartridge(Warnings warnings) {

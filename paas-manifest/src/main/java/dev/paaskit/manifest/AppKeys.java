@@ -123,6 +123,49 @@ final class AppKeys {
     }
   }
 
+  /**
+   * Cloud Foundry's {@code metadata:} block: its {@code labels} go into {@code labels}, each
+   * checked as {@link AppSpec#checkLabel} does, an error naming the label's key path and line;
+   * {@code annotations} are not kept, with a warning.
+   */
+  static void metadata(YamlNode value, String path, Map<String, String> labels,
+      Warnings warnings) {
+    for (YamlNode.Entry e : Fields.mapping(value, path).entries()) {
+      switch (e.key()) {
+        case "labels" -> labels(e.value(), path + ".labels", labels);
+        case "annotations" -> warnings.unsupportedKey(e.key(), path, e.line(),
+            "only labels are kept");
+        default -> warnings.unknownKey(e.key(), path, e.line());
+      }
+    }
+  }
+
+  private static void labels(YamlNode value, String path, Map<String, String> labels) {
+    YamlNode.Mapping mapping = Fields.mapping(value, path);
+    if (mapping.entries().size() > AppSpec.MAX_LABELS) {
+      throw new InvalidSpecException(YamlDocuments.at(path, value.line()),
+          mapping.entries().size() + " labels", "an app carries at most " + AppSpec.MAX_LABELS);
+    }
+    for (YamlNode.Entry e : mapping.entries()) {
+      String keyPath = path + "." + e.key();
+      String text = envValue(e.value(), keyPath, false);
+      try {
+        AppSpec.checkLabel(e.key(), text);
+      } catch (InvalidSpecException bad) {
+        throw new InvalidSpecException(YamlDocuments.at(keyPath, e.line()), bad.value(),
+            problem(bad));
+      }
+      labels.put(e.key(), text);
+    }
+  }
+
+  /** What {@code e} says is wrong, without the field and value it starts with. */
+  private static String problem(InvalidSpecException e) {
+    String start = "invalid " + e.field() + " '" + e.value() + "': ";
+    String message = e.getMessage();
+    return message.startsWith(start) ? message.substring(start.length()) : message;
+  }
+
   /** {@code health-check-type}: port, process or http; the legacy none is process. */
   static Optional<HealthCheck.Type> healthCheckType(YamlNode value, String path, int line,
       Warnings warnings) {

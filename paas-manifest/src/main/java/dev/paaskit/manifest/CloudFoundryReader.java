@@ -16,7 +16,10 @@ import java.util.Set;
  * {@link Manifest}. One reader, one manifest.
  */
 final class CloudFoundryReader {
-  /** Keys Cloud Foundry knows and PaaSKit does not act on, with why when it helps. */
+  /**
+   * Keys Cloud Foundry knows and PaaSKit does not act on, with why when it helps. An app's own
+   * {@code metadata} is read (its labels); this entry covers a process's.
+   */
   private static final Map<String, String> UNSUPPORTED = Map.ofEntries(
       Map.entry("metadata", ""),
       Map.entry("sidecars", ""),
@@ -180,6 +183,7 @@ final class CloudFoundryReader {
       case "stackato" -> stackatoSection(draft, value, path);
       case "stack" -> draft.stack = Fields.text(value, path).map(String::strip);
       case "placement" -> draft.placement = placement(value, path);
+      case "metadata" -> AppKeys.metadata(value, path, draft.labels, warnings);
       default -> {
         String why = UNSUPPORTED.get(e.key());
         if (why == null) {

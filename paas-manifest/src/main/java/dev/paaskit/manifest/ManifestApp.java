@@ -47,6 +47,9 @@ import java.util.Set;
  * @param ignores Stackato {@code ignores:}: patterns of files not to upload
  * @param hooks Stackato {@code hooks:}
  * @param placement Cloud Foundry's {@code stack:} and PaaSKit's {@code placement:} block
+ * @param labels Cloud Foundry's {@code metadata: labels:}, in manifest order; values are the
+ *     text as written (a {@code true} stays its text). The reader checks each as {@link
+ *     AppSpec#checkLabel} does, naming its line; the spec's {@code build()} checks them again.
  */
 public record ManifestApp(Optional<String> name, Optional<String> path, Optional<Integer> instances,
     Optional<ByteSize> memory, Optional<ByteSize> disk, Optional<String> command,
@@ -55,7 +58,7 @@ public record ManifestApp(Optional<String> name, Optional<String> path, Optional
     boolean randomRoute, Optional<HealthCheck.Type> healthCheckType,
     Optional<String> healthCheckHttpEndpoint, Optional<Duration> timeout,
     List<ManifestProcess> processes, List<String> ignores, Hooks hooks,
-    PlacementConstraints placement) {
+    PlacementConstraints placement, Map<String, String> labels) {
 
   /**
    * @throws IllegalArgumentException when a value is out of range, a variable is both plain and
@@ -94,6 +97,7 @@ public record ManifestApp(Optional<String> name, Optional<String> path, Optional
     ignores = List.copyOf(ignores);
     Objects.requireNonNull(hooks, "hooks");
     placement = placement == null ? PlacementConstraints.none() : placement;
+    labels = orderedCopy(labels);
   }
 
   /** The {@code web} entry of {@link #processes()}, if there is one. */
@@ -133,6 +137,7 @@ public record ManifestApp(Optional<String> name, Optional<String> path, Optional
     builder.routes(routes);
     builder.hooks(hooks);
     builder.placement(placement);
+    builder.labels(labels);
     builder.noRoute(noRoute && routes.isEmpty());
     Optional<HealthCheck.Type> type =
         healthCheckType.or(() -> web.flatMap(ManifestProcess::healthCheckType));

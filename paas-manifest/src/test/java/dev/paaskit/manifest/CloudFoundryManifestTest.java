@@ -61,6 +61,94 @@ class CloudFoundryManifestTest {
   }
 
   @Test
+  void metadataLabelsBecomeTheAppsLabelsAndAnnotationsAreNotKept() {
+    Manifest manifest = parse("""
+        applications:
+        - name: web
+          metadata:
+            labels:
+              tenant: acme
+              example.com/tier: ''
+              sensitive: true
+              replicas: 3
+            annotations:
+              contact: bob@example.com
+            owner: me
+        - name: plain
+        """);
+    ManifestApp web = manifest.app("web").orElseThrow();
+    assertEquals(Map.of("tenant", "acme", "example.com/tier", "", "sensitive", "true",
+        "replicas", "3"), web.labels());
+    assertEquals(List.of("tenant", "example.com/tier", "sensitive", "replicas"),
+        List.copyOf(web.labels().keySet()), "in manifest order");
+    assertEquals(web.labels(), web.toSpecBuilder().build().labels());
+    assertEquals(Map.of(), manifest.app("plain").orElseThrow().labels());
+    assertEquals(List.of("key 'annotations' in applications[0].metadata at line 9 is not "
+            + "supported by PaaSKit (only labels are kept), ignored",
+        "unknown key 'owner' in applications[0].metadata at line 11, ignored"),
+        manifest.warnings());
+  }
+
+  @Test
+  void topLevelMetadataLabelsAreMergedIntoEachAppsOwn() {
+    Manifest manifest = parse("""
+        metadata:
+          labels:
+            tenant: acme
+            team: blue
+        applications:
+        - name: web
+          metadata:
+            labels:
+              team: red
+        """);
+    assertEquals(Map.of("tenant", "acme", "team", "red"),
+        manifest.app("web").orElseThrow().labels());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "'-tenant: acme'|applications[0].metadata.labels.-tenant (line 5)|-tenant|the name "
+          + "'-tenant' must be letters, digits, '-', '_' or '.', starting and ending with a "
+          + "letter or digit",
+      "'Example.com/tenant: acme'|applications[0].metadata.labels.Example.com/tenant (line 5)"
+          + "|Example.com/tenant|the prefix 'Example.com' must be a DNS subdomain: lower-case "
+          + "letters, digits, '-' and '.', at most 253 characters",
+      "'tenant: ac me'|applications[0].metadata.labels.tenant (line 5)|ac me|the value must "
+          + "be letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      "'tenant:'|applications[0].metadata.labels.tenant (line 5)|''|needs a value; write '' "
+          + "for an empty one",
+      "'tenant: [a, b]'|applications[0].metadata.labels.tenant (line 5)|[a, b]|must be text, "
+          + "a number or a boolean, not a list"})
+  void aLabelThatCannotBeUsedIsRefusedNamingItAndItsLine(String line, String field,
+      String value, String problem) {
+    InvalidSpecException e = refused("""
+        applications:
+        - name: web
+          metadata:
+            labels:
+              %s
+        """.formatted(line));
+    assertEquals(field, e.field());
+    assertEquals(problem, e.getMessage().substring(e.getMessage().indexOf("': ") + 3),
+        e.getMessage());
+    assertEquals(value, e.value());
+  }
+
+  @Test
+  void moreThan64LabelsAreRefusedNamingTheBlock() {
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < 65; i++) {
+      labels.append("      k").append(i).append(": v\n");
+    }
+    InvalidSpecException e = refused("applications:\n- name: web\n  metadata:\n    labels:\n"
+        + labels);
+    assertEquals("applications[0].metadata.labels (line 5)", e.field());
+    assertEquals("invalid applications[0].metadata.labels (line 5) '65 labels': an app "
+        + "carries at most 64", e.getMessage());
+  }
+
+  @Test
   void stackAndThePlacementBlockBecomeTheAppsPlacementConstraints() {
     ManifestApp app = parse("""
         applications:

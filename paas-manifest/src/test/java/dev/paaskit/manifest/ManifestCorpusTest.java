@@ -191,6 +191,8 @@ class ManifestCorpusTest {
     assertEquals(Optional.of("java"), spec.cartridge());
 
     assertEquals("cflinuxfs4", spec.placement().stack(), "stack: is the placement's stack");
+    assertEquals(Map.of("sensitive", "true"), spec.labels(), "metadata.labels are the labels");
+    assertWarned(manifest, "key 'annotations' in applications[0].metadata at line 26");
     assertWarned(manifest, "key 'readiness-health-check-type' in applications[0].processes[0]");
     assertWarned(manifest, "applications[0].routes[1].protocol at line 15: 'http2'");
     assertWarned(manifest, "the last buildpack 'java_buildpack'", "ruby_buildpack not used");

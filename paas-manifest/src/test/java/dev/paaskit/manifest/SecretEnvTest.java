@@ -43,7 +43,7 @@ class SecretEnvTest {
         app.disk(), app.command(), app.buildpacks(), app.cartridge(), app.env(), secrets,
         app.services(), app.routes(), false, false, app.healthCheckType(),
         app.healthCheckHttpEndpoint(), app.timeout(), app.processes(), app.ignores(),
-        app.hooks(), app.placement()).toSpecBuilder().build();
+        app.hooks(), app.placement(), app.labels()).toSpecBuilder().build();
     assertEquals(SECRET, spec.secretEnv().get("DB_PASSWORD").reveal());
     assertEquals(Map.of("MODE", "prod"), spec.env());
     assertFalse(spec.toString().contains(SECRET));

@@ -47,12 +47,13 @@ final class Dto {
 
   /**
    * An app spec. On input every field but {@code name} may be left out for its default; a
-   * {@code secret_env} value of {@code null} keeps the value the app already has.
+   * {@code secret_env} value of {@code null} keeps the value the app already has. Answers show
+   * {@code labels} always, sorted by key.
    */
   record SpecJson(String name, Integer instances, String memory, String disk, String command,
       Map<String, String> env, Map<String, String> secretEnv, List<String> routes,
       HealthCheckJson healthCheck, String cartridge, HooksJson hooks, Boolean noRoute,
-      PlacementJson placement) {}
+      PlacementJson placement, Map<String, String> labels) {}
 
   /** Where instances may run; every field may be left out. Absent from answers when unset. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -169,7 +170,7 @@ final class Dto {
         new HealthCheckJson(hc.type().name().toLowerCase(Locale.ROOT), hc.endpoint(),
             hc.startTimeout().toMillis()),
         s.cartridge().orElse(null), HooksJson.of(s.hooks()), s.noRoute(),
-        PlacementJson.of(s.placement()));
+        PlacementJson.of(s.placement()), new TreeMap<>(s.labels()));
   }
 
   /**
@@ -231,6 +232,7 @@ final class Dto {
     return b.build();
   }
 
+  /** Hooks, no-route, placement and labels, read alike from requests and answers. */
   private static void hooksAndRoute(SpecJson j, AppSpec.Builder b) {
     if (j.hooks() != null) {
       b.hooks(j.hooks().toHooks());
@@ -240,6 +242,9 @@ final class Dto {
     }
     if (j.placement() != null) {
       b.placement(j.placement().toConstraints());
+    }
+    if (j.labels() != null) {
+      b.labels(j.labels());
     }
   }
 

@@ -36,7 +36,7 @@ class DtoTest {
       .healthCheck(HealthCheck.http("/health").withStartTimeout(Duration.ofMillis(2500)))
       .cartridge("python").placement(PlacementConstraints.none().withStack("cflinuxfs4")
           .withZones(Set.of("z1", "z2")).withTags(Set.of("ssd")).withCpuShares(512)
-          .withMaxPerNode(1)).build();
+          .withMaxPerNode(1)).label("tenant", "acme").label("example.com/tier", "").build();
 
   private static SpecJson viaJson(SpecJson json) {
     return RestJson.readRequest(RestJson.write(json), SpecJson.class);
@@ -95,6 +95,30 @@ class DtoTest {
     SpecJson json = RestJson.readRequest(text.getBytes(StandardCharsets.UTF_8), SpecJson.class);
     assertEquals("max-per-node", assertThrows(InvalidSpecException.class,
         () -> Dto.incoming(json, null, Map.of())).field());
+  }
+
+  @Test
+  void labelsTravelBothWaysSortedAndBadOnesNameTheLabel() {
+    String answer = new String(RestJson.write(Dto.redacted(FULL)), StandardCharsets.UTF_8);
+    assertTrue(answer.contains("\"labels\":{\"example.com/tier\":\"\",\"tenant\":\"acme\"}"),
+        answer);
+    AppSpec read = Dto.fromAnswer(RestJson.LENIENT.convertValue(Dto.redacted(FULL),
+        SpecJson.class), PLACEHOLDER);
+    assertEquals(FULL.labels(), read.labels(), "a client reads them back from an answer");
+    String bare = new String(RestJson.write(Dto.redacted(AppSpec.builder("x").build())),
+        StandardCharsets.UTF_8);
+    assertTrue(bare.contains("\"labels\":{}"), bare);
+
+    String text = "{\"name\": \"x\", \"labels\": {\"tenant\": \"ac me\"}}";
+    SpecJson json = RestJson.readRequest(text.getBytes(StandardCharsets.UTF_8), SpecJson.class);
+    InvalidSpecException bad = assertThrows(InvalidSpecException.class,
+        () -> Dto.incoming(json, null, Map.of()));
+    assertEquals("labels.tenant", bad.field());
+    assertEquals("ac me", bad.value());
+    String none = "{\"name\": \"x\", \"labels\": {\"tenant\": null}}";
+    SpecJson noValue = RestJson.readRequest(none.getBytes(StandardCharsets.UTF_8), SpecJson.class);
+    assertEquals("labels.tenant", assertThrows(InvalidSpecException.class,
+        () -> Dto.incoming(noValue, null, Map.of())).field());
   }
 
   @Test

@@ -56,6 +56,25 @@ class PlacementRecordsTest {
   }
 
   @Test
+  void requestsCarryACopyOfTheAppsLabels() {
+    Map<String, String> labels = new HashMap<>(Map.of("tenant", "acme"));
+    PlacementRequest r = PlacementRequest.of("web", 0, GB, GB).withZones(Set.of("z1"))
+        .withLabels(labels).withMaxPerNode(1);
+    labels.put("team", "blue");
+    assertEquals(Map.of("tenant", "acme"), r.labels(), "kept by the withers that follow");
+    assertThrows(UnsupportedOperationException.class, () -> r.labels().put("a", "b"));
+    assertEquals(Map.of(), PlacementRequest.of("web", 0, GB, GB).labels());
+    assertEquals(Map.of(), new PlacementRequest("web", 0, GB, GB, 0, "", null, null, 0, null)
+        .labels(), "the constructor without labels");
+    assertEquals(Map.of(), new PlacementRequest("web", 0, GB, GB, 0, "", null, null, 0, null, null)
+        .labels());
+    Map<String, String> withNull = new HashMap<>();
+    withNull.put("tenant", null);
+    assertThrows(NullPointerException.class,
+        () -> PlacementRequest.of("web", 0, GB, GB).withLabels(withNull));
+  }
+
+  @Test
   void requestsRefuseNegativeAmountsNamingThem() {
     assertThrows(NullPointerException.class, () -> PlacementRequest.of(null, 0, GB, GB));
     assertMessage("index must not be negative: -1",

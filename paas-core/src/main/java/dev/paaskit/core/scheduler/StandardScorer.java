@@ -1,6 +1,7 @@
 package dev.paaskit.core.scheduler;
 
 import dev.paaskit.api.spi.NodeCandidate;
+import dev.paaskit.api.spi.NodeScorer;
 import dev.paaskit.api.spi.PlacementRequest;
 
 /**

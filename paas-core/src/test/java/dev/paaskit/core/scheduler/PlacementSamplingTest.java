@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.paaskit.api.spi.FilterResult;
 import dev.paaskit.api.spi.NodeCandidate;
+import dev.paaskit.api.spi.NodeFilter;
 import dev.paaskit.api.spi.Placement;
 import dev.paaskit.api.spi.PlacementRequest;
 import java.util.ArrayList;
@@ -35,15 +37,12 @@ class PlacementSamplingTest {
       this.accept = accept;
     }
 
-    @Override
-    public String reason() {
-      return "refused by the test";
-    }
+    private static final FilterResult REFUSED = FilterResult.refused("refused by the test");
 
     @Override
-    public boolean accepts(PlacementRequest request, NodeCandidate node) {
+    public FilterResult evaluate(PlacementRequest request, NodeCandidate node) {
       seen.add(node.nodeId());
-      return accept;
+      return accept ? FilterResult.accepted() : REFUSED;
     }
   }
 

@@ -455,7 +455,8 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
       Map<String, Integer> zoneCounts) {
     SpecRecord spec = app.spec();
     return new PlacementRequest(spec.name(), index, spec.memoryBytes(), spec.diskBytes(),
-        spec.cpuShares(), spec.stack(), spec.zones(), spec.tags(), spec.maxPerNode(), zoneCounts);
+        spec.cpuShares(), spec.stack(), spec.zones(), spec.tags(), spec.maxPerNode(), zoneCounts,
+        spec.labels());
   }
 
   /** Places one start and queues it for its node; a start nothing fits is reported once. */

@@ -19,7 +19,7 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
     String healthCheckType, String healthCheckEndpoint, long startTimeoutMillis,
     String cartridge, List<String> preStaging, List<String> postStaging, List<String> preRunning,
     boolean noRoute, String stack, Set<String> zones, Set<String> tags, long cpuShares,
-    int maxPerNode) {
+    int maxPerNode, Map<String, String> labels) {
   public SpecRecord {
     preStaging = preStaging == null ? List.of() : List.copyOf(preStaging);
     postStaging = postStaging == null ? List.of() : List.copyOf(postStaging);
@@ -31,6 +31,8 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
     stack = stack == null ? "" : stack;
     zones = zones == null ? Set.of() : Set.copyOf(zones);
     tags = tags == null ? Set.of() : Set.copyOf(tags);
+    // Records stored before labels existed read as having none.
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
   }
 
   public static SpecRecord of(AppSpec s) {
@@ -41,7 +43,7 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
         s.healthCheck().endpoint(), s.healthCheck().startTimeout().toMillis(),
         s.cartridge().orElse(null), s.hooks().preStaging(), s.hooks().postStaging(),
         s.hooks().preRunning(), s.noRoute(), s.placement().stack(), s.placement().zones(),
-        s.placement().tags(), s.placement().cpuShares(), s.placement().maxPerNode());
+        s.placement().tags(), s.placement().cpuShares(), s.placement().maxPerNode(), s.labels());
   }
 
   public AppSpec toSpec() {
@@ -51,7 +53,7 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
         Optional.ofNullable(command), env, secrets, routes,
         new HealthCheck(HealthCheck.Type.valueOf(healthCheckType), healthCheckEndpoint,
             Duration.ofMillis(startTimeoutMillis)),
-        Optional.ofNullable(cartridge), hooks(), noRoute, placement());
+        Optional.ofNullable(cartridge), hooks(), noRoute, placement(), labels);
   }
 
   public PlacementConstraints placement() {
@@ -64,7 +66,8 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
 
   /**
    * Whether running instances must be replaced to follow {@code next}. A change of placement
-   * counts: instances roll out again under the new constraints.
+   * counts: instances roll out again under the new constraints. So does a change of labels,
+   * which placement filters may read.
    */
   public boolean instancesDifferFrom(SpecRecord next) {
     return memoryBytes != next.memoryBytes || diskBytes != next.diskBytes
@@ -73,12 +76,14 @@ public record SpecRecord(String name, int instances, long memoryBytes, long disk
         || !healthCheckType.equals(next.healthCheckType)
         || !healthCheckEndpoint.equals(next.healthCheckEndpoint)
         || startTimeoutMillis != next.startTimeoutMillis || !preRunning.equals(next.preRunning)
-        || noRoute != next.noRoute || !placement().equals(next.placement());
+        || noRoute != next.noRoute || !placement().equals(next.placement())
+        || !labels.equals(next.labels);
   }
 
   @Override
   public String toString() {
     return "SpecRecord{" + name + ", instances=" + instances + ", memory=" + memoryBytes
-        + ", env=" + env.keySet() + ", secretEnv=" + secretEnv.keySet() + "}";
+        + ", env=" + env.keySet() + ", secretEnv=" + secretEnv.keySet() + ", labels=" + labels
+        + "}";
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,25 +26,27 @@ public final class HostControlPlane {
   }
 
   /**
-   * Deploys {@code bits} as {@code <tenant>-<app>} with {@code instances} instances.
+   * Deploys {@code bits} as {@code <tenant>-<app>} with {@code instances} instances, labelled
+   * with the tenant ({@link TenantPlacement#TENANT}). The name only keeps apps of different
+   * tenants apart; placement and {@link #running} read the tenant from the label.
    *
    * @throws IllegalArgumentException for a tenant the host does not know
    */
   public CompletableFuture<App> deploy(String tenant, String app, Path bits, int instances) {
     if (!tenants.contains(tenant)) {
       throw new IllegalArgumentException("unknown tenant '" + tenant + "'; known: "
-          + new java.util.TreeSet<>(tenants));
+          + new TreeSet<>(tenants));
     }
     AppSpec spec = AppSpec.builder(tenant + "-" + app).instances(instances).memory("256M")
-        .disk("256M").env("TENANT", tenant).build();
+        .disk("256M").env("TENANT", tenant).label(TenantPlacement.TENANT, tenant).build();
     return paas.push(spec, bits, line -> { });
   }
 
-  /** The tenant's apps with how many of their instances run now. */
+  /** The apps labelled with {@code tenant}, with how many of their instances run now. */
   public Map<String, Long> running(String tenant) {
     Map<String, Long> out = new TreeMap<>();
     for (App a : paas.apps()) {
-      if (TenantPlacement.tenantOf(a.name()).equals(tenant)) {
+      if (tenant.equals(TenantPlacement.tenantOf(a.spec().labels()))) {
         out.put(a.name(), paas.instances(a.name()).stream()
             .filter(i -> i.state() == InstanceState.RUNNING).count());
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.EventType;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The host's control plane with its own placement rule and container backend, tested in-process:
- * four nodes, n1 and n3 in zone eu, n2 and n4 in zone us.
+ * four nodes, n1 and n3 in zone eu, n2 and n4 in zone us. The rule reads each app's tenant label.
  */
 @PaasTest(nodes = 4, nodeMemory = "1G", zones = {"eu", "us"}, configure = HostControlPlaneTest.Host.class)
 @Timeout(30)
@@ -68,6 +69,37 @@ class HostControlPlaneTest {
     assertEquals(Set.of("n2", "n4"), nodesOf("globex-api"), "us nodes only");
     assertEquals(6, fleet().vms().size());
     assertEquals(Map.of("acme-web", 4L), host.running("acme"));
+  }
+
+  private String placementFailure(String app) {
+    cloud.until(() -> cloud.controller().events(app).stream()
+            .anyMatch(e -> e.type() == EventType.PLACEMENT_FAILED),
+        () -> "a placement failure, events " + cloud.controller().events(app));
+    return cloud.controller().events(app).stream()
+        .filter(e -> e.type() == EventType.PLACEMENT_FAILED).findFirst().orElseThrow().message();
+  }
+
+  @Test
+  void theTenantIsReadFromTheLabelNeverFromTheName() throws Exception {
+    // Named like an acme app, labelled globex: it runs where globex's apps run, and is globex's.
+    cloud.push(AppSpec.builder("acme-reports").instances(2).memory("256M").disk("256M")
+        .label(TenantPlacement.TENANT, "globex").build());
+    cloud.awaitRunning("acme-reports", 2);
+    assertEquals(Set.of("n2", "n4"), nodesOf("acme-reports"), "us nodes only");
+    assertEquals(Map.of("acme-reports", 2L), host.running("globex"));
+    assertEquals(Map.of(), host.running("acme"));
+  }
+
+  @Test
+  void anAppWithoutATenantOrOfAnUnknownOneIsPlacedNowhereAndTheEventsSayWhy() throws Exception {
+    cloud.push(AppSpec.builder("orphan").memory("256M").disk("256M").build());
+    String orphan = placementFailure("orphan");
+    assertTrue(orphan.endsWith("no node fits: 4 for an app without a tenant label"), orphan);
+    cloud.push(AppSpec.builder("stray").memory("256M").disk("256M")
+        .label(TenantPlacement.TENANT, "initech").build());
+    String stray = placementFailure("stray");
+    assertTrue(stray.endsWith("no node fits: 4 for an unknown tenant"), stray);
+    assertEquals(0, fleet().vms().size());
   }
 
   @Test
