@@ -30,8 +30,10 @@ class BenchFailoverTest {
     assertTrue(r[1].contains("killed n2: "), r[1]);
     long p50 = millis(r[1], "failover-p50");
     long p99 = millis(r[1], "failover-p99");
-    // Dead after 3 missed beats of 100 ms: no instance can move before about 200 ms.
-    assertTrue(p50 >= 150 && p50 <= p99, r[1]);
+    // A killed node is probed after 2 missed beats of 100 ms, counted from its last beat, which
+    // it sent at most one beat before the kill: nothing can move sooner than 100 ms after it.
+    // (A lower bound from the protocol, not from the machine's speed.)
+    assertTrue(p50 >= 100 && p50 <= p99, r[1]);
   }
 
   @Test
@@ -42,8 +44,9 @@ class BenchFailoverTest {
     assertTrue(r[1].contains("killed p1: 1 instances moved"), r[1]);
     long p50 = millis(r[1], "failover-p50");
     long p99 = millis(r[1], "failover-p99");
-    // Dead after 3 missed heartbeats of a second: no instance can move before about 2 s.
-    assertTrue(p50 >= 1500 && p50 <= p99, r[1]);
+    // Probed after 2 missed heartbeats of a second from its last, sent at most a second before
+    // the kill: nothing can move sooner than 1 s after it.
+    assertTrue(p50 >= 1000 && p50 <= p99, r[1]);
   }
 
   @Test
