@@ -48,7 +48,7 @@ public final class Main {
         try {
           Map<String, String> options = new HashMap<>(NatsFlags.OPTIONS);
           for (String option : List.of("--api-port", "--router-port", "--nodes", "--data",
-              "--buildpacks", "--roles", "--node-id", "--node-address")) {
+              "--buildpacks", "--roles", "--node-id", "--node-address", "--cloud")) {
             options.put(option, "");
           }
           Set<String> switches = new HashSet<>(NatsFlags.SWITCHES);

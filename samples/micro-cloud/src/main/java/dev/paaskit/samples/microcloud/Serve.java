@@ -53,6 +53,8 @@ final class Serve {
   static final String ALLOW_FILE_CARTRIDGES = "--allow-file-cartridges";
   /** The JetStream key-value bucket that holds the cloud's state on NATS. */
   static final String STATE_BUCKET = "paaskit";
+  private static final java.util.regex.Pattern DNS_LABEL =
+      java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   /** The JetStream object store that holds packages and droplets on NATS. */
   static final String BLOB_BUCKET = "paaskit-blobs";
   static final String USAGE = "paaskit serve [--api-port P] [--router-port Q] [--nodes N] [--data DIR]\n"
@@ -68,7 +70,7 @@ final class Serve {
       + "  Defaults: --api-port " + Connection.DEFAULT_API_PORT + ", --router-port "
       + Connection.DEFAULT_ROUTER_PORT + ", --nodes 2.\n"
       + "paaskit serve --nats URL --roles ROLE[,ROLE...] [--node-id ID] [--nodes N]\n"
-      + "             [--node-address ADDR] " + NatsFlags.USAGE + "\n"
+      + "             [--node-address ADDR] [--cloud NAME] " + NatsFlags.USAGE + "\n"
       + "  One process of a cloud spread over processes and machines that share a NATS server\n"
       + "  (JetStream on, max_payload above 1 MiB): the bus is NATS, state lives in the key-value\n"
       + "  bucket " + STATE_BUCKET + " and packages and droplets in the object store " + BLOB_BUCKET
@@ -76,7 +78,10 @@ final class Serve {
       + "  ROLE is controller, stager, health, router, node or all (the default); the first three\n"
       + "  run together, and the REST API runs with the controller. A node process hosts N nodes\n"
       + "  (default 1) named ID, or ID-1 to ID-N (default ID: the host name and a hash of DIR);\n"
-      + "  routers reach their instances at ADDR (default 127.0.0.1). Secrets are read from files.";
+      + "  routers reach their instances at ADDR (default 127.0.0.1). Secrets are read from files.\n"
+      + "  --cloud NAME (a DNS label) lets several clouds share the NATS server: every process of\n"
+      + "  cloud NAME passes it, and talks on subjects under NAME. with state and blobs in the\n"
+      + "  buckets " + STATE_BUCKET + "-NAME and " + STATE_BUCKET + "-NAME-blobs.";
 
   private final PrintStream out;
   private final Map<String, String> env;
@@ -104,6 +109,19 @@ final class Serve {
       throw new Args.UsageException("--roles " + roles + " needs --nats: without it this process"
           + " is the whole cloud");
     }
+    Optional<String> cloudName = args.get("--cloud");
+    if (cloudName.isPresent()) {
+      if (nats.isEmpty()) {
+        throw new Args.UsageException("--cloud needs --nats: it names a cloud on a shared NATS"
+            + " server");
+      }
+      if (!DNS_LABEL.matcher(cloudName.get()).matches()) {
+        throw new Args.UsageException("--cloud must be a DNS label (lower-case letters, digits"
+            + " and '-', at most 63), not '" + cloudName.get() + "'");
+      }
+    }
+    String stateBucket = cloudName.map(n -> STATE_BUCKET + "-" + n).orElse(STATE_BUCKET);
+    String blobBucket = cloudName.map(n -> STATE_BUCKET + "-" + n + "-blobs").orElse(BLOB_BUCKET);
     List<String> nodeIds = roles.nodes() ? nodeIds(args, nodes, nats.isPresent(), data) : List.of();
     String nodeAddress = args.get("--node-address").orElse("127.0.0.1");
     Files.createDirectories(data);
@@ -145,10 +163,11 @@ final class Serve {
         owned.push(clock);
         io.nats.client.Connection connection = nats.get().connect();
         owned.push(connection::close);
-        StateStore state = JetStreamKvStore.open(connection, STATE_BUCKET);
+        StateStore state = JetStreamKvStore.open(connection, stateBucket);
         owned.push(state);
-        BlobStore blobs = JetStreamBlobStore.open(connection, BLOB_BUCKET);
-        NatsBus bus = NatsBus.create(connection, clock);
+        BlobStore blobs = JetStreamBlobStore.open(connection, blobBucket);
+        NatsBus bus = cloudName.isPresent() ? NatsBus.create(connection, clock, cloudName.get())
+            : NatsBus.create(connection, clock);
         owned.push(bus);
         plan = new MicroCloud.Plan("paaskit", data, roles, nodeIds, nodeAddress, routerPort, bus,
             clock, state, blobs);
@@ -183,7 +202,8 @@ final class Serve {
     }, "paaskit-shutdown"));
     out.println("data: " + data);
     nats.ifPresent(n -> out.println("nats: " + String.join(",", n.servers())
-        + " (state in bucket " + STATE_BUCKET + ", blobs in " + BLOB_BUCKET + ")"));
+        + cloudName.map(c -> ", cloud " + c + " (subjects under " + c + ".)").orElse("")
+        + " (state in bucket " + stateBucket + ", blobs in " + blobBucket + ")"));
     if (buildpacks != null && roles.controller()) {
       out.println("cartridges: " + cartridges.cartridges().stream().map(Cartridge::name)
           .collect(java.util.stream.Collectors.joining(", ")));
