@@ -36,7 +36,7 @@ public final class HostControlPlane {
     }
     AppSpec spec = AppSpec.builder(tenant + "-" + app).instances(instances).memory("256M")
         .disk("256M").env("TENANT", tenant).build();
-    return paas.push(spec, bits, line -> { });
+    return paas.push(spec, bits, line -> { }).staged();
   }
 
   /** The tenant's apps with how many of their instances run now. */

@@ -88,7 +88,7 @@ class MicroCloudEndToEndTest {
     }
     Path app = SampleApps.helloPython(tmp);
     cloud.controller().push(AppSpec.builder("hello").instances(3).memory("128M").disk("256M").build(),
-        app, line -> { }).get(60, TimeUnit.SECONDS);
+        app, line -> { }).staged().get(60, TimeUnit.SECONDS);
     waits.until(() -> running().size() == 3, WAIT, () -> "3 RUNNING, have "
         + cloud.controller().instances("hello"));
     assertEquals(2, running().stream().map(InstanceStatus::nodeId).distinct().count(),
@@ -118,14 +118,15 @@ class MicroCloudEndToEndTest {
   void repushOfUnchangedBitsReusesTheDropletAndKeepsTheInstances() throws Exception {
     Path app = SampleApps.helloPython(tmp);
     AppSpec spec = AppSpec.builder("hello").instances(2).memory("128M").build();
-    cloud.controller().push(spec, app, line -> { }).get(60, TimeUnit.SECONDS);
+    cloud.controller().push(spec, app, line -> { }).staged().get(60, TimeUnit.SECONDS);
     waits.until(() -> running().size() == 2, WAIT, () -> "2 RUNNING");
     Set<String> before = new HashSet<>();
     running().forEach(i -> before.add(i.instanceId()));
     String droplet = cloud.controller().get("hello").dropletSha256().orElseThrow();
 
     StringBuilder log = new StringBuilder();
-    cloud.controller().push(spec, app, line -> log.append(line).append('\n')).get(60, TimeUnit.SECONDS);
+    cloud.controller().push(spec, app, line -> log.append(line).append('\n')).staged()
+        .get(60, TimeUnit.SECONDS);
     assertTrue(log.toString().contains("reusing droplet"), log.toString());
     assertEquals(droplet, cloud.controller().get("hello").dropletSha256().orElseThrow());
     Set<String> after = new HashSet<>();
@@ -137,7 +138,7 @@ class MicroCloudEndToEndTest {
   void stoppedAppAnswers503AndUnknownHost404() throws Exception {
     Path app = SampleApps.helloPython(tmp);
     cloud.controller().push(AppSpec.builder("hello").instances(1).memory("128M").build(), app,
-        line -> { }).get(60, TimeUnit.SECONDS);
+        line -> { }).staged().get(60, TimeUnit.SECONDS);
     waits.until(() -> running().size() == 1, WAIT, () -> "1 RUNNING");
     cloud.controller().stop("hello");
     waits.until(() -> running().isEmpty(), WAIT, () -> "no instance running");
