@@ -15,8 +15,10 @@ import dev.paaskit.api.DeploymentStatus;
 import dev.paaskit.api.HealthCheck;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.api.NodeState;
 import dev.paaskit.api.PlacementConstraints;
 import dev.paaskit.api.StagingException;
+import dev.paaskit.core.internal.protocol.Subjects;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @PaasTest(nodes = 3)
 @Timeout(30)
 class DeploymentTest {
-  private static final Duration WAIT = Duration.ofMinutes(5);
+  private static final Duration WAIT = Duration.ofMinutes(10);
 
   private static AppSpec.Builder spec(String name, int instances) {
     return AppSpec.builder(name).instances(instances).memory("128M").disk("128M");
@@ -46,9 +48,35 @@ class DeploymentTest {
     return spec(name, instances).placement(PlacementConstraints.none().withMaxPerNode(1));
   }
 
+  /**
+   * Lets the cloud run until {@code running} fails, and checks it failed as soon as it could,
+   * not when its timeout of {@link #WAIT} passed.
+   */
   private static DeploymentFailedException failure(TestCloud cloud,
       CompletableFuture<DeploymentStatus> running) {
-    return assertThrows(DeploymentFailedException.class, () -> cloud.await(running, "the wait"));
+    Duration start = cloud.clock().elapsed();
+    DeploymentFailedException failed = assertThrows(DeploymentFailedException.class,
+        () -> cloud.await(running, "the wait"));
+    if (failed.reason() != Reason.TIMED_OUT) {
+      assertBeforeTimeout(cloud, start);
+    }
+    return failed;
+  }
+
+  /** Lets the cloud run until {@code running} completes, before its timeout of {@link #WAIT}. */
+  private static DeploymentStatus done(TestCloud cloud,
+      CompletableFuture<DeploymentStatus> running) {
+    Duration start = cloud.clock().elapsed();
+    DeploymentStatus status = cloud.await(running, "the wait");
+    assertBeforeTimeout(cloud, start);
+    return status;
+  }
+
+  /** Each wait here settles on what it hears, a minute at most after the fact. */
+  private static void assertBeforeTimeout(TestCloud cloud, Duration start) {
+    Duration took = cloud.clock().elapsed().minus(start);
+    assertTrue(took.compareTo(WAIT.minusMinutes(1)) < 0, "settled by what it heard, not by its "
+        + "timeout: after " + took.toSeconds() + " s");
   }
 
   private static long runningAtAll(DeploymentStatus status) {
@@ -78,7 +106,7 @@ class DeploymentTest {
     }
     assertTrue(seconds >= 20 && seconds <= 21, "done when n3's instance ran, at " + seconds
         + " s");
-    DeploymentStatus done = cloud.await(running, "the wait");
+    DeploymentStatus done = done(cloud, running);
     assertTrue(done.complete());
     assertEquals(3, done.running());
     assertEquals(Set.of("n1", "n2", "n3"), done.current().stream().map(InstanceStatus::nodeId)
@@ -153,6 +181,22 @@ class DeploymentTest {
   }
 
   @Test
+  void anInstanceThatNoNodeCanTakeOnceTheWaitBeganFailsIt(TestCloud cloud) {
+    cloud.slowDropletDownloads("n3", Duration.ofSeconds(30));
+    Deployment push = cloud.deploy(spec("wide", 3).memory("3G").build());
+    cloud.await(push.staged(), "the push");
+    CompletableFuture<DeploymentStatus> running = push.running(WAIT);
+    cloud.settle();
+    assertFalse(running.isDone(), "n3 is still fetching");
+    InstanceStatus lost = cloud.instances("wide", InstanceState.RUNNING).get(0);
+    cloud.killNode(lost.nodeId());
+    DeploymentFailedException failed = failure(cloud, running);
+    assertEquals(Reason.NOT_PLACED, failed.reason());
+    assertEquals(lost.index(), failed.index().orElseThrow());
+    assertEquals(2, failed.rejections().get("short of memory"), failed.rejections().toString());
+  }
+
+  @Test
   void aTimeoutNamesWhatItSaw(TestCloud cloud) {
     cloud.slowDropletDownloads("n3", Duration.ofHours(2));
     Deployment push = cloud.deploy(spread("slow", 3).build());
@@ -167,11 +211,11 @@ class DeploymentTest {
 
   @Test
   void aRolloutCompletesOnceTheNewGenerationRunsEverywhereAndTheOldHasStopped(TestCloud cloud) {
-    cloud.await(cloud.deploy(spec("web", 3).env("VERSION", "1").build()).running(WAIT), "v1");
+    done(cloud, cloud.deploy(spec("web", 3).env("VERSION", "1").build()).running(WAIT));
     Set<String> v1 = cloud.instances("web", InstanceState.RUNNING).stream()
         .map(InstanceStatus::instanceId).collect(Collectors.toSet());
     Deployment v2 = cloud.deploy(spec("web", 3).env("VERSION", "2").build());
-    DeploymentStatus done = cloud.await(v2.running(WAIT), "v2");
+    DeploymentStatus done = done(cloud, v2.running(WAIT));
     long generation = cloud.controller().get("web").generation();
     assertEquals(generation, done.generation());
     assertEquals(3, done.running());
@@ -183,8 +227,32 @@ class DeploymentTest {
   }
 
   @Test
+  void anOldInstanceThatWillNotStopHoldsTheRolloutUntilItsNodeIsDead() {
+    try (TestCloud cloud = TestCloud.builder().nodes(4).build()) {
+      done(cloud, cloud.deploy(spread("web", 2).env("VERSION", "1").build()).running(WAIT));
+      String stuck = cloud.instances("web", InstanceState.RUNNING).get(0).nodeId();
+      cloud.dropMessages(Subjects.nodeStop(stuck));
+      Deployment v2 = cloud.deploy(spread("web", 2).env("VERSION", "2").build());
+      cloud.await(v2.staged(), "the push of v2");
+      CompletableFuture<DeploymentStatus> running = v2.running(WAIT);
+      cloud.until(() -> v2.status().orElseThrow().running() == 2, () -> "v2 running");
+      cloud.advance(Duration.ofSeconds(30));
+      assertFalse(running.isDone(), "v1 still serves on " + stuck + ": " + cloud.describe("web"));
+
+      // Its instance is dropped once the node is dead, which no instance report tells.
+      cloud.killNode(stuck);
+      DeploymentStatus done = done(cloud, running);
+      assertEquals(2, done.running());
+      assertTrue(done.others().stream().noneMatch(i -> i.nodeId().equals(stuck)),
+          done.others().toString());
+      assertTrue(cloud.controller().nodes().stream().anyMatch(n -> n.nodeId().equals(stuck)
+          && n.state() == NodeState.DEAD));
+    }
+  }
+
+  @Test
   void aCrashOfThePreviousGenerationDuringARolloutFailsNothing(TestCloud cloud) {
-    cloud.await(cloud.deploy(spec("api", 2).env("VERSION", "1").build()).running(WAIT), "v1");
+    done(cloud, cloud.deploy(spec("api", 2).env("VERSION", "1").build()).running(WAIT));
     cloud.nodeIds().forEach(n -> cloud.slowDropletDownloads(n, Duration.ofSeconds(30)));
     Deployment v2 = cloud.deploy(spec("api", 2).env("VERSION", "2").build());
     cloud.await(v2.staged(), "the push of v2");
@@ -194,7 +262,7 @@ class DeploymentTest {
     cloud.crash("api", 0, 137);
     cloud.advance(Duration.ofSeconds(5));
     assertFalse(running.isDone(), "v2 still fetching: " + cloud.describe("api"));
-    DeploymentStatus done = cloud.await(running, "v2");
+    DeploymentStatus done = done(cloud, running);
     assertEquals(2, done.running());
     assertTrue(done.others().stream().anyMatch(i -> i.state() == InstanceState.CRASHED
         && i.index() == 0), "the crash was seen, and let be: " + done.others());
@@ -203,29 +271,45 @@ class DeploymentTest {
   @Test
   void scaleUpCompletesWhenTheNewInstancesRunAndScaleDownWhenTheExtraOnesStopped(
       TestCloud cloud) {
-    cloud.await(cloud.deploy(spec("elastic", 1).build()).running(WAIT), "the push");
-    DeploymentStatus up = cloud.await(cloud.controller().scale("elastic", 3).running(WAIT),
-        "the scale up");
+    done(cloud, cloud.deploy(spec("elastic", 1).build()).running(WAIT));
+    DeploymentStatus up = done(cloud, cloud.controller().scale("elastic", 3).running(WAIT));
     assertEquals(3, up.running());
     assertEquals(3, runningAtAll(up));
 
     Deployment down = cloud.controller().scale("elastic", 1);
     assertEquals(1, down.staged().join().spec().instances(), "stored before it returns");
-    DeploymentStatus after = cloud.await(down.running(WAIT), "the scale down");
+    DeploymentStatus after = done(cloud, down.running(WAIT));
     assertEquals(1, after.wanted());
     assertEquals(1, runningAtAll(after), "indexes 1 and 2 stopped first: " + after.describe());
     assertEquals(1, cloud.instances("elastic", InstanceState.RUNNING).size());
   }
 
   @Test
+  void aWaitFollowsTheCountAsTheAppIsScaledMeanwhile(TestCloud cloud) {
+    done(cloud, cloud.deploy(spec("wide", 3).memory("3G").build()).running(WAIT));
+    cloud.controller().scale("wide", 4);
+    cloud.settle();
+    Deployment now = cloud.controller().deployment("wide");
+    CompletableFuture<DeploymentStatus> running = now.running(WAIT);
+    cloud.advance(Duration.ofSeconds(30));
+    assertFalse(running.isDone(), "a fourth 3G instance fits no 4G node");
+    assertEquals("3 of 4 RUNNING; index 3 not placed yet", now.status().orElseThrow().describe());
+
+    cloud.controller().scale("wide", 3);
+    DeploymentStatus done = done(cloud, running);
+    assertEquals(3, done.wanted());
+    assertEquals(3, done.running());
+  }
+
+  @Test
   void aWaitOnTheAppAsItIsLetsEarlierCrashesBeAndCompletesOnceReplaced(TestCloud cloud) {
-    cloud.await(cloud.deploy(spec("steady", 2).build()).running(WAIT), "the push");
+    done(cloud, cloud.deploy(spec("steady", 2).build()).running(WAIT));
     cloud.crash("steady", 1, 137);
     cloud.settle();
     assertEquals(1, cloud.instances("steady", InstanceState.CRASHED).size());
     Deployment now = cloud.controller().deployment("steady");
     assertTrue(now.staged().isDone());
-    DeploymentStatus done = cloud.await(now.running(WAIT), "the replacement");
+    DeploymentStatus done = done(cloud, now.running(WAIT));
     assertEquals(2, done.running());
   }
 
@@ -254,7 +338,7 @@ class DeploymentTest {
 
   @Test
   void aRolloutTheHealthManagerCancelsFailsAsRolledBack(TestCloud cloud) {
-    cloud.await(cloud.deploy(spec("api", 2).env("VERSION", "1").build()).running(WAIT), "v1");
+    done(cloud, cloud.deploy(spec("api", 2).env("VERSION", "1").build()).running(WAIT));
     cloud.nodeIds().forEach(n -> cloud.slowDropletDownloads(n, Duration.ofMinutes(20)));
     Deployment v2 = cloud.deploy(spec("api", 2).env("VERSION", "2").build());
     DeploymentFailedException failed = failure(cloud, v2.running(Duration.ofMinutes(30)));
@@ -270,7 +354,7 @@ class DeploymentTest {
     Files.writeString(dir.resolve("notes.txt"), "hello");
     Deployment push = cloud.controller().push(spec("mystery", 1).build(), dir, l -> { });
     StagingException staging = assertThrows(StagingException.class,
-        () -> cloud.await(push.running(WAIT), "the wait"));
+        () -> done(cloud, push.running(WAIT)));
     assertTrue(staging.getMessage().contains("notes.txt"), staging.getMessage());
     assertTrue(push.status().isEmpty(), "nothing stored, nothing to report");
     assertInstanceOf(StagingException.class, assertThrows(RuntimeException.class,
@@ -285,7 +369,7 @@ class DeploymentTest {
     CompletableFuture<DeploymentStatus> first = push.running(WAIT);
     CompletableFuture<DeploymentStatus> second = push.running(WAIT);
     assertTrue(first.cancel(false));
-    DeploymentStatus done = cloud.await(second, "the second wait");
+    DeploymentStatus done = done(cloud, second);
     assertEquals(1, done.running());
     assertTrue(first.isCancelled());
   }
