@@ -91,7 +91,7 @@ public interface Controller {
    * {@link #start}, a {@link #restart}, an {@link #update}, or to see whether an app serves.
    * Its {@link Deployment#staged() staged()} is complete with the app as read. A crash the
    * controller had heard of before this call fails nothing; an index the restart policy gave up
-   * on (FAILED) fails the wait at once.
+   * on (FAILED) fails the wait at once, and so does a stopped app.
    */
   Deployment deployment(String name);
 

@@ -117,6 +117,8 @@ public final class RemoteController implements Controller, AutoCloseable {
   private final ExecutorService ownedExecutor;
   private final ThreadFactory followThreads;
   private final Set<Follow<?>> follows = ConcurrentHashMap.newKeySet();
+  /** The requests of deployments' waits under way, cancelled by {@link #close()}. */
+  private final Set<Call> waits = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private RemoteController(Builder b) {
@@ -425,11 +427,15 @@ public final class RemoteController implements Controller, AutoCloseable {
     }
   }
 
-  /** Ends every log stream, then releases what this client made. Idempotent. */
+  /**
+   * Ends every log stream and every deployment's wait (which fails), then releases what this
+   * client made. Idempotent.
+   */
   @Override
   public void close() {
     closed = true;
     new ArrayList<>(follows).forEach(Follow::close);
+    new ArrayList<>(waits).forEach(Call::cancel);
     if (ownsClient) {
       client.dispatcher().cancelAll();
       client.dispatcher().executorService().shutdown();
@@ -577,11 +583,16 @@ public final class RemoteController implements Controller, AutoCloseable {
         HttpUrl url = rollout(c).addQueryParameter("wait", "true")
             .addQueryParameter("timeout_ms", Long.toString(timeout.toMillis())).build();
         Call call = client.newCall(request(url).get().build());
+        waits.add(call);
         running.whenComplete((status, e) -> {
+          waits.remove(call);
           if (running.isCancelled()) {
             call.cancel();
           }
         });
+        if (closed) {
+          call.cancel();
+        }
         try {
           executor.execute(() -> waitFor(call, running));
         } catch (RejectedExecutionException e) {
@@ -790,7 +801,8 @@ public final class RemoteController implements Controller, AutoCloseable {
     }
 
     /**
-     * Runs the pushes and stagings, and calls their {@code log} consumers. Default: a cached pool
+     * Runs the pushes, stagings and deployments' waits (one thread each while it waits), and
+     * calls their {@code log} consumers. Default: a cached pool
      * of daemon threads, shut down by {@link RemoteController#close()}.
      */
     public Builder executor(Executor executor) {

@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -133,7 +134,7 @@ final class DeploymentWatcher {
     if (seen != null && seen.seq() > target.eventsBefore()) {
       wait.placementFailed(seen);
     }
-    wait.timer = clock.schedule(timeout, () -> executor.execute(wait::timeOut));
+    wait.timer = clock.schedule(timeout, () -> wait.run(wait::timeOut));
     if (future.isDone()) {
       wait.timer.cancel();
       return;
@@ -254,7 +255,18 @@ final class DeploymentWatcher {
     void wake() {
       wanted.set(true);
       if (looking.compareAndSet(false, true)) {
-        executor.execute(this::looks);
+        run(this::looks);
+      }
+    }
+
+    /** Runs {@code task} on the executor; a wait the executor refuses fails, it never hangs. */
+    void run(Runnable task) {
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException e) {
+        future.completeExceptionally(new IllegalStateException("the wait for generation "
+            + target.generation() + " of " + target.appName() + " ended: the cloud's executor "
+            + "refused it, the cloud is stopping", e));
       }
     }
 
@@ -268,7 +280,7 @@ final class DeploymentWatcher {
       } finally {
         looking.set(false);
         if (wanted.get() && !future.isDone() && looking.compareAndSet(false, true)) {
-          executor.execute(this::looks);
+          run(this::looks);
         }
       }
     }

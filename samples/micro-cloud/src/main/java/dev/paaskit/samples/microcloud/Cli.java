@@ -13,7 +13,6 @@ import dev.paaskit.rest.ApiException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
