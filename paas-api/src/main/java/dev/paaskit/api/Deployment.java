@@ -20,10 +20,14 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Running.</b> The future of {@link #running(Duration)} completes once, for each index
  * below the app's instance count, an instance of the followed generation is RUNNING, and no other
  * instance of the app is: the previous generation's instances (during a rollout) and the extra
- * ones (after a scale down) have stopped serving. A node registers an instance's routes with the
- * routers before it reports the instance RUNNING, so each RUNNING instance has been routed; the
- * routers apply a registration as it reaches them. An app with no routes is running then too.
- * The count is the app's as stored at each look, so a scale during the wait moves the goal.
+ * ones (after a scale down) have stopped serving. The count is the app's as stored at each look,
+ * so a scale during the wait moves the goal.
+ *
+ * <p><b>Routable.</b> A node publishes an instance's route registration before it reports the
+ * instance RUNNING, both on the bus and in that order, so once the wait completes the routes of
+ * every instance have reached each router or are on their way to it; a router applies a
+ * registration as it receives it, and acknowledges none, so there is nothing later to wait for.
+ * An app with no routes is running then too.
  *
  * <p><b>Failure.</b> The future fails with the {@link StagingException} (or other failure) of
  * {@link #staged()}, or with a {@link DeploymentFailedException} saying why the generation will
