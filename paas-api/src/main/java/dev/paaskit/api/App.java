@@ -12,10 +12,19 @@ import java.util.Optional;
  * @param version the store revision of this state of the app: it grows with every change
  * @param dropletSha256 the droplet instances run, once the app has been staged
  * @param urls the host names routed to it
+ * @param generation grows whenever the app's running instances must be replaced: a new
+ *     droplet, a spec change they see, a restart; each instance reports the generation it runs
+ *     ({@link InstanceStatus#generation()}), and a {@link Deployment} follows one. 0 when
+ *     unknown, as from a server older than the field
  */
 public record App(String id, AppSpec spec, AppState state, PackageState packageState,
     Optional<String> packageSha256, Optional<String> dropletSha256, List<String> urls,
-    long version, Instant createdAt, Instant updatedAt) {
+    long version, Instant createdAt, Instant updatedAt, long generation) {
+  /**
+   * Checks and copies the parts.
+   *
+   * @throws IllegalArgumentException if {@code generation} is negative
+   */
   public App {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(spec, "spec");
@@ -24,6 +33,9 @@ public record App(String id, AppSpec spec, AppState state, PackageState packageS
     packageSha256 = packageSha256 == null ? Optional.empty() : packageSha256;
     dropletSha256 = dropletSha256 == null ? Optional.empty() : dropletSha256;
     urls = List.copyOf(urls == null ? List.of() : urls);
+    if (generation < 0) {
+      throw new IllegalArgumentException("generation must not be negative: " + generation);
+    }
   }
 
   public String name() {

@@ -12,8 +12,9 @@ import java.util.function.Consumer;
  * Every change is validated first and stored whole, or not at all.
  *
  * <pre>{@code
- * App app = controller.push(AppSpec.builder("hello").instances(2).build(), Path.of("hello"),
- *     System.out::println).join();
+ * Deployment push = controller.push(AppSpec.builder("hello").instances(2).build(),
+ *     Path.of("hello"), System.out::println);
+ * push.running(Duration.ofMinutes(2)).join(); // both instances RUNNING and routed
  * }</pre>
  *
  * <p>Thread-safe. Methods that name an app throw {@link NotFoundException} for an unknown name.
@@ -55,8 +56,18 @@ public interface Controller {
    */
   CompletableFuture<Droplet> stage(String name, Consumer<String> log);
 
-  /** Creates or updates the app, uploads, stages and starts it. */
-  CompletableFuture<App> push(AppSpec spec, Path bits, Consumer<String> log);
+  /**
+   * Creates or updates the app, uploads, stages and starts it, streaming staging output to
+   * {@code log}. Nothing is stored unless staging succeeds. The returned handle's
+   * {@link Deployment#staged() staged()} completes once the app is stored, started, and
+   * {@link Deployment#running(java.time.Duration) running(timeout)} once the instances of the
+   * pushed generation run (for an app already running, once they have replaced the previous
+   * ones). Failures of the push come through {@code staged()}: {@link StagingException},
+   * {@link InvalidArchiveException}, {@link ConflictException} for a route taken.
+   *
+   * @throws InvalidSpecException for an invalid app name, before anything starts
+   */
+  Deployment push(AppSpec spec, Path bits, Consumer<String> log);
 
   App start(String name);
 
@@ -65,7 +76,24 @@ public interface Controller {
   /** Stops every instance and starts new ones. */
   App restart(String name);
 
-  App scale(String name, int instances);
+  /**
+   * Sets the app's instance count. The change is stored before this returns, so the handle's
+   * {@link Deployment#staged() staged()} is complete; its
+   * {@link Deployment#running(java.time.Duration) running(timeout)} completes once that many
+   * instances run and the ones beyond them have stopped serving.
+   *
+   * @throws InvalidSpecException if {@code instances} is out of range
+   */
+  Deployment scale(String name, int instances);
+
+  /**
+   * A handle on the app's current generation as it is now, to wait until it runs: after a
+   * {@link #start}, a {@link #restart}, an {@link #update}, or to see whether an app serves.
+   * Its {@link Deployment#staged() staged()} is complete with the app as read. A crash the
+   * controller had heard of before this call fails nothing; an index the restart policy gave up
+   * on (FAILED) fails the wait at once, and so does a stopped app.
+   */
+  Deployment deployment(String name);
 
   /** The app's instances as last reported, sorted by index. */
   List<InstanceStatus> instances(String name);

@@ -13,10 +13,17 @@ import java.util.Optional;
  * @param port its {@code PORT}, or 0 before it has one
  * @param since when it entered {@code state}
  * @param crash why it crashed, present for CRASHED and FAILED
+ * @param generation the app generation it was started for ({@link App#generation()}); 0 when
+ *     unknown, as from a server older than the field
  */
 public record InstanceStatus(String instanceId, String appName, int index, String nodeId,
     String dropletSha256, InstanceState state, String host, int port, Instant since,
-    Optional<CrashInfo> crash) {
+    Optional<CrashInfo> crash, long generation) {
+  /**
+   * Checks the parts.
+   *
+   * @throws IllegalArgumentException if {@code generation} is negative
+   */
   public InstanceStatus {
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(appName, "appName");
@@ -24,5 +31,8 @@ public record InstanceStatus(String instanceId, String appName, int index, Strin
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(since, "since");
     crash = crash == null ? Optional.empty() : crash;
+    if (generation < 0) {
+      throw new IllegalArgumentException("generation must not be negative: " + generation);
+    }
   }
 }

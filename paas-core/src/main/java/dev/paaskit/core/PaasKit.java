@@ -52,7 +52,8 @@ import java.util.concurrent.Executor;
  *     .addRole(RouterRole.builder())
  *     .build()
  *     .start()) {
- *   cloud.controller().push(AppSpec.builder("hello").build(), appDir, System.out::println).join();
+ *   cloud.controller().push(AppSpec.builder("hello").build(), appDir, System.out::println)
+ *       .running().join();
  * }
  * }</pre>
  *

@@ -54,14 +54,19 @@ final class ApiRequest {
         + Routes.printable(value) + "'");
   }
 
+  /** The query parameter {@code name} as it came, decoded; null when absent. */
+  String query(String name) {
+    return query.get(name);
+  }
+
   /** The whole-number query parameter {@code name}, between {@code min} and {@code max}. */
-  int intQuery(String name, int absent, int min, int max) {
+  long longQuery(String name, long absent, long min, long max) {
     String value = query.get(name);
     if (value == null) {
       return absent;
     }
     try {
-      int n = Integer.parseInt(value);
+      long n = Long.parseLong(value);
       if (n >= min && n <= max) {
         return n;
       }
@@ -70,6 +75,11 @@ final class ApiRequest {
     }
     throw HttpError.badRequest(name, "query parameter '" + name + "' must be a whole number from "
         + min + " to " + max + ", not '" + Routes.printable(value) + "'");
+  }
+
+  /** The whole-number query parameter {@code name}, between {@code min} and {@code max}. */
+  int intQuery(String name, int absent, int min, int max) {
+    return (int) longQuery(name, absent, min, max);
   }
 
   /** The declared length of the body, or -1 when it is chunked or absent. */

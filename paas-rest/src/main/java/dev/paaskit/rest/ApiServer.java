@@ -86,6 +86,10 @@ import org.slf4j.LoggerFactory;
  *       {@code {"error": {...}}}. A push stores nothing unless staging succeeds;
  *   <li>{@code GET /v1/apps/{name}/droplet}: the droplet's sha256 and its package's;
  *       {@code /instances}, {@code /routes}, {@code /events};
+ *   <li>{@code GET /v1/apps/{name}/rollout}: where the rollout of a push or scale
+ *       ({@code ?deployment=} the id its answer named) or of the app as it is stands;
+ *       {@code ?wait=true&timeout_ms=T}: a stream that ends with {@code {"rollout": ...}} once
+ *       every wanted instance runs, or with a {@code deployment_failed} error;
  *   <li>{@code GET /v1/apps/{name}/env}: {@code {"env": {...}, "secret_env": {...}}}, secret
  *       values as {@code ******} unless {@code ?show_secrets=true};
  *   <li>{@code GET /v1/apps/{name}/logs?lines=N} (default 100): {@code {"logs": [...]}}, oldest
@@ -102,7 +106,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Errors</b> are {@code {"error": {"code", "message", ...}}}: 422 {@code invalid_spec}
  * (with {@code field}, {@code value}), 422 {@code invalid_archive} (with {@code entry}), 422
- * {@code staging_failed} (with {@code output}), 404 {@code not_found} (with {@code kind},
+ * {@code staging_failed} (with {@code output}), 422 {@code deployment_failed} (with
+ * {@code deployment}), 404 {@code not_found} (with {@code kind},
  * {@code name}), 409 {@code conflict}, 400 {@code bad_request} (malformed JSON or query, naming
  * the problem and the {@code field}), 404 {@code unknown_route}, 405 {@code method_not_allowed},
  * 413 {@code upload_too_large} (naming the limit) or {@code body_too_large}, 500

@@ -7,6 +7,8 @@ import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.AppState;
 import dev.paaskit.api.ByteSize;
 import dev.paaskit.api.CrashInfo;
+import dev.paaskit.api.DeploymentFailedException;
+import dev.paaskit.api.DeploymentStatus;
 import dev.paaskit.api.Droplet;
 import dev.paaskit.api.Event;
 import dev.paaskit.api.EventType;
@@ -24,10 +26,12 @@ import dev.paaskit.api.PlacementConstraints;
 import dev.paaskit.api.Secret;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -94,9 +98,10 @@ final class Dto {
     }
   }
 
+  /** An app; {@code generation} is absent from servers older than it. */
   record AppJson(String id, String name, SpecJson spec, String state, String packageState,
       String packageSha256, String dropletSha256, List<String> urls, long version,
-      String createdAt, String updatedAt) {}
+      String createdAt, String updatedAt, Long generation) {}
 
   record PackageJson(String app, String sha256, long sizeBytes, String state, String failure,
       String uploadedAt) {}
@@ -110,8 +115,21 @@ final class Dto {
   record CrashJson(int exitCode, int signal, boolean memoryLimitExceeded, String reason,
       List<String> lastOutput) {}
 
+  /** An instance; {@code generation} is absent from servers older than it. */
   record InstanceJson(String instanceId, String app, int index, String node,
-      String dropletSha256, String state, String host, int port, String since, CrashJson crash) {}
+      String dropletSha256, String state, String host, int port, String since, CrashJson crash,
+      Long generation) {}
+
+  /**
+   * Where a generation of an app stands ({@link DeploymentStatus}); {@code running},
+   * {@code complete} and {@code summary} are derived, for readers other than this client.
+   */
+  record RolloutJson(String app, long generation, int wanted, int running, boolean complete,
+      String summary, List<InstanceJson> current, List<InstanceJson> others) {}
+
+  /** What an error of code {@code deployment_failed} adds: {@link DeploymentFailedException}. */
+  record DeploymentFailureJson(String reason, Integer index, InstanceJson instance,
+      Map<String, Integer> rejections, RolloutJson rollout) {}
 
   record EventJson(String time, String type, String subject, String message,
       Map<String, String> attributes) {}
@@ -136,9 +154,10 @@ final class Dto {
    * message for people, and the fields that apply to the code.
    */
   record ErrorJson(Integer status, String code, String message, String field, String value,
-      String entry, String kind, String name, List<String> output) {
+      String entry, String kind, String name, List<String> output,
+      DeploymentFailureJson deployment) {
     static ErrorJson of(int status, String code, String message) {
-      return new ErrorJson(status, code, message, null, null, null, null, null, null);
+      return new ErrorJson(status, code, message, null, null, null, null, null, null, null);
     }
   }
 
@@ -302,14 +321,14 @@ final class Dto {
   static AppJson app(App a) {
     return new AppJson(a.id(), a.name(), redacted(a.spec()), a.state().name(),
         a.packageState().name(), a.packageSha256().orElse(null), a.dropletSha256().orElse(null),
-        a.urls(), a.version(), text(a.createdAt()), text(a.updatedAt()));
+        a.urls(), a.version(), text(a.createdAt()), text(a.updatedAt()), a.generation());
   }
 
   static App app(AppJson j, Secret placeholder) {
     return new App(j.id(), fromAnswer(j.spec(), placeholder), AppState.valueOf(j.state()),
         PackageState.valueOf(j.packageState()), Optional.ofNullable(j.packageSha256()),
         Optional.ofNullable(j.dropletSha256()), j.urls(), j.version(), instant(j.createdAt()),
-        instant(j.updatedAt()));
+        instant(j.updatedAt()), j.generation() == null ? 0 : j.generation());
   }
 
   static PackageJson pkg(AppPackage p) {
@@ -339,14 +358,45 @@ final class Dto {
         c.memoryLimitExceeded(), redactor.redact(c.reason()),
         c.lastOutput().stream().map(redactor::redact).toList())).orElse(null);
     return new InstanceJson(s.instanceId(), s.appName(), s.index(), s.nodeId(), s.dropletSha256(),
-        s.state().name(), s.host(), s.port(), text(s.since()), crash);
+        s.state().name(), s.host(), s.port(), text(s.since()), crash, s.generation());
   }
 
   static InstanceStatus instance(InstanceJson j) {
     Optional<CrashInfo> crash = Optional.ofNullable(j.crash()).map(c -> new CrashInfo(
         c.exitCode(), c.signal(), c.memoryLimitExceeded(), c.reason(), c.lastOutput()));
     return new InstanceStatus(j.instanceId(), j.app(), j.index(), j.node(), j.dropletSha256(),
-        InstanceState.valueOf(j.state()), j.host(), j.port(), instant(j.since()), crash);
+        InstanceState.valueOf(j.state()), j.host(), j.port(), instant(j.since()), crash,
+        j.generation() == null ? 0 : j.generation());
+  }
+
+  // ---- rollouts and their failures
+
+  static RolloutJson rollout(DeploymentStatus s, Redactor redactor) {
+    return new RolloutJson(s.appName(), s.generation(), s.wanted(), s.running(), s.complete(),
+        redactor.redact(s.describe()),
+        s.current().stream().map(i -> instance(i, redactor)).toList(),
+        s.others().stream().map(i -> instance(i, redactor)).toList());
+  }
+
+  static DeploymentStatus rollout(RolloutJson j) {
+    return new DeploymentStatus(j.app(), j.generation(), j.wanted(),
+        j.current() == null ? List.of() : j.current().stream().map(Dto::instance).toList(),
+        j.others() == null ? List.of() : j.others().stream().map(Dto::instance).toList());
+  }
+
+  static DeploymentFailureJson failure(DeploymentFailedException e, Redactor redactor) {
+    return new DeploymentFailureJson(e.reason().name(),
+        e.index().isPresent() ? e.index().getAsInt() : null,
+        e.instance().map(i -> instance(i, redactor)).orElse(null),
+        e.rejections().isEmpty() ? null : new LinkedHashMap<>(e.rejections()),
+        rollout(e.status(), redactor));
+  }
+
+  static DeploymentFailedException failure(String message, DeploymentFailureJson j) {
+    return new DeploymentFailedException(DeploymentFailedException.Reason.valueOf(j.reason()),
+        message, rollout(j.rollout()), Optional.ofNullable(j.instance()).map(Dto::instance),
+        j.index() == null ? OptionalInt.empty() : OptionalInt.of(j.index()),
+        j.rejections() == null ? Map.of() : j.rejections());
   }
 
   static EventJson event(Event e, Redactor redactor) {

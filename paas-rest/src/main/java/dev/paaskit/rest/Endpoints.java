@@ -2,13 +2,19 @@ package dev.paaskit.rest;
 
 import dev.paaskit.api.App;
 import dev.paaskit.api.AppSpec;
+import dev.paaskit.api.ConflictException;
 import dev.paaskit.api.Controller;
+import dev.paaskit.api.Deployment;
+import dev.paaskit.api.DeploymentFailedException;
+import dev.paaskit.api.DeploymentStatus;
 import dev.paaskit.api.Event;
+import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.api.LogEntry;
 import dev.paaskit.api.NotFoundException;
 import dev.paaskit.api.Secret;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.rest.Dto.CurrentDropletJson;
+import dev.paaskit.rest.Dto.ErrorBody;
 import dev.paaskit.rest.Dto.LogJson;
 import dev.paaskit.rest.Dto.PushJson;
 import dev.paaskit.rest.Dto.ScaleJson;
@@ -16,9 +22,11 @@ import dev.paaskit.rest.Dto.SpecJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -31,6 +39,10 @@ final class Endpoints {
   /** The most lines {@code GET /v1/apps/{name}/logs?lines=N} returns per request. */
   static final int MAX_LOG_LINES = 100_000;
   static final int DEFAULT_LOG_LINES = 100;
+  /** The longest {@code timeout_ms} a wait for a rollout may ask for: one day. */
+  static final int MAX_WAIT_MS = 86_400_000;
+  /** The header of a scale's answer naming its deployment, for {@code /rollout?deployment=}. */
+  static final String DEPLOYMENT_HEADER = "PaasKit-Deployment";
 
   private final Controller controller;
   private final Map<String, Object> info;
@@ -40,6 +52,7 @@ final class Endpoints {
   private final Clock clock;
   private final Duration heartbeat;
   private final OpenStreams follows;
+  private final RecentDeployments recent;
 
   Endpoints(Controller controller, Map<String, Object> info, Uploads uploads,
       long maxUploadBytes, Executor executor, Clock clock, Duration heartbeat,
@@ -52,6 +65,7 @@ final class Endpoints {
     this.clock = clock;
     this.heartbeat = heartbeat;
     this.follows = follows;
+    this.recent = new RecentDeployments(clock);
   }
 
   Routes routes() {
@@ -79,6 +93,7 @@ final class Endpoints {
         .add("POST", "/v1/apps/{name}/push", this::push)
         .add("GET", "/v1/apps/{name}/droplet", this::droplet)
         .add("GET", "/v1/apps/{name}/instances", this::instances)
+        .add("GET", "/v1/apps/{name}/rollout", this::rollout)
         .add("GET", "/v1/apps/{name}/routes",
             r -> r.respond(200, Map.of("routes", controller.get(r.param("name")).urls())))
         .add("GET", "/v1/apps/{name}/events", this::events)
@@ -124,7 +139,10 @@ final class Endpoints {
     if (json.instances() == null) {
       throw HttpError.badRequest("instances", "field 'instances' is required");
     }
-    r.respond(200, Dto.app(controller.scale(r.param("name"), json.instances())));
+    Deployment scaled = controller.scale(r.param("name"), json.instances());
+    App app = scaled.staged().join();
+    r.exchange().getResponseHeaders().set(DEPLOYMENT_HEADER, recent.keep(scaled));
+    r.respond(200, Dto.app(app));
   }
 
   private void uploadPackage(ApiRequest r) throws IOException {
@@ -157,17 +175,82 @@ final class Endpoints {
         .orElse(Map.of());
     AppSpec spec = Dto.incoming(json.spec(), name, current);
     Path file = uploads.take(json.upload());
+    String[] deployment = new String[1];
     StagingStream.run(r, heartbeat, log -> {
-      CompletableFuture<App> pushed;
+      Deployment pushed;
       try {
         pushed = controller.push(spec, file, log);
       } catch (RuntimeException e) {
         Uploads.delete(file);
         throw e;
       }
-      pushed.whenComplete((app, error) -> Uploads.delete(file));
-      return pushed;
-    }, app -> Map.of("app", Dto.app(app)));
+      deployment[0] = recent.keep(pushed);
+      pushed.staged().whenComplete((app, error) -> Uploads.delete(file));
+      return pushed.staged();
+    }, app -> {
+      Map<String, Object> outcome = new LinkedHashMap<>();
+      outcome.put("app", Dto.app(app));
+      outcome.put("deployment", deployment[0]);
+      return outcome;
+    });
+  }
+
+  /**
+   * Where the rollout of the app's generation stands: the deployment of a push or scale this
+   * server answered ({@code ?deployment=}), or of the app as it is; {@code ?generation=} names the
+   * generation the client expects. With {@code ?wait=true}, a stream that waits (at most
+   * {@code timeout_ms}, on the server's clock) and ends with {@code {"rollout": ...}} once the
+   * generation runs or {@code {"error": ...}} once it will not.
+   */
+  private void rollout(ApiRequest r) throws IOException {
+    String name = r.param("name");
+    App app = controller.get(name);
+    Redactor redactor = Redactor.of(app.spec());
+    long generation = r.longQuery("generation", -1, 0, Long.MAX_VALUE);
+    boolean wait = r.flag("wait");
+    Duration timeout = Duration.ofMillis(r.intQuery("timeout_ms",
+        (int) Deployment.DEFAULT_TIMEOUT.toMillis(), 1, MAX_WAIT_MS));
+    String id = r.query("deployment");
+    Deployment deployment = (id == null ? Optional.<Deployment>empty() : recent.get(id, name))
+        .orElseGet(() -> controller.deployment(name));
+    DeploymentStatus now = deployment.status().orElseThrow(() -> new ConflictException(
+        "the push of '" + name + "' is not stored yet"));
+    DeploymentFailedException moved = null;
+    if (generation >= 0 && generation != now.generation()) {
+      if (generation > now.generation()) {
+        throw new ConflictException("app '" + name + "' is at generation " + now.generation()
+            + ", not " + generation);
+      }
+      DeploymentStatus then = regroup(now, generation);
+      moved = DeploymentFailedException.ended(DeploymentFailedException.Reason.SUPERSEDED, then,
+          "generation " + now.generation() + " replaced it");
+      now = then;
+    }
+    if (!wait) {
+      r.respond(200, Map.of("rollout", Dto.rollout(now, redactor)));
+      return;
+    }
+    CompletableFuture<DeploymentStatus> running = moved != null
+        ? CompletableFuture.failedFuture(moved) : deployment.running(timeout);
+    String what = "GET " + r.exchange().getRequestURI();
+    FollowStream<Void> stream = new FollowStream<>(name, r.exchange(), executor, clock,
+        heartbeat, v -> Map.of(), n -> Map.of("dropped", n), follows::remove);
+    running.whenComplete((status, error) -> stream.finish(error == null
+        ? Map.of("rollout", Dto.rollout(status, redactor))
+        : new ErrorBody(Errors.answer(error, what, redactor).error())));
+    follow(r, stream, () -> running.cancel(false));
+  }
+
+  /** {@code status}, its instances sorted anew as those of {@code generation} and the others. */
+  private static DeploymentStatus regroup(DeploymentStatus status, long generation) {
+    List<InstanceStatus> mine = new ArrayList<>();
+    List<InstanceStatus> others = new ArrayList<>();
+    for (List<InstanceStatus> list : List.of(status.current(), status.others())) {
+      for (InstanceStatus i : list) {
+        (i.generation() == generation ? mine : others).add(i);
+      }
+    }
+    return new DeploymentStatus(status.appName(), generation, status.wanted(), mine, others);
   }
 
   private void stage(ApiRequest r) throws IOException {

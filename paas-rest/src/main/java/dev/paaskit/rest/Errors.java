@@ -1,6 +1,7 @@
 package dev.paaskit.rest;
 
 import dev.paaskit.api.ConflictException;
+import dev.paaskit.api.DeploymentFailedException;
 import dev.paaskit.api.InvalidArchiveException;
 import dev.paaskit.api.InvalidSpecException;
 import dev.paaskit.api.NotFoundException;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>InvalidSpecException</td><td>422</td><td>invalid_spec</td><td>field, value</td></tr>
  *   <tr><td>InvalidArchiveException</td><td>422</td><td>invalid_archive</td><td>entry</td></tr>
  *   <tr><td>StagingException</td><td>422</td><td>staging_failed</td><td>output</td></tr>
+ *   <tr><td>DeploymentFailedException</td><td>422</td><td>deployment_failed</td>
+ *       <td>deployment</td></tr>
  *   <tr><td>NotFoundException</td><td>404</td><td>not_found</td><td>kind, name</td></tr>
  *   <tr><td>ConflictException</td><td>409</td><td>conflict</td><td></td></tr>
  *   <tr><td>(refused request)</td><td>400, 401, 404, 405, 413</td><td>see HttpError</td>
@@ -45,7 +48,19 @@ final class Errors {
    * names, and their details stay in the log.
    */
   static Answer answer(Throwable failure, String what) {
+    return answer(failure, what, Redactor.NONE);
+  }
+
+  /**
+   * The answer for {@code failure}, with the app's secret values masked in what its instances
+   * wrote: the output a {@link DeploymentFailedException} quotes.
+   */
+  static Answer answer(Throwable failure, String what, Redactor redactor) {
     Throwable t = unwrap(failure);
+    if (t instanceof DeploymentFailedException e) {
+      return new Answer(422, new ErrorJson(422, e.code(), redactor.redact(e.getMessage()), null,
+          null, null, null, null, null, Dto.failure(e, redactor)));
+    }
     if (t instanceof InvalidSpecException e) {
       return answer(422, e, e.field(), e.value(), null, null, null, null);
     }
@@ -66,7 +81,7 @@ final class Errors {
     }
     if (t instanceof HttpError e) {
       return new Answer(e.status(), new ErrorJson(e.status(), e.code(), e.getMessage(),
-          e.field(), null, null, null, null, null));
+          e.field(), null, null, null, null, null, null));
     }
     String id = UUID.randomUUID().toString().substring(0, 8);
     LOG.error("{} failed unexpectedly (error id {})", what, id, t);
@@ -77,7 +92,7 @@ final class Errors {
   private static Answer answer(int status, PaasException e, String field, String value,
       String entry, String kind, String name, List<String> output) {
     return new Answer(status, new ErrorJson(status, e.code(), e.getMessage(), field, value, entry,
-        kind, name, output));
+        kind, name, output, null));
   }
 
   static Throwable unwrap(Throwable t) {
@@ -122,6 +137,16 @@ final class Errors {
       }
       case "conflict" -> {
         return new ConflictException(message);
+      }
+      case "deployment_failed" -> {
+        if (error.deployment() != null && error.deployment().rollout() != null) {
+          try {
+            return Dto.failure(message, error.deployment());
+          } catch (IllegalArgumentException e) {
+            // A reason this client does not know, from a newer server: told as it is below.
+          }
+        }
+        return new ApiException(status, code, message);
       }
       default -> {
         return new ApiException(status, code, message);

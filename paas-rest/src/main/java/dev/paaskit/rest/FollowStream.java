@@ -24,12 +24,14 @@ import org.slf4j.LoggerFactory;
  * queued; a drain task on the executor writes what is queued, one drain at a time; a task on
  * the clock queues a blank line every {@code heartbeat}, so a client that went away is noticed
  * by a failed write even when the app is silent. A failed write, or {@link #close()}, closes the subscription, cancels
- * the heartbeat and closes the exchange, once.
+ * the heartbeat and closes the exchange, once; {@link #finish} does so after a last line, as the
+ * wait for a rollout ends.
  *
  * <p>At most {@link #MAX_QUEUED} items wait for a slow client; beyond that the oldest are
  * dropped, and the next write starts with a line saying how many.
  *
- * @param <T> what is followed: {@link dev.paaskit.api.LogEntry} or {@link dev.paaskit.api.Event}
+ * @param <T> what is followed: {@link dev.paaskit.api.LogEntry} or {@link dev.paaskit.api.Event},
+ *     or nothing for a stream that only waits for its {@link #finish last line}
  */
 final class FollowStream<T> implements Consumer<T>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FollowStream.class);
@@ -50,6 +52,8 @@ final class FollowStream<T> implements Consumer<T>, AutoCloseable {
   /** True while a drain runs or is submitted, and before the answer's headers are sent. */
   private boolean draining = true;
   private boolean closed;
+  /** Set by {@link #finish}: the stream ends once what is queued has been written. */
+  private boolean finishing;
   private AutoCloseable subscription;
   private Cancellable heartbeatTask;
   private volatile OutputStream out;
@@ -95,9 +99,29 @@ final class FollowStream<T> implements Consumer<T>, AutoCloseable {
     enqueue(RestJson.line(toJson.apply(item)));
   }
 
+  /**
+   * Queues {@code last} (a JSON object) as the stream's last line: once it is written, the
+   * stream closes as {@link #close()} does. Items offered later are dropped.
+   */
+  void finish(Object last) {
+    byte[] line = RestJson.line(last);
+    synchronized (this) {
+      if (closed || finishing) {
+        return;
+      }
+      finishing = true;
+      queue.addLast(line);
+      if (draining) {
+        return;
+      }
+      draining = true;
+    }
+    submitDrain();
+  }
+
   private void enqueue(byte[] line) {
     synchronized (this) {
-      if (closed) {
+      if (closed || finishing) {
         return;
       }
       if (queue.size() >= MAX_QUEUED) {
@@ -148,12 +172,21 @@ final class FollowStream<T> implements Consumer<T>, AutoCloseable {
       synchronized (this) {
         if (closed || queue.isEmpty()) {
           draining = false;
-          return;
+          if (closed || !finishing) {
+            return;
+          }
+          lines = null;
+          skipped = 0;
+        } else {
+          lines = new ArrayList<>(queue);
+          queue.clear();
+          skipped = dropped;
+          dropped = 0;
         }
-        lines = new ArrayList<>(queue);
-        queue.clear();
-        skipped = dropped;
-        dropped = 0;
+      }
+      if (lines == null) {
+        close(); // the last line is out
+        return;
       }
       try {
         if (skipped > 0) {

@@ -6,6 +6,8 @@ import dev.paaskit.api.App;
 import dev.paaskit.api.AppPackage;
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.Controller;
+import dev.paaskit.api.Deployment;
+import dev.paaskit.api.DeploymentStatus;
 import dev.paaskit.api.Droplet;
 import dev.paaskit.api.Event;
 import dev.paaskit.api.InstanceStatus;
@@ -22,6 +24,7 @@ import dev.paaskit.rest.Dto.LogJson;
 import dev.paaskit.rest.Dto.NodeJson;
 import dev.paaskit.rest.Dto.PackageJson;
 import dev.paaskit.rest.Dto.PushJson;
+import dev.paaskit.rest.Dto.RolloutJson;
 import dev.paaskit.rest.Dto.ScaleJson;
 import dev.paaskit.rest.Dto.UploadJson;
 import java.io.IOException;
@@ -42,6 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -69,7 +73,8 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (RemoteController cloud = RemoteController.create("http://127.0.0.1:8443",
  *     Secret.of(System.getenv("PAASKIT_TOKEN")))) {
- *   cloud.push(AppSpec.builder("hello").build(), Path.of("hello"), System.out::println).join();
+ *   cloud.push(AppSpec.builder("hello").build(), Path.of("hello"), System.out::println)
+ *       .running(Duration.ofMinutes(2)).join();
  * }
  * }</pre>
  *
@@ -81,6 +86,12 @@ import org.slf4j.LoggerFactory;
  * it, each secret value is a placeholder. Sending such a spec back ({@link #update},
  * {@link #push}) keeps the values the server has, so {@code get(name).spec().toBuilder()} is
  * safe to change and send; {@link #env(String, boolean)} shows the values.
+ *
+ * <p><b>Waits.</b> The {@link Deployment} of a push or scale waits on the server, in one
+ * streamed request per {@link Deployment#running(Duration) running(timeout)}: the server follows
+ * the very change this client made, its timeout runs on the server's clock, and it fails with
+ * the same {@link dev.paaskit.api.DeploymentFailedException}, crash output masked as in
+ * {@link #instances}. A timeout may be at most one day.
  *
  * <p><b>Bits.</b> {@link #upload} and {@link #push} send a folder as a tar.gz packed while it is
  * sent, and an archive file as it is, both streamed.
@@ -106,6 +117,8 @@ public final class RemoteController implements Controller, AutoCloseable {
   private final ExecutorService ownedExecutor;
   private final ThreadFactory followThreads;
   private final Set<Follow<?>> follows = ConcurrentHashMap.newKeySet();
+  /** The requests of deployments' waits under way, cancelled by {@link #close()}. */
+  private final Set<Call> waits = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private RemoteController(Builder b) {
@@ -200,9 +213,21 @@ public final class RemoteController implements Controller, AutoCloseable {
     return app(call(post(url("apps", name, "restart"), Map.of())));
   }
 
+  /**
+   * Scales the app on the server; the handle waits on the server for the instances to run.
+   */
   @Override
-  public App scale(String name, int instances) {
-    return app(call(post(url("apps", name, "scale"), new ScaleJson(instances))));
+  public Deployment scale(String name, int instances) {
+    Answer answer = send(post(url("apps", name, "scale"), new ScaleJson(instances)));
+    return new RemoteDeployment(name, CompletableFuture.completedFuture(new Change(
+        app(answer.json()), answer.headers().get(Endpoints.DEPLOYMENT_HEADER))));
+  }
+
+  /** A handle on the app's current generation, as the server reads it at each call. */
+  @Override
+  public Deployment deployment(String name) {
+    return new RemoteDeployment(name, CompletableFuture.completedFuture(
+        new Change(get(name), null)));
   }
 
   // ---- bits and staging
@@ -239,7 +264,7 @@ public final class RemoteController implements Controller, AutoCloseable {
     try {
       return CompletableFuture.supplyAsync(
           () -> readStaging(response, log, "droplet", j -> Dto.droplet(
-              RestJson.convert(j, DropletJson.class))), executor);
+              RestJson.convert(j.get("droplet"), DropletJson.class))), executor);
     } catch (RuntimeException e) {
       response.close();
       throw e;
@@ -249,21 +274,23 @@ public final class RemoteController implements Controller, AutoCloseable {
   /**
    * Uploads {@code bits} and pushes them with {@code spec}: the server stores nothing unless
    * staging succeeds. Staging lines reach {@code log} as they are written, on a thread of this
-   * client. The app's name is checked here; every other failure completes the future.
+   * client. The app's name is checked here; every other failure completes
+   * {@link Deployment#staged()}.
    */
   @Override
-  public CompletableFuture<App> push(AppSpec spec, Path bits, Consumer<String> log) {
+  public Deployment push(AppSpec spec, Path bits, Consumer<String> log) {
     AppSpec.checkName(spec.name());
     Objects.requireNonNull(bits, "bits");
     Objects.requireNonNull(log, "log");
     Dto.SpecJson json = Dto.outgoing(spec, PLACEHOLDER);
-    return CompletableFuture.supplyAsync(() -> {
+    return new RemoteDeployment(spec.name(), CompletableFuture.supplyAsync(() -> {
       String upload = uploadForPush(bits);
       Response response = open(post(url("apps", spec.name(), "push"),
           new PushJson(json, upload)).build());
-      return readStaging(response, log, "app",
-          j -> Dto.app(RestJson.convert(j, AppJson.class), PLACEHOLDER));
-    }, executor);
+      return readStaging(response, log, "app", j -> new Change(
+          Dto.app(RestJson.convert(j.get("app"), AppJson.class), PLACEHOLDER),
+          j.hasNonNull("deployment") ? j.get("deployment").asText() : null));
+    }, executor));
   }
 
   private String uploadForPush(Path bits) {
@@ -277,6 +304,10 @@ public final class RemoteController implements Controller, AutoCloseable {
     }
   }
 
+  /**
+   * Reads a stream of the server: {@code log} lines, then one line holding {@code outcome}, which
+   * {@code parse} reads whole, or an error, thrown.
+   */
   private <T> T readStaging(Response response, Consumer<String> log, String outcome,
       Function<JsonNode, T> parse) {
     try (response) {
@@ -289,7 +320,7 @@ public final class RemoteController implements Controller, AutoCloseable {
         if (node.hasNonNull("log")) {
           log.accept(node.get("log").asText());
         } else if (node.hasNonNull(outcome)) {
-          return parse.apply(node.get(outcome));
+          return parse.apply(node);
         } else if (node.hasNonNull("error")) {
           throw Errors.exception(500, RestJson.convert(node.get("error"), ErrorJson.class));
         }
@@ -396,11 +427,15 @@ public final class RemoteController implements Controller, AutoCloseable {
     }
   }
 
-  /** Ends every log stream, then releases what this client made. Idempotent. */
+  /**
+   * Ends every log stream and every deployment's wait (which fails), then releases what this
+   * client made. Idempotent.
+   */
   @Override
   public void close() {
     closed = true;
     new ArrayList<>(follows).forEach(Follow::close);
+    new ArrayList<>(waits).forEach(Call::cancel);
     if (ownsClient) {
       client.dispatcher().cancelAll();
       client.dispatcher().executorService().shutdown();
@@ -494,6 +529,121 @@ public final class RemoteController implements Controller, AutoCloseable {
     }
   }
 
+  // ---- deployments
+
+  /**
+   * A change this client made: the app as it left it, and the id the server gave its deployment
+   * (null when it named none, as for {@link #deployment}).
+   */
+  private record Change(App app, String deployment) {}
+
+  /** A {@link Deployment} whose waits run on the server. */
+  private final class RemoteDeployment implements Deployment {
+    private final String name;
+    private final CompletableFuture<Change> change;
+    private final CompletableFuture<App> staged;
+
+    RemoteDeployment(String name, CompletableFuture<Change> change) {
+      this.name = name;
+      this.change = change;
+      this.staged = change.thenApply(Change::app);
+    }
+
+    @Override
+    public String appName() {
+      return name;
+    }
+
+    @Override
+    public CompletableFuture<App> staged() {
+      return staged;
+    }
+
+    /**
+     * Waits in one streamed request to the server, read on a thread of this client; cancelling
+     * the future ends the request.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive or longer than a day
+     */
+    @Override
+    public CompletableFuture<DeploymentStatus> running(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()
+          || timeout.compareTo(Duration.ofMillis(Endpoints.MAX_WAIT_MS)) > 0) {
+        throw new IllegalArgumentException("timeout must be positive and at most a day: "
+            + timeout);
+      }
+      CompletableFuture<DeploymentStatus> running = new CompletableFuture<>();
+      change.whenComplete((c, error) -> {
+        if (error != null) {
+          running.completeExceptionally(error instanceof CompletionException
+              && error.getCause() != null ? error.getCause() : error);
+          return;
+        }
+        HttpUrl url = rollout(c).addQueryParameter("wait", "true")
+            .addQueryParameter("timeout_ms", Long.toString(timeout.toMillis())).build();
+        Call call = client.newCall(request(url).get().build());
+        waits.add(call);
+        running.whenComplete((status, e) -> {
+          waits.remove(call);
+          if (running.isCancelled()) {
+            call.cancel();
+          }
+        });
+        if (closed) {
+          call.cancel();
+        }
+        try {
+          executor.execute(() -> waitFor(call, running));
+        } catch (RejectedExecutionException e) {
+          running.completeExceptionally(new IllegalStateException(
+              "this RemoteController is closed", e));
+        }
+      });
+      return running;
+    }
+
+    private void waitFor(Call call, CompletableFuture<DeploymentStatus> running) {
+      try {
+        Response response = open(call);
+        running.complete(readStaging(response, line -> { }, "rollout",
+            j -> Dto.rollout(RestJson.convert(j.get("rollout"), RolloutJson.class))));
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        running.completeExceptionally(cause instanceof IOException io ? unreachable(io) : cause);
+      } catch (RuntimeException e) {
+        running.completeExceptionally(e);
+      }
+    }
+
+    /** Asks the server, on the calling thread. */
+    @Override
+    public Optional<DeploymentStatus> status() {
+      if (!change.isDone() || change.isCompletedExceptionally()) {
+        return Optional.empty();
+      }
+      JsonNode answer = call(request(rollout(change.join()).build()).get());
+      return Optional.of(Dto.rollout(RestJson.convert(answer.get("rollout"),
+          RolloutJson.class)));
+    }
+
+    private HttpUrl.Builder rollout(Change c) {
+      HttpUrl.Builder url = url("apps", name, "rollout").newBuilder();
+      if (c.app().generation() > 0) {
+        url.addQueryParameter("generation", Long.toString(c.app().generation()));
+      }
+      if (c.deployment() != null) {
+        url.addQueryParameter("deployment", c.deployment());
+      }
+      return url;
+    }
+
+    @Override
+    public String toString() {
+      return "Deployment[" + name + " at " + base + "]";
+    }
+  }
+
   // ---- HTTP
 
   private HttpUrl url(String... segments) {
@@ -518,8 +668,15 @@ public final class RemoteController implements Controller, AutoCloseable {
   }
 
   private JsonNode call(Request.Builder request) {
+    return send(request).json();
+  }
+
+  /** A successful answer: its JSON, or null for none, and its headers. */
+  private record Answer(JsonNode json, okhttp3.Headers headers) {}
+
+  private Answer send(Request.Builder request) {
     try {
-      return execute(request.build());
+      return exchange(request.build());
     } catch (IOException e) {
       throw unreachable(e);
     }
@@ -527,13 +684,17 @@ public final class RemoteController implements Controller, AutoCloseable {
 
   /** Runs {@code request}; the answer's JSON, or null for none. */
   private JsonNode execute(Request request) throws IOException {
+    return exchange(request).json();
+  }
+
+  private Answer exchange(Request request) throws IOException {
     try (Response response = client.newCall(request).execute()) {
       ResponseBody body = response.body();
       byte[] bytes = body == null ? new byte[0] : body.bytes();
       if (!response.isSuccessful()) {
         throw error(response.code(), bytes);
       }
-      return bytes.length == 0 ? null : RestJson.readAnswer(bytes);
+      return new Answer(bytes.length == 0 ? null : RestJson.readAnswer(bytes), response.headers());
     }
   }
 
@@ -640,7 +801,8 @@ public final class RemoteController implements Controller, AutoCloseable {
     }
 
     /**
-     * Runs the pushes and stagings, and calls their {@code log} consumers. Default: a cached pool
+     * Runs the pushes, stagings and deployments' waits (one thread each while it waits), and
+     * calls their {@code log} consumers. Default: a cached pool
      * of daemon threads, shut down by {@link RemoteController#close()}.
      */
     public Builder executor(Executor executor) {

@@ -4,6 +4,7 @@ import dev.paaskit.api.App;
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.Controller;
 import dev.paaskit.api.CrashInfo;
+import dev.paaskit.api.Deployment;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.api.NodeCapacity;
@@ -240,10 +241,20 @@ public final class TestCloud implements AutoCloseable {
    * returns once the app is stored and started (not once its instances run).
    */
   public App push(AppSpec spec) {
+    return await(deploy(spec).staged(), "the push of " + spec.name());
+  }
+
+  /**
+   * Pushes {@code spec} as {@link #push} does, but returns its {@link Deployment} at once,
+   * before the cloud has acted on it: wait for it with
+   * {@code await(deployment.running(), "...")}, or move time with {@link #advance} and look at
+   * its futures between steps.
+   */
+  public Deployment deploy(AppSpec spec) {
     try {
       Path folder = StubCartridge.appFolder(tmp.resolve("apps").resolve(
           String.valueOf(folders.incrementAndGet())), spec.name());
-      return await(controller().push(spec, folder, line -> { }), "the push of " + spec.name());
+      return controller().push(spec, folder, line -> { });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -196,7 +196,7 @@ class CloudLogicTest {
     Files.writeString(dir.resolve("notes.txt"), "hello");
     Files.writeString(dir.resolve("data.csv"), "1,2");
     StagingException staging = assertThrows(StagingException.class, () -> cloud.await(
-        cloud.controller().push(spec("mystery", 1).build(), dir, l -> { }), "the push"));
+        cloud.controller().push(spec("mystery", 1).build(), dir, l -> { }).staged(), "the push"));
     assertTrue(staging.getMessage().contains("data.csv, notes.txt"), staging.getMessage());
     assertTrue(staging.getMessage().contains("stub: a file named web"), staging.getMessage());
     assertTrue(cloud.controller().find("mystery").isEmpty());
@@ -245,14 +245,14 @@ class CloudLogicTest {
     AppSpec hooked = spec("hooked", 1).hooks(new Hooks(List.of("echo prepared > pre.txt"),
         List.of("test -f pre.txt", "echo post ran"), List.of())).build();
     cloud.await(cloud.controller().push(hooked, StubCartridge.appFolder(tmp, "hooked"),
-        l -> log.append(l).append('\n')), "the push");
+        l -> log.append(l).append('\n')).staged(), "the push");
     assertTrue(log.toString().contains("Running pre-staging hook: echo prepared > pre.txt"), log.toString());
     assertTrue(log.toString().contains("post ran"), log.toString());
 
     AppSpec failing = spec("failing", 1).hooks(new Hooks(List.of("echo about to fail; exit 4"),
         List.of(), List.of())).build();
     StagingException staging = assertThrows(StagingException.class, () -> cloud.await(cloud.controller()
-        .push(failing, StubCartridge.appFolder(tmp, "failing"), l -> { }), "the push"));
+        .push(failing, StubCartridge.appFolder(tmp, "failing"), l -> { }).staged(), "the push"));
     assertEquals("pre-staging hook 'echo about to fail; exit 4' failed with exit code 4",
         staging.getMessage());
     assertEquals(List.of("about to fail"), staging.output());
@@ -274,10 +274,11 @@ class CloudLogicTest {
   @Test
   void repushOfUnchangedBitsIsAStagingCacheHit() throws Exception {
     Path dir = StubCartridge.appFolder(tmp, "cached");
-    cloud.await(cloud.controller().push(spec("cached", 1).build(), dir, l -> { }), "the push");
+    cloud.await(cloud.controller().push(spec("cached", 1).build(), dir, l -> { }).staged(),
+        "the push");
     StringBuilder log = new StringBuilder();
     cloud.await(cloud.controller().push(spec("cached", 1).build(), dir,
-        l -> log.append(l).append('\n')), "the second push");
+        l -> log.append(l).append('\n')).staged(), "the second push");
     assertTrue(log.toString().contains("reusing droplet"), log.toString());
     // Detected before for these very bits: the cache is asked before they are unpacked again.
     assertTrue(log.toString().contains("(these bits, before)"), log.toString());
@@ -286,17 +287,18 @@ class CloudLogicTest {
   @Test
   void theSameBitsPushedAsAnotherAppReuseTheDropletWithoutUnpacking() throws Exception {
     Path dir = StubCartridge.appFolder(tmp, "shared");
-    cloud.await(cloud.controller().push(spec("first", 1).build(), dir, l -> { }), "the push");
+    cloud.await(cloud.controller().push(spec("first", 1).build(), dir, l -> { }).staged(),
+        "the push");
     StringBuilder log = new StringBuilder();
     cloud.await(cloud.controller().push(spec("second", 1).build(), dir,
-        l -> log.append(l).append('\n')), "the second app's push");
+        l -> log.append(l).append('\n')).staged(), "the second app's push");
     assertTrue(log.toString().contains("(these bits, before)"), log.toString());
     assertEquals(cloud.controller().get("first").dropletSha256().orElseThrow(),
         cloud.controller().get("second").dropletSha256().orElseThrow());
     // Other environment, other build: not a hit.
     StringBuilder third = new StringBuilder();
     cloud.await(cloud.controller().push(spec("third", 1).env("MODE", "other").build(), dir,
-        l -> third.append(l).append('\n')), "the third app's push");
+        l -> third.append(l).append('\n')).staged(), "the third app's push");
     assertTrue(!third.toString().contains("reusing droplet"), third.toString());
   }
 }

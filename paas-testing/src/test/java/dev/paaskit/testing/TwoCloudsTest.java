@@ -51,9 +51,9 @@ class TwoCloudsTest {
       AppSpec spec = AppSpec.builder("web").memory("64M").disk("64M")
           .healthCheck(HealthCheck.process()).build();
       one.controller().push(spec.toBuilder().instances(2).build(),
-          StubCartridge.appFolder(tmp.resolve("src1"), "web"), l -> { }).join();
+          StubCartridge.appFolder(tmp.resolve("src1"), "web"), l -> { }).staged().join();
       two.controller().push(spec.toBuilder().instances(3).build(),
-          StubCartridge.appFolder(tmp.resolve("src2"), "web"), l -> { }).join();
+          StubCartridge.appFolder(tmp.resolve("src2"), "web"), l -> { }).staged().join();
       w1.until(() -> running(one) == 2, Duration.ofSeconds(10), () -> "2 running in cloud one");
       w2.until(() -> running(two) == 3, Duration.ofSeconds(10), () -> "3 running in cloud two");
       assertEquals(2, a.running().size());

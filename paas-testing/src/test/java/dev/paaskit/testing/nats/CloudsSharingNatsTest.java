@@ -97,9 +97,9 @@ class CloudsSharingNatsTest {
     AppSpec spec = AppSpec.builder("web").memory("64M").disk("64M")
         .healthCheck(HealthCheck.process()).build();
     one.controller().push(spec.toBuilder().instances(2).build(),
-        StubCartridge.appFolder(tmp.resolve("src1"), "web"), l -> { }).join();
+        StubCartridge.appFolder(tmp.resolve("src1"), "web"), l -> { }).staged().join();
     two.controller().push(spec.toBuilder().instances(3).build(),
-        StubCartridge.appFolder(tmp.resolve("src2"), "web"), l -> { }).join();
+        StubCartridge.appFolder(tmp.resolve("src2"), "web"), l -> { }).staged().join();
     w1.until(() -> running(one) == 2, WAIT, () -> "2 running in cloud one, have "
         + one.controller().instances("web"));
     w2.until(() -> running(two) == 3, WAIT, () -> "3 running in cloud two, have "

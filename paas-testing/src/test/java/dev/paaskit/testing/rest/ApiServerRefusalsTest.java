@@ -134,7 +134,8 @@ class ApiServerRefusalsTest {
     Path dir = Files.createDirectories(tmp.resolve("mystery"));
     Files.writeString(dir.resolve("notes.txt"), "hello");
     ExecutionException e = assertThrows(ExecutionException.class,
-        () -> remote.push(spec("mystery", 1).build(), dir, line -> { }).get(10, TimeUnit.SECONDS));
+        () -> remote.push(spec("mystery", 1).build(), dir, line -> { }).staged()
+            .get(10, TimeUnit.SECONDS));
     StagingException staging = assertInstanceOf(StagingException.class, e.getCause());
     assertTrue(staging.getMessage().contains("stub: a file named web"), staging.getMessage());
     assertTrue(remote.find("mystery").isEmpty());
@@ -160,7 +161,7 @@ class ApiServerRefusalsTest {
     assertTrue(remote.get("target").packageSha256().isEmpty(), "no package stored");
 
     ExecutionException push = assertThrows(ExecutionException.class,
-        () -> remote.push(spec("intruder", 1).build(), evil, line -> { })
+        () -> remote.push(spec("intruder", 1).build(), evil, line -> { }).staged()
             .get(10, TimeUnit.SECONDS));
     InvalidArchiveException refused = assertInstanceOf(InvalidArchiveException.class,
         push.getCause());
@@ -195,7 +196,7 @@ class ApiServerRefusalsTest {
     Path folder = StubCartridge.appFolder(tmp, "bigdir");
     Files.write(folder.resolve("noise.bin"), noise);
     ExecutionException push = assertThrows(ExecutionException.class,
-        () -> remote.push(spec("bigdir", 1).build(), folder, line -> { })
+        () -> remote.push(spec("bigdir", 1).build(), folder, line -> { }).staged()
             .get(10, TimeUnit.SECONDS));
     InvalidArchiveException streamed = assertInstanceOf(InvalidArchiveException.class,
         push.getCause(), "a folder streamed without a length is cut off at the limit too");

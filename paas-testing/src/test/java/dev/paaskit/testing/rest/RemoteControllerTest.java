@@ -78,7 +78,7 @@ class RemoteControllerTest {
       if (line.equals(GateCartridge.WAITING)) {
         waiting.complete(line);
       }
-    });
+    }).staged();
     waiting.get(10, TimeUnit.SECONDS);
     assertFalse(pushed.isDone(), "the line came while the cartridge still waited");
     assertTrue(remote.find("gated").isEmpty(), "nothing is stored before staging succeeds");
@@ -100,7 +100,7 @@ class RemoteControllerTest {
 
   @Test
   void archivesOfEachFormatArePushedUploadedAndStaged() throws Exception {
-    App pushed = remote.push(spec("zipped", 1).build(), zip("zipped"), line -> { })
+    App pushed = remote.push(spec("zipped", 1).build(), zip("zipped"), line -> { }).staged()
         .get(10, TimeUnit.SECONDS);
     assertEquals(AppState.STARTED, pushed.state());
     rc.awaitRunning("zipped", 1);
@@ -123,10 +123,10 @@ class RemoteControllerTest {
 
   @Test
   void scaleStopStartRestartAndDeleteDriveTheInstances() throws Exception {
-    remote.push(spec("life", 1).build(), StubCartridge.appFolder(tmp, "life"), l -> { })
+    remote.push(spec("life", 1).build(), StubCartridge.appFolder(tmp, "life"), l -> { }).staged()
         .get(10, TimeUnit.SECONDS);
     rc.awaitRunning("life", 1);
-    assertEquals(3, remote.scale("life", 3).spec().instances());
+    assertEquals(3, remote.scale("life", 3).staged().join().spec().instances());
     rc.awaitRunning("life", 3);
     assertEquals(List.of(0, 1, 2), remote.instances("life").stream()
         .map(InstanceStatus::index).sorted().toList());
@@ -165,7 +165,8 @@ class RemoteControllerTest {
     String secret = "s3cret-value-42";
     AppSpec spec = spec("vault", 1).env("GREETING", "hi").secretEnv("TOKEN", Secret.of(secret))
         .build();
-    remote.push(spec, StubCartridge.appFolder(tmp, "vault"), l -> { }).get(10, TimeUnit.SECONDS);
+    remote.push(spec, StubCartridge.appFolder(tmp, "vault"), l -> { }).staged()
+        .get(10, TimeUnit.SECONDS);
     rc.awaitRunning("vault", 1);
 
     RestCloud.Answer env = rc.get("/v1/apps/vault/env");
@@ -199,7 +200,7 @@ class RemoteControllerTest {
   void secretValuesAnAppPrintsAreMaskedInTheLogsServed() throws Exception {
     String phrase = "fake container";
     remote.push(spec("echo", 1).secretEnv("PHRASE", Secret.of(phrase)).build(),
-        StubCartridge.appFolder(tmp, "echo"), l -> { }).get(10, TimeUnit.SECONDS);
+        StubCartridge.appFolder(tmp, "echo"), l -> { }).staged().get(10, TimeUnit.SECONDS);
     rc.awaitRunning("echo", 1);
     assertTrue(rc.cloud.controller().logs("echo", 10).get(0).text().startsWith(phrase),
         "the app itself printed the value");
@@ -219,7 +220,7 @@ class RemoteControllerTest {
 
   @Test
   void recentLogsAndAFollowedStreamOfNewLines() throws Exception {
-    remote.push(spec("talk", 2).build(), StubCartridge.appFolder(tmp, "talk"), l -> { })
+    remote.push(spec("talk", 2).build(), StubCartridge.appFolder(tmp, "talk"), l -> { }).staged()
         .get(10, TimeUnit.SECONDS);
     rc.awaitRunning("talk", 2);
     List<LogEntry> recent = remote.logs("talk", 10);
@@ -242,7 +243,7 @@ class RemoteControllerTest {
 
   @Test
   void aFollowedStreamEndsOnTheServerWhenItsClientVanishes() throws Exception {
-    remote.push(spec("quiet", 1).build(), StubCartridge.appFolder(tmp, "quiet"), l -> { })
+    remote.push(spec("quiet", 1).build(), StubCartridge.appFolder(tmp, "quiet"), l -> { }).staged()
         .get(10, TimeUnit.SECONDS);
     rc.awaitRunning("quiet", 1);
     try (Socket socket = new Socket("127.0.0.1", rc.api.port())) {

@@ -8,6 +8,7 @@ import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.AppState;
 import dev.paaskit.api.ConflictException;
 import dev.paaskit.api.Controller;
+import dev.paaskit.api.Deployment;
 import dev.paaskit.api.Droplet;
 import dev.paaskit.api.Event;
 import dev.paaskit.api.EventType;
@@ -50,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -76,6 +78,7 @@ public final class DefaultController implements Controller {
   private final Events events;
   private final PackageMaker packages;
   private final MessageBus bus;
+  private final DeploymentWatcher deployments;
   /** Packages of pushes in flight, which a failed push must not delete; guarded by itself. */
   private final Multiset<String> pushing = HashMultiset.create();
   /**
@@ -102,6 +105,7 @@ public final class DefaultController implements Controller {
     this.eventLog = eventLog;
     this.events = events;
     this.packages = packages;
+    this.deployments = new DeploymentWatcher(store, cluster, bus, eventLog, clock, executor);
   }
 
   @Override
@@ -306,12 +310,14 @@ public final class DefaultController implements Controller {
    * was, and removes the package blob again unless another app uses it.
    */
   @Override
-  public CompletableFuture<App> push(AppSpec spec, Path bits, Consumer<String> log) {
+  public Deployment push(AppSpec spec, Path bits, Consumer<String> log) {
     AppSpec.checkName(spec.name());
-    return pushTurns.submit(() -> pushNow(spec, bits, log));
+    return new DefaultDeployment(spec.name(), pushTurns.submit(() -> pushNow(spec, bits, log)),
+        deployments);
   }
 
-  private CompletableFuture<App> pushNow(AppSpec spec, Path bits, Consumer<String> log) {
+  private CompletableFuture<DefaultDeployment.Stored> pushNow(AppSpec spec, Path bits,
+      Consumer<String> log) {
     return CompletableFuture.supplyAsync(() -> {
       try {
         return packages.store(bits, blobs);
@@ -355,7 +361,16 @@ public final class DefaultController implements Controller {
     });
   }
 
-  private App storePushed(AppSpec spec, BlobInfo pkg, Droplet droplet) {
+  /** Stores the pushed app, and what its deployment follows: the generation it leaves. */
+  private DefaultDeployment.Stored storePushed(AppSpec spec, BlobInfo pkg, Droplet droplet) {
+    long eventsBefore = deployments.eventsSeen();
+    Set<String> ended = tryLoad(spec.name()).map(l -> deployments.endedInstances(l.record.id()))
+        .orElse(Set.of());
+    App app = storeStarted(spec, pkg, droplet);
+    return new DefaultDeployment.Stored(app, deployments.target(app, ended, eventsBefore));
+  }
+
+  private App storeStarted(AppSpec spec, BlobInfo pkg, Droplet droplet) {
     long now = clock.now().toEpochMilli();
     SpecRecord next = SpecRecord.of(spec);
     DropletRecord dropletRecord = DropletRecord.of(droplet);
@@ -456,7 +471,9 @@ public final class DefaultController implements Controller {
   }
 
   @Override
-  public App scale(String name, int instances) {
+  public Deployment scale(String name, int instances) {
+    long eventsBefore = deployments.eventsSeen();
+    Set<String> ended = deployments.endedInstances(load(name).record.id());
     int[] before = new int[1];
     App app = change(name, r -> {
       before[0] = r.spec().instances();
@@ -465,7 +482,18 @@ public final class DefaultController implements Controller {
     });
     events.publish(EventType.APP_SCALED, name, "scaled from " + before[0] + " to " + instances
         + " instance(s)", Map.of("from", String.valueOf(before[0]), "to", String.valueOf(instances)));
-    return app;
+    return DefaultDeployment.of(new DefaultDeployment.Stored(app,
+        deployments.target(app, ended, eventsBefore)), deployments);
+  }
+
+  @Override
+  public Deployment deployment(String name) {
+    long eventsBefore = deployments.eventsSeen();
+    Loaded loaded = load(name);
+    App app = loaded.record.toApp(domain, loaded.revision);
+    Set<String> ended = deployments.endedInstances(app.id());
+    return DefaultDeployment.of(new DefaultDeployment.Stored(app,
+        deployments.target(app, ended, eventsBefore)), deployments);
   }
 
   @Override

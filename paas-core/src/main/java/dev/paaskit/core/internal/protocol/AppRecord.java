@@ -48,7 +48,7 @@ public record AppRecord(String id, SpecRecord spec, AppState state, PackageState
   public App toApp(String domain, long version) {
     return new App(id, spec.toSpec(), state, packageState, Optional.ofNullable(packageSha256),
         Optional.ofNullable(droplet).map(DropletRecord::sha256), urls(domain), version,
-        Instant.ofEpochMilli(createdMillis), Instant.ofEpochMilli(updatedMillis));
+        Instant.ofEpochMilli(createdMillis), Instant.ofEpochMilli(updatedMillis), generation);
   }
 
   public Builder toBuilder() {

@@ -37,6 +37,6 @@ public record InstanceReport(String instanceId, String nodeId, String appId, Str
   public InstanceStatus toStatus() {
     return new InstanceStatus(instanceId, appName, index, nodeId, dropletSha256, state, host, port,
         Instant.ofEpochMilli(sinceMillis),
-        Optional.ofNullable(crash).map(CrashReport::toCrashInfo));
+        Optional.ofNullable(crash).map(CrashReport::toCrashInfo), generation);
   }
 }

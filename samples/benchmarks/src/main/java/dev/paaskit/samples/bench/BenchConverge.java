@@ -91,7 +91,7 @@ final class BenchConverge {
       for (int a = 0; a < apps; a++) {
         int n = Math.min(PER_APP, instances - a * PER_APP);
         pushes.add(cloud.controller().push(AppSpec.builder("app" + a).instances(n).memory("64M")
-            .disk("64M").healthCheck(HealthCheck.process()).build(), app, line -> { }));
+            .disk("64M").healthCheck(HealthCheck.process()).build(), app, line -> { }).staged());
       }
       CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).get(timeout.toSeconds(), TimeUnit.SECONDS);
       long pushed = System.nanoTime();

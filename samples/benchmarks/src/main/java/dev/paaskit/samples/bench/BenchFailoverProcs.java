@@ -83,7 +83,8 @@ final class BenchFailoverProcs {
         Waiter waiter = new Waiter(api, timeout);
         waiter.until(() -> api.nodes().size() == procs, procs + " node processes joined");
         api.push(AppSpec.builder(APP).instances(instances).memory("64M").disk("64M").build(),
-            SampleApps.whoami(work), line -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            SampleApps.whoami(work), line -> { }).staged()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         waiter.until(() -> routedExactly(api, router, instances), instances + " instances routed");
 
         List<Long> latencies = new ArrayList<>();

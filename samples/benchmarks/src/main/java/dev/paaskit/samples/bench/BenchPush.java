@@ -95,7 +95,7 @@ final class BenchPush {
     try (AutoCloseable follow = remote.followEvents(name, events::add)) {
       long start = System.nanoTime();
       remote.push(AppSpec.builder(name).instances(1).memory("64M").disk("128M").build(), app,
-          line -> { }).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+          line -> { }).staged().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
       long first = FirstAnswer.await(http, port, name + ".localhost", events,
           start + DEADLINE.toNanos(), () -> { });
       return TimeUnit.NANOSECONDS.toMillis(first - start);

@@ -39,7 +39,7 @@ public final class HostControlPlane {
     }
     AppSpec spec = AppSpec.builder(tenant + "-" + app).instances(instances).memory("256M")
         .disk("256M").env("TENANT", tenant).label(TenantPlacement.TENANT, tenant).build();
-    return paas.push(spec, bits, line -> { });
+    return paas.push(spec, bits, line -> { }).staged();
   }
 
   /** The apps labelled with {@code tenant}, with how many of their instances run now. */

@@ -2,6 +2,7 @@ package dev.paaskit.samples.microcloud;
 
 import dev.paaskit.api.App;
 import dev.paaskit.api.Controller;
+import dev.paaskit.api.Deployment;
 import dev.paaskit.api.Event;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
@@ -12,7 +13,6 @@ import dev.paaskit.rest.ApiException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -132,15 +132,22 @@ final class Cli {
         if (k < 0) {
           throw new Args.UsageException("--instances K is required");
         }
-        return waitAfter(c, name, k, () -> c.scale(name, k), "scaled " + name + " to " + k + " instance(s)");
+        return waitAfter(c, name, () -> c.scale(name, k),
+            "scaled " + name + " to " + k + " instance(s)");
       }
       case "start": {
         String name = args.required(0, "app name");
-        return waitAfter(c, name, -1, () -> c.start(name), "started " + name);
+        return waitAfter(c, name, () -> {
+          c.start(name);
+          return c.deployment(name);
+        }, "started " + name);
       }
       case "restart": {
         String name = args.required(0, "app name");
-        return waitAfter(c, name, -1, () -> c.restart(name), "restarted " + name);
+        return waitAfter(c, name, () -> {
+          c.restart(name);
+          return c.deployment(name);
+        }, "restarted " + name);
       }
       case "stop": {
         String name = args.required(0, "app name");
@@ -182,14 +189,13 @@ final class Cli {
     }
   }
 
-  private int waitAfter(Controller c, String name, int want, java.util.function.Supplier<App> action,
-      String done) throws Exception {
-    Instant since = Instant.now();
-    try (InstanceWait wait = new InstanceWait(c, name, out, since)) {
-      App app = action.get();
-      int instances = want >= 0 ? want : app.spec().instances();
+  private int waitAfter(Controller c, String name,
+      java.util.function.Supplier<Deployment> action, String done) throws Exception {
+    try (InstanceWait wait = new InstanceWait(c, name, out)) {
+      Deployment deployment = action.get();
+      int instances = deployment.staged().join().spec().instances();
       out.println(done + "; waiting for " + instances + " instance(s)");
-      String failure = wait.await(instances, START_TIMEOUT);
+      String failure = wait.await(deployment, START_TIMEOUT);
       if (failure != null) {
         err.println(failure);
         return 1;

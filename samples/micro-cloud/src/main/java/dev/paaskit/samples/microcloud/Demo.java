@@ -52,7 +52,7 @@ final class Demo {
       long start = System.nanoTime();
       CompletableFuture<?> push = cloud.controller().push(
           AppSpec.builder(APP).instances(INSTANCES).memory("128M").disk("256M").build(),
-          app, line -> out.println("  staging | " + line));
+          app, line -> out.println("  staging | " + line)).staged();
       long deadline = start + DEADLINE.toNanos();
       long firstOk = FirstAnswer.await(http, port, host, events, deadline, () -> {
         if (push.isCompletedExceptionally()) {

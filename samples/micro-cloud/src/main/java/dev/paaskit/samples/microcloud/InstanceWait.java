@@ -2,83 +2,108 @@ package dev.paaskit.samples.microcloud;
 
 import dev.paaskit.api.Controller;
 import dev.paaskit.api.CrashInfo;
+import dev.paaskit.api.Deployment;
+import dev.paaskit.api.DeploymentFailedException;
+import dev.paaskit.api.DeploymentStatus;
 import dev.paaskit.api.Event;
 import dev.paaskit.api.EventType;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Waits, without polling, until an app has the instances asked for: re-reads the instances after
- * each event of the app, until all are RUNNING, one crashes, or placement fails.
+ * Waits for a {@link Deployment} to run, the way the CLI shows it: each instance as it starts
+ * running (from the app's events), and the failure in the CLI's words. The deployment decides
+ * when the app runs or why it will not; this class only tells it.
  */
 final class InstanceWait implements AutoCloseable {
-  private final Controller controller;
   private final String app;
   private final PrintStream out;
-  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  /** The app's events and, last, the outcome of the wait; read by {@link #await} only. */
+  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final AutoCloseable follow;
-  private final Instant since;
+  /** {@code index@node} of each instance announced. */
   private final Set<String> announced = new HashSet<>();
 
-  /** Starts listening now, so nothing that happens after this call is missed. */
-  InstanceWait(Controller controller, String app, PrintStream out, Instant since) {
-    this.controller = controller;
+  /** Starts listening now, so no instance that starts after this call goes untold. */
+  InstanceWait(Controller controller, String app, PrintStream out) {
     this.app = app;
     this.out = out;
-    this.since = since;
-    this.follow = controller.followEvents(app, events::add);
-    if (controller.find(app).isPresent()) {
-      // Announce only instances that start from now on, not those already serving.
-      controller.instances(app).stream().filter(i -> i.state() == InstanceState.RUNNING)
-          .forEach(i -> announced.add(i.instanceId()));
-    }
+    this.follow = controller.followEvents(app, queue::add);
   }
 
   /**
-   * Returns null once {@code want} instances are RUNNING, or the reason they will not be, printing
-   * each instance as it starts and a crash's last output.
+   * Returns null once {@code deployment} runs, or the reason it will not, printing each instance
+   * as it starts running.
+   *
+   * @throws Exception what the wait failed with other than a {@link DeploymentFailedException},
+   *     such as the API being unreachable
    */
-  String await(int want, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      List<InstanceStatus> all = controller.instances(app);
-      for (InstanceStatus i : all) {
-        if (i.state() == InstanceState.RUNNING && announced.add(i.instanceId())) {
-          out.printf("  instance %d running on %s%n", i.index(), i.nodeId());
+  String await(Deployment deployment, Duration timeout) throws Exception {
+    CompletableFuture<DeploymentStatus> running = deployment.running(timeout);
+    running.whenComplete((status, error) -> queue.add(running));
+    for (Object item = queue.take(); item != running; item = queue.take()) {
+      if (item instanceof Event e && e.type() == EventType.INSTANCE_RUNNING) {
+        announce(Integer.parseInt(e.attributes().get("index")), e.attributes().get("node"));
+      }
+    }
+    follow.close();
+    try {
+      DeploymentStatus status = running.get();
+      // Instances whose event the wait outran.
+      for (InstanceStatus i : status.current()) {
+        if (i.state() == InstanceState.RUNNING) {
+          announce(i.index(), i.nodeId());
         }
-        if ((i.state() == InstanceState.CRASHED || i.state() == InstanceState.FAILED)
-            && !i.since().isBefore(since)) {
-          return crashReport(i);
-        }
       }
-      long running = all.stream().filter(i -> i.state() == InstanceState.RUNNING).count();
-      boolean settling = all.stream().anyMatch(i -> i.state() == InstanceState.STARTING
-          || i.state() == InstanceState.STOPPING);
-      if (running == want && !settling) {
-        return null;
+      return null;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof DeploymentFailedException failure) {
+        return describe(failure, timeout);
       }
-      long left = deadline - System.nanoTime();
-      Event e = left > 0 ? events.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS) : null;
-      if (e != null && e.type() == EventType.PLACEMENT_FAILED && !e.time().isBefore(since)) {
-        return e.message();
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private void announce(int index, String node) {
+    if (announced.add(index + "@" + node)) {
+      out.printf("  instance %d running on %s%n", index, node);
+    }
+  }
+
+  /** The failure as the CLI has always said it. */
+  private String describe(DeploymentFailedException failure, Duration timeout) {
+    DeploymentStatus status = failure.status();
+    switch (failure.reason()) {
+      case CRASHED -> {
+        return crashReport(failure.instance().orElseThrow());
       }
-      if (System.nanoTime() - deadline > 0) {
-        return "timed out after " + timeout.toSeconds() + " s with " + running + " of " + want
-            + " instances running";
+      case NOT_PLACED -> {
+        int index = failure.index().orElse(-1);
+        String prefix = "cannot place instance " + index + " of " + app + ": ";
+        String message = failure.getMessage();
+        return message.startsWith(prefix)
+            ? "cannot place instance " + index + ": " + message.substring(prefix.length())
+            : message;
+      }
+      case TIMED_OUT -> {
+        return "timed out after " + timeout.toSeconds() + " s with " + status.running() + " of "
+            + status.wanted() + " instances running";
+      }
+      default -> {
+        return failure.getMessage();
       }
     }
   }
 
-  private String crashReport(InstanceStatus i) {
+  private static String crashReport(InstanceStatus i) {
     StringBuilder b = new StringBuilder("instance crashed: ");
     CrashInfo crash = i.crash().orElse(null);
     if (crash == null) {

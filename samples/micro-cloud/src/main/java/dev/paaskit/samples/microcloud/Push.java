@@ -3,6 +3,7 @@ package dev.paaskit.samples.microcloud;
 import dev.paaskit.api.App;
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.Controller;
+import dev.paaskit.api.Deployment;
 import dev.paaskit.api.InvalidSpecException;
 import dev.paaskit.api.Secret;
 import dev.paaskit.core.internal.archive.TarGzWriter;
@@ -17,7 +18,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,15 +141,15 @@ final class Push {
       out.println("Uploading " + (Files.isDirectory(upload) ? "the folder" : Files.size(upload)
           + " bytes") + (ignores.isEmpty() ? "" : " without " + ignores) + ", then staging:");
       Controller c = client.controller();
-      Instant since = Instant.now();
-      try (InstanceWait wait = new InstanceWait(c, built.name(), out, since)) {
-        App pushed = c.push(built, upload, line -> out.println("   " + line)).get();
+      try (InstanceWait wait = new InstanceWait(c, built.name(), out)) {
+        Deployment push = c.push(built, upload, line -> out.println("   " + line));
+        App pushed = push.staged().get();
         if (args.has("--no-wait")) {
           out.println("pushed " + pushed.name() + "; not waiting for its instances");
           return 0;
         }
         out.println("Starting " + built.instances() + " instance(s) of " + built.name());
-        String failure = wait.await(built.instances(), Cli.START_TIMEOUT);
+        String failure = wait.await(push, Cli.START_TIMEOUT);
         if (failure != null) {
           err.println(failure);
           return 1;

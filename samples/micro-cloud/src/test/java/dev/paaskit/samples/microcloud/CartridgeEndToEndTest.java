@@ -94,7 +94,7 @@ class CartridgeEndToEndTest {
     StringBuilder staging = new StringBuilder();
     cloud.controller().push(AppSpec.builder("shop").instances(1).memory("128M")
         .cartridge("democart").env("DEMO_EVENTS", events.toString()).build(), app,
-        line -> staging.append(line).append('\n')).get(60, TimeUnit.SECONDS);
+        line -> staging.append(line).append('\n')).staged().get(60, TimeUnit.SECONDS);
     assertTrue(staging.toString().contains("Using cartridge democart"), staging.toString());
 
     waits.until(() -> answer().startsWith("greeting=hello-from-setup app=shop repo=hello from "

@@ -1,20 +1,28 @@
 package dev.paaskit.samples.microcloud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.AppSpec;
+import dev.paaskit.api.CrashInfo;
+import dev.paaskit.api.DeploymentFailedException;
+import dev.paaskit.api.DeploymentStatus;
 import dev.paaskit.api.EventType;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.core.PaasCloud;
 import dev.paaskit.testing.Waits;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -88,7 +96,7 @@ class MicroCloudEndToEndTest {
     }
     Path app = SampleApps.helloPython(tmp);
     cloud.controller().push(AppSpec.builder("hello").instances(3).memory("128M").disk("256M").build(),
-        app, line -> { }).get(60, TimeUnit.SECONDS);
+        app, line -> { }).staged().get(60, TimeUnit.SECONDS);
     waits.until(() -> running().size() == 3, WAIT, () -> "3 RUNNING, have "
         + cloud.controller().instances("hello"));
     assertEquals(2, running().stream().map(InstanceStatus::nodeId).distinct().count(),
@@ -115,17 +123,44 @@ class MicroCloudEndToEndTest {
   }
 
   @Test
+  void aPushCompletesOnceEveryInstanceRunsAndIsRoutedOrFailsWithTheCrash() throws Exception {
+    Path app = SampleApps.helloPython(tmp);
+    DeploymentStatus status = cloud.controller().push(AppSpec.builder("hello").instances(2)
+        .memory("128M").build(), app, line -> { }).running(WAIT).get(90, TimeUnit.SECONDS);
+    assertEquals(2, status.running());
+    assertEquals(2, running().size());
+    // Each instance's route went out before its RUNNING report: both answer at once.
+    assertEquals(2, answeringPids(2).size(), "round robin reaches both instances");
+
+    Path crasher = Files.createDirectories(tmp.resolve("crasher"));
+    try (InputStream in = getClass().getResourceAsStream("/apps/crasher/app.py")) {
+      Files.copy(in, crasher.resolve("app.py"));
+    }
+    ExecutionException e = assertThrows(ExecutionException.class, () -> cloud.controller()
+        .push(AppSpec.builder("crasher").memory("64M").build(), crasher, line -> { })
+        .running(WAIT).get(90, TimeUnit.SECONDS));
+    DeploymentFailedException failed = assertInstanceOf(DeploymentFailedException.class,
+        e.getCause());
+    assertEquals(DeploymentFailedException.Reason.CRASHED, failed.reason());
+    CrashInfo crash = failed.crash().orElseThrow();
+    assertEquals(3, crash.exitCode());
+    assertTrue(crash.lastOutput().stream().anyMatch(l -> l.contains(
+        "cannot find configuration file /etc/crasher.conf")), crash.lastOutput().toString());
+  }
+
+  @Test
   void repushOfUnchangedBitsReusesTheDropletAndKeepsTheInstances() throws Exception {
     Path app = SampleApps.helloPython(tmp);
     AppSpec spec = AppSpec.builder("hello").instances(2).memory("128M").build();
-    cloud.controller().push(spec, app, line -> { }).get(60, TimeUnit.SECONDS);
+    cloud.controller().push(spec, app, line -> { }).staged().get(60, TimeUnit.SECONDS);
     waits.until(() -> running().size() == 2, WAIT, () -> "2 RUNNING");
     Set<String> before = new HashSet<>();
     running().forEach(i -> before.add(i.instanceId()));
     String droplet = cloud.controller().get("hello").dropletSha256().orElseThrow();
 
     StringBuilder log = new StringBuilder();
-    cloud.controller().push(spec, app, line -> log.append(line).append('\n')).get(60, TimeUnit.SECONDS);
+    cloud.controller().push(spec, app, line -> log.append(line).append('\n')).staged()
+        .get(60, TimeUnit.SECONDS);
     assertTrue(log.toString().contains("reusing droplet"), log.toString());
     assertEquals(droplet, cloud.controller().get("hello").dropletSha256().orElseThrow());
     Set<String> after = new HashSet<>();
@@ -137,7 +172,7 @@ class MicroCloudEndToEndTest {
   void stoppedAppAnswers503AndUnknownHost404() throws Exception {
     Path app = SampleApps.helloPython(tmp);
     cloud.controller().push(AppSpec.builder("hello").instances(1).memory("128M").build(), app,
-        line -> { }).get(60, TimeUnit.SECONDS);
+        line -> { }).staged().get(60, TimeUnit.SECONDS);
     waits.until(() -> running().size() == 1, WAIT, () -> "1 RUNNING");
     cloud.controller().stop("hello");
     waits.until(() -> running().isEmpty(), WAIT, () -> "no instance running");

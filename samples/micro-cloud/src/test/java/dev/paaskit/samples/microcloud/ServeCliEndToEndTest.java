@@ -2,7 +2,6 @@ package dev.paaskit.samples.microcloud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.Secret;
@@ -207,11 +206,11 @@ class ServeCliEndToEndTest {
     serve.kill9();
     serve = ServeProcess.start(data);
     try (RemoteController controller = RemoteController.create(serve.apiUrl(),
-            AdminToken.read(data.resolve("admin-token")));
-        InstanceWait hello = new InstanceWait(controller, "hello", new PrintStream(OutputStream.nullOutputStream()), Instant.EPOCH);
-        InstanceWait greeter = new InstanceWait(controller, "greeter", new PrintStream(OutputStream.nullOutputStream()), Instant.EPOCH)) {
-      assertNull(hello.await(3, Duration.ofSeconds(60)), "hello came back with 3 instances");
-      assertNull(greeter.await(2, Duration.ofSeconds(60)), "greeter came back with 2 instances");
+            AdminToken.read(data.resolve("admin-token")))) {
+      assertEquals(3, controller.deployment("hello").running(Duration.ofSeconds(60)).join()
+          .running(), "hello came back with 3 instances");
+      assertEquals(2, controller.deployment("greeter").running(Duration.ofSeconds(60)).join()
+          .running(), "greeter came back with 2 instances");
     }
     MainRuns.Run apps = cli("apps");
     assertTrue(apps.out().lines().anyMatch(l -> l.startsWith("hello") && l.contains("3/3")), apps.out());
