@@ -181,6 +181,16 @@ class DeploymentTest {
   }
 
   @Test
+  void aNewGenerationThatFitsNoNodeTheSameWayIsToldToo(TestCloud cloud) {
+    Deployment first = cloud.deploy(spec("huge", 1).memory("8G").build());
+    assertEquals(Reason.NOT_PLACED, failure(cloud, first.running(WAIT)).reason());
+    Deployment second = cloud.deploy(spec("huge", 1).memory("8G").env("V", "2").build());
+    DeploymentFailedException failed = failure(cloud, second.running(WAIT));
+    assertEquals(Reason.NOT_PLACED, failed.reason(), failed.getMessage());
+    assertEquals(Map.of("short of memory", 3), failed.rejections());
+  }
+
+  @Test
   void anInstanceThatNoNodeCanTakeOnceTheWaitBeganFailsIt(TestCloud cloud) {
     cloud.slowDropletDownloads("n3", Duration.ofSeconds(30));
     Deployment push = cloud.deploy(spec("wide", 3).memory("3G").build());

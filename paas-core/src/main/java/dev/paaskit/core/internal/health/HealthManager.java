@@ -459,7 +459,10 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
         spec.labels());
   }
 
-  /** Places one start and queues it for its node; a start nothing fits is reported once. */
+  /**
+   * Places one start and queues it for its node; a start nothing fits is reported once per
+   * reason and generation of the app.
+   */
   private void place(AppRecord app, Plan.Start start, Candidates candidates) {
     int index = start.index();
     SpecRecord spec = app.spec();
@@ -467,7 +470,9 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
     Placement chosen = placement.place(request, candidates.forApp(app.id()));
     if (!chosen.placed()) {
       String why = chosen.explain();
-      if (!why.equals(lastPlacementFailure.put(app.id(), why))) {
+      // Once per reason and generation: a new push that fits no node the same way is told too.
+      String seen = app.generation() + " " + why;
+      if (!seen.equals(lastPlacementFailure.put(app.id(), seen))) {
         events.publish(EventType.PLACEMENT_FAILED, spec.name(),
             "cannot place instance " + index + ": " + why, Map.of("index", String.valueOf(index)));
       }
