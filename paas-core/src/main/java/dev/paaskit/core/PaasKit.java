@@ -450,6 +450,7 @@ public final class PaasKit {
         controller = new DefaultController(store, blobs, clock, executor, domain,
             stager, health, eventLog, new Events(bus, clock),
             new DefaultPackageMaker(work.resolve("uploads"), uploadLimits), bus);
+        owned.add(controller);
       }
       context.controller = controller;
       for (RoleFactory factory : roles) {

@@ -181,6 +181,23 @@ class DeploymentTest {
   }
 
   @Test
+  void aWaitUnderWayEndsWhenTheCloudCloses(TestCloud cloud) throws Exception {
+    cloud.slowDropletDownloads("n1", Duration.ofHours(2));
+    cloud.slowDropletDownloads("n2", Duration.ofHours(2));
+    cloud.slowDropletDownloads("n3", Duration.ofHours(2));
+    Deployment push = cloud.deploy(spec("late", 1).build());
+    cloud.await(push.staged(), "the push");
+    CompletableFuture<DeploymentStatus> running = push.running(WAIT);
+    cloud.settle();
+    assertFalse(running.isDone(), "the droplet is still on its way");
+    cloud.close();
+    java.util.concurrent.ExecutionException e = assertThrows(
+        java.util.concurrent.ExecutionException.class,
+        () -> running.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals("the cloud closed before late ran", e.getCause().getMessage());
+  }
+
+  @Test
   void aNewGenerationThatFitsNoNodeTheSameWayIsToldToo(TestCloud cloud) {
     Deployment first = cloud.deploy(spec("huge", 1).memory("8G").build());
     assertEquals(Reason.NOT_PLACED, failure(cloud, first.running(WAIT)).reason());

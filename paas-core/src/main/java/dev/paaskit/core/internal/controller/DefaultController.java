@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * health manager picks it up. Every change is a compare-and-set of the app's record, retried on
  * conflict, so concurrent callers never lose each other's changes.
  */
-public final class DefaultController implements Controller {
+public final class DefaultController implements Controller, AutoCloseable {
   private final StateStore store;
   private final BlobStore blobs;
   private final Clock clock;
@@ -616,5 +616,11 @@ public final class DefaultController implements Controller {
       }
     }
     throw new ConflictException("app '" + name + "' is changing too often to update; try again");
+  }
+
+  /** Ends the waits of deployments under way: the cloud is closing. Idempotent. */
+  @Override
+  public void close() {
+    deployments.close();
   }
 }

@@ -22,6 +22,7 @@ import dev.paaskit.core.internal.protocol.Json;
 import dev.paaskit.core.internal.protocol.StoreKeys;
 import dev.paaskit.core.internal.protocol.Subjects;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,8 @@ final class DeploymentWatcher {
   private final Map<String, Set<Wait>> waits = new ConcurrentHashMap<>();
   /** The subscription to instance reports while any wait is open; guarded by this. */
   private Subscription reports;
+  /** Set once the cloud closes; guarded by this. */
+  private boolean closed;
 
   /** A placement failure event: its count among events, the index, and the explanation. */
   private record PlacementFailure(long seq, int index, String message) {}
@@ -128,7 +131,10 @@ final class DeploymentWatcher {
       return;
     }
     Wait wait = new Wait(target, timeout, future);
-    register(wait);
+    if (!register(wait)) {
+      future.completeExceptionally(closed(target));
+      return;
+    }
     future.whenComplete((status, error) -> unregister(wait));
     PlacementFailure seen = placementFailures.get(target.appName());
     if (seen != null && seen.seq() > target.eventsBefore()) {
@@ -147,11 +153,36 @@ final class DeploymentWatcher {
         .orElse(null);
   }
 
-  private synchronized void register(Wait wait) {
+  /** Adds the wait; false once the cloud closed. */
+  private synchronized boolean register(Wait wait) {
+    if (closed) {
+      return false;
+    }
     waits.computeIfAbsent(wait.target.appId(), id -> new CopyOnWriteArraySet<>()).add(wait);
     if (reports == null) {
       reports = bus.subscribe(Subjects.INSTANCE_STATE, this::onReport);
     }
+    return true;
+  }
+
+  /**
+   * Ends every wait under way, failing it with an {@link IllegalStateException} that says the
+   * cloud closed; later waits fail the same way at once. Called when the cloud closes, so that no
+   * caller waits out its timeout on a cloud that is gone. Idempotent.
+   */
+  void close() {
+    List<Wait> open = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      waits.values().forEach(open::addAll);
+    }
+    for (Wait w : open) {
+      w.future.completeExceptionally(closed(w.target));
+    }
+  }
+
+  private static IllegalStateException closed(DeploymentTarget target) {
+    return new IllegalStateException("the cloud closed before " + target.appName() + " ran");
   }
 
   private void unregister(Wait wait) {
