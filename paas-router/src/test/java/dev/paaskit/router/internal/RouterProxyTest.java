@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What crosses the router: bodies, headers, targets, and failures after the answer began. */
-@Timeout(30)
+@Timeout(120)
 class RouterProxyTest extends RouterTestSupport {
   private static final String HOST = "api.example.com";
   private static final MediaType OCTETS = MediaType.get("application/octet-stream");
