@@ -67,6 +67,32 @@ final class BuildProcess {
    */
   static void run(StagingContext context, long deadline, List<String> command,
       Map<String, String> env, String description) throws IOException {
+    run(context, ExitWait.until(deadline), command, env, description);
+  }
+
+  /**
+   * How {@link #run(StagingContext, ExitWait, List, Map, String)} waits for a command to end.
+   * Tests pass their own to end the wait when they choose rather than when a clock says.
+   */
+  @FunctionalInterface
+  interface ExitWait {
+    /** Returns true once {@code process} exited, false when it is to be killed as too slow. */
+    boolean exited(Process process) throws InterruptedException;
+
+    /** Waits until {@code deadline}, a {@link System#nanoTime()}. */
+    static ExitWait until(long deadline) {
+      return process -> process.waitFor(Math.max(0, deadline - System.nanoTime()),
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * As {@link #run(StagingContext, long, List, Map, String)}, with the wait for the command's
+   * end given; when it returns false the command's tree is killed and the staging fails as
+   * having outlived its timeout.
+   */
+  static void run(StagingContext context, ExitWait wait, List<String> command,
+      Map<String, String> env, String description) throws IOException {
     Path tmp = Files.createDirectories(context.cacheDir().resolve("tmp"));
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(context.buildDir().toFile())
@@ -82,8 +108,7 @@ final class BuildProcess {
     OutputPump pump = new OutputPump(process, context);
     Thread reader = daemon(pump, "paaskit-staging-" + command.get(0));
     try {
-      long remaining = deadline - System.nanoTime();
-      if (!process.waitFor(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
+      if (!wait.exited(process)) {
         kill(process);
         reader.join(DRAIN_WAIT.toMillis());
         throw new StagingException("'" + description + "' did not finish within the staging "

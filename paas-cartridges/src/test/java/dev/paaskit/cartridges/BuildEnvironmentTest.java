@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class BuildEnvironmentTest {
   @Test
   void aCapturedCommandSeesOnlyWhatItWasGivenAndTheKeptVariables() throws IOException {
     BuildProcess.Captured out = BuildProcess.capture(tmp, List.of("env"), Map.of("APP_VAR", "1"),
-        System.nanoTime() + 10_000_000_000L, 64 * 1024, line -> { });
+        System.nanoTime() + Duration.ofSeconds(60).toNanos(), 64 * 1024, line -> { });
     String text = out.stdout();
     assertTrue(text.contains("APP_VAR=1"), text);
     assertTrue(text.contains("PATH="), text);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(30)
+@Timeout(120)
 class BuildpackTest {
   /** Detects apps with a hello.txt, says "Hello". */
   static final String DETECT = "#!/bin/sh\n[ -f \"$1/hello.txt\" ] || exit 1\necho Hello\n";
@@ -170,22 +170,20 @@ class BuildpackTest {
 
   @Test
   void aHungCompileIsKilledWithItsChildrenAtTheStagingTimeout() throws Exception {
-    Path pidFile = temp.resolve("child.pid");
+    // A child no other test or engineer's run starts: 600 s plus a fraction naming this JVM.
+    List<String> child = List.of("sleep", "600", "0." + ProcessHandle.current().pid());
     Buildpack pack = Buildpack.inFolder(buildpack(temp.resolve("packs"), "hung", DETECT,
-        "#!/bin/sh\nsleep 300 &\necho $! > " + pidFile + "\necho started\nwait\n", RELEASE));
-    long started = System.nanoTime();
+        "#!/bin/sh\n" + String.join(" ", child) + " &\nwait\n", RELEASE));
 
     StagingException e = assertThrows(StagingException.class,
         () -> pack.stage(context(Duration.ofSeconds(2))));
 
-    assertTrue(e.getMessage().contains("did not finish within the staging timeout"), e.getMessage());
-    assertTrue(System.nanoTime() - started < Duration.ofSeconds(15).toNanos());
-    assertEquals(List.of("started"), e.output());
-    long child = Long.parseLong(Files.readString(pidFile).strip());
-    Optional<ProcessHandle> handle = ProcessHandle.of(child);
-    if (handle.isPresent()) {
-      handle.get().onExit().get(10, TimeUnit.SECONDS);
-    }
+    assertEquals("'bin/compile of buildpack hung' did not finish within the staging timeout of "
+        + "PT2S", e.getMessage());
+    // Whether the compile got as far as its child before the timeout depends on the machine's
+    // speed, so this holds either way; BuildProcessTest kills a tree it knows started.
+    TestSupport.awaitTrue(() -> TestSupport.running(child).isEmpty(), Duration.ofSeconds(30),
+        () -> "the compile's child outlived the staging: " + TestSupport.running(child));
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.paaskit.api.spi.StagingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,10 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /** Staging contexts, processes and raw HTTP for the cartridge tests. */
 final class TestSupport {
@@ -91,6 +98,53 @@ final class TestSupport {
     }
     fail("nothing listened on port " + port + " within " + limit + ": "
         + Files.readString(output));
+  }
+
+  /** Polls {@code condition} until it holds, failing with {@code what} after {@code limit}. */
+  static void awaitTrue(BooleanSupplier condition, Duration limit, Supplier<String> what) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        fail("not within " + limit + ": " + what.get());
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+
+  /** Whether {@code pid} is a process that runs or sleeps: neither gone nor a zombie. */
+  static boolean live(long pid) {
+    String stat;
+    try {
+      stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    } catch (IOException gone) {
+      return false;
+    }
+    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state != 'Z' && state != 'X';
+  }
+
+  /** The pids of live processes whose command line is exactly {@code argv}. */
+  static List<Long> running(List<String> argv) {
+    byte[] wanted = (String.join("\0", argv) + "\0").getBytes(StandardCharsets.UTF_8);
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.toList()) {
+        String name = proc.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          if (Arrays.equals(wanted, Files.readAllBytes(proc.resolve("cmdline")))) {
+            found.add(Long.parseLong(name));
+          }
+        } catch (IOException gone) {
+          // Ended while the table was read.
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list /proc", e);
+    }
+    return found;
   }
 
   static void stop(Process process) throws InterruptedException {

@@ -205,7 +205,7 @@ class OpenShiftGearsTest {
 
   @Test
   void otherFilesUnderTheSameVersionReplaceTheInstalledOnes() throws IOException {
-    OpenShiftGears gears = OpenShiftGears.create(tmp.resolve("repo"), Duration.ofSeconds(10),
+    OpenShiftGears gears = OpenShiftGears.create(tmp.resolve("repo"), Duration.ofSeconds(60),
         Duration.ofMillis(200));
     String first = storeCartridge(Map.of("bin/control", "#!/bin/sh\necho one\n"));
     gears.prepare(request(droplet("d", first), blobs)).orElseThrow();

