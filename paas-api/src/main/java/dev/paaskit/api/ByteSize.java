@@ -4,33 +4,65 @@ import java.util.Locale;
 
 /**
  * A positive number of bytes, parsed from the forms Cloud Foundry manifests use: {@code 256M},
- * {@code 1G}, {@code 512MB}, {@code 1024K}, or a plain number of megabytes.
+ * {@code 1G}, {@code 512MB}, {@code 1024K}, or a plain number of megabytes. Units count in 1024s.
+ * Immutable and thread-safe; ordered by size.
  *
  * <pre>{@code
  * ByteSize.parse("memory", "256M").bytes() == 268_435_456
  * }</pre>
+ *
+ * @param bytes the size in bytes, positive
  */
 public record ByteSize(long bytes) implements Comparable<ByteSize> {
   private static final long K = 1024;
 
+  /**
+   * Checks the size.
+   *
+   * @param bytes positive
+   * @throws IllegalArgumentException if {@code bytes} is 0 or negative
+   */
   public ByteSize {
     if (bytes <= 0) {
       throw new IllegalArgumentException("bytes must be positive: " + bytes);
     }
   }
 
+  /**
+   * A size of {@code bytes} bytes.
+   *
+   * @param bytes positive
+   * @return the size
+   * @throws IllegalArgumentException if {@code bytes} is 0 or negative
+   */
   public static ByteSize ofBytes(long bytes) {
     return new ByteSize(bytes);
   }
 
+  /**
+   * A size of {@code megabytes} mebibytes (1,048,576 bytes each), as manifests mean by M.
+   *
+   * @param megabytes positive
+   * @return the size
+   * @throws IllegalArgumentException if {@code megabytes} is 0 or negative
+   * @throws ArithmeticException if the bytes do not fit in a {@code long}
+   */
   public static ByteSize ofMegabytes(long megabytes) {
     return new ByteSize(Math.multiplyExact(megabytes, K * K));
   }
 
   /**
-   * Parses {@code text} as a size for {@code field}.
+   * Parses {@code text} as a size for {@code field}: a whole number, then K, M, G or T (in any
+   * case, each 1024 times the one before, optionally followed by B), B for bytes, or no unit for
+   * megabytes. Blanks around the text, and between the number and its unit, are ignored; so
+   * {@code 1g}, {@code 1 GB} and {@code 1024} are all 1 GiB. What {@link #toString()} prints
+   * parses back to the same size.
    *
-   * @throws InvalidSpecException naming {@code field} when the text does not parse or is not positive
+   * @param field the field the text is for, named by the error, such as {@code memory}
+   * @param text the size as written
+   * @return the size
+   * @throws InvalidSpecException naming {@code field} and the text when it is null, blank, no
+   *     whole number (at most 15 digits) with a known unit, 0, or more than a {@code long} holds
    */
   public static ByteSize parse(String field, String text) {
     if (text == null || text.isBlank()) {
@@ -70,6 +102,11 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     }
   }
 
+  /**
+   * The size in whole mebibytes.
+   *
+   * @return {@link #bytes()} divided by 1,048,576, rounded down: 0 for less than 1 MiB
+   */
   public long megabytes() {
     return bytes / (K * K);
   }
@@ -79,7 +116,12 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     return Long.compare(bytes, other.bytes);
   }
 
-  /** The shortest exact form: {@code 1G}, {@code 256M}, {@code 1536K} or a number of bytes. */
+  /**
+   * The shortest exact form, which {@link #parse} reads back to the same size.
+   *
+   * @return {@code 1G}, {@code 256M}, {@code 1536K}, or the bytes followed by B, such as
+   *     {@code 1000B}
+   */
   @Override
   public String toString() {
     long[] units = {K * K * K * K, K * K * K, K * K, K};

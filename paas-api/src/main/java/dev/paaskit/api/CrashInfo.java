@@ -3,7 +3,7 @@ package dev.paaskit.api;
 import java.util.List;
 
 /**
- * Why an instance ended when nobody asked it to.
+ * Why an instance ended when nobody asked it to. Immutable and thread-safe.
  *
  * @param exitCode the exit code as a shell reports it: {@code 128 + signal} when a signal ended
  *     it; -1 when there is no exit code to report: the instance never ran (its droplet could
@@ -15,6 +15,16 @@ import java.util.List;
  */
 public record CrashInfo(int exitCode, int signal, boolean memoryLimitExceeded, String reason,
     List<String> lastOutput) {
+  /**
+   * Copies the output; a null reason is read as empty, a null output as none.
+   *
+   * @param exitCode not checked
+   * @param signal not checked
+   * @param memoryLimitExceeded as given
+   * @param reason null for empty
+   * @param lastOutput copied; null for none, and holding no null
+   * @throws NullPointerException if {@code lastOutput} holds a null
+   */
   public CrashInfo {
     reason = reason == null ? "" : reason;
     lastOutput = List.copyOf(lastOutput == null ? List.of() : lastOutput);

@@ -45,7 +45,11 @@ public interface Deployment {
   /** How long {@link #running()} waits: 5 minutes, as the Cloud Foundry CLI waits for a start. */
   Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
-  /** The name of the app the change is for. */
+  /**
+   * The app the change is for.
+   *
+   * @return the app's name, known before anything completes
+   */
   String appName();
 
   /**
@@ -53,6 +57,8 @@ public interface Deployment {
    * and the app is stored STARTED; for a scale, or a handle on an app as it is, at once. Fails
    * as the push does: {@link StagingException} with the staging output,
    * {@link InvalidArchiveException}, {@link ConflictException} and so on.
+   *
+   * @return the same future on every call; completes on the cloud's threads
    */
   CompletableFuture<App> staged();
 
@@ -68,7 +74,11 @@ public interface Deployment {
    */
   CompletableFuture<DeploymentStatus> running(Duration timeout);
 
-  /** {@link #running(Duration)} with the {@link #DEFAULT_TIMEOUT}. */
+  /**
+   * {@link #running(Duration)} with the {@link #DEFAULT_TIMEOUT}.
+   *
+   * @return a new future, as {@link #running(Duration)} returns
+   */
   default CompletableFuture<DeploymentStatus> running() {
     return running(DEFAULT_TIMEOUT);
   }
@@ -77,6 +87,8 @@ public interface Deployment {
    * Where the followed generation stands now; empty until {@link #staged()} has completed
    * normally. A remote controller asks its server, on the calling thread.
    *
+   * @return the status as the instances' nodes last reported them; empty while the change is
+   *     not stored, or when storing it failed
    * @throws NotFoundException if the app has been deleted since
    */
   Optional<DeploymentStatus> status();

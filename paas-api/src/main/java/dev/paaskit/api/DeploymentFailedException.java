@@ -49,20 +49,32 @@ public final class DeploymentFailedException extends PaasException {
     STOPPED
   }
 
+  /** Why the generation will not run. */
   private final Reason reason;
+  /** The status last seen before the failure. */
   private final DeploymentStatus status;
+  /** The instance that crashed; null for other reasons. */
   private final InstanceStatus instance;
+  /** The index that crashed or found no node; null when none is to blame. */
   private final Integer index;
+  /** Nodes refused per reason, in filter order; empty unless NOT_PLACED. */
   private final Map<String, Integer> rejections;
 
   /**
-   * A failure as a controller found it; {@link #crashed}, {@link #notPlaced}, {@link #timedOut}
-   * and {@link #ended} word the usual ones.
+   * A failure as a controller found it, or as a remote client reads it back; {@link #crashed},
+   * {@link #notPlaced}, {@link #timedOut} and {@link #ended} word the usual ones. Nothing is
+   * checked against {@code reason}: the factories keep the parts consistent.
    *
-   * @param instance the instance that crashed, for {@link Reason#CRASHED}
-   * @param index the index that crashed or found no node, if one did
+   * @param reason why the generation will not run; not null
+   * @param message the text users see, naming the app and what happened
+   * @param status the status last seen; not null
+   * @param instance the instance that crashed, for {@link Reason#CRASHED}; empty otherwise, not
+   *     null
+   * @param index the index that crashed or found no node, if one did; when empty, the index of
+   *     {@code instance} if there is one. Not null
    * @param rejections for {@link Reason#NOT_PLACED}, how many nodes each reason refused, in the
-   *     order the placement's filters ran
+   *     order the placement's filters ran; copied in order, empty otherwise
+   * @throws NullPointerException if an argument other than {@code message} is null
    */
   public DeploymentFailedException(Reason reason, String message, DeploymentStatus status,
       Optional<InstanceStatus> instance, OptionalInt index, Map<String, Integer> rejections) {
@@ -79,8 +91,14 @@ public final class DeploymentFailedException extends PaasException {
   }
 
   /**
-   * {@code instance 2 of web crashed on n1: exited with code 3}, followed by the instance's last
-   * lines of output, one per line.
+   * A {@link Reason#CRASHED} failure, whose message reads {@code instance 2 of web crashed on n1:
+   * exited with code 3} followed by the instance's last lines of output, one per line (the exit
+   * code alone when the crash has no reason; the state when the instance carries no crash).
+   *
+   * @param status the status last seen; not null
+   * @param instance the crashed instance, whose index becomes {@link #index()}; not null
+   * @return the failure, with no rejections
+   * @throws NullPointerException if an argument is null
    */
   public static DeploymentFailedException crashed(DeploymentStatus status,
       InstanceStatus instance) {
@@ -98,9 +116,15 @@ public final class DeploymentFailedException extends PaasException {
   }
 
   /**
-   * A failure to place {@code index}.
+   * A {@link Reason#NOT_PLACED} failure, whose message reads {@code cannot place instance 2 of
+   * web: } followed by {@code why}.
    *
+   * @param status the status last seen; not null
+   * @param index the index no node could take
    * @param why the placement's explanation, such as {@code no node fits: 3 short of memory}
+   * @param rejections how many nodes each reason refused, in the order the filters ran; copied
+   * @return the failure, with no instance
+   * @throws NullPointerException if {@code status} or {@code rejections} is null
    */
   public static DeploymentFailedException notPlaced(DeploymentStatus status, int index,
       String why, Map<String, Integer> rejections) {
@@ -109,7 +133,16 @@ public final class DeploymentFailedException extends PaasException {
         rejections);
   }
 
-  /** {@code web not running after 120 s: 2 of 3 RUNNING; index 2 STARTING on n1}. */
+  /**
+   * A {@link Reason#TIMED_OUT} failure, whose message reads {@code web not running after 120 s:
+   * 2 of 3 RUNNING; index 2 STARTING on n1}: the timeout in seconds when it is whole seconds,
+   * else in milliseconds, then {@link DeploymentStatus#describe()}.
+   *
+   * @param status the status last seen, which the message describes; not null
+   * @param timeout the timeout that passed; not null
+   * @return the failure, with no instance, index or rejections
+   * @throws NullPointerException if an argument is null
+   */
   public static DeploymentFailedException timedOut(DeploymentStatus status, Duration timeout) {
     String after = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s"
         : timeout.toMillis() + " ms";
@@ -120,9 +153,13 @@ public final class DeploymentFailedException extends PaasException {
 
   /**
    * The app moved on: {@link Reason#ROLLED_BACK}, {@link Reason#SUPERSEDED} or
-   * {@link Reason#STOPPED}.
+   * {@link Reason#STOPPED}. The message reads {@code generation 4 of web will not run: } followed
+   * by {@code why}.
    *
+   * @param reason one of the three reasons above
+   * @param status the status last seen, whose generation the message names; not null
    * @param why what happened, such as {@code generation 5 replaced it}
+   * @return the failure, with no instance, index or rejections
    * @throws IllegalArgumentException for another reason
    */
   public static DeploymentFailedException ended(Reason reason, DeploymentStatus status,
@@ -135,39 +172,69 @@ public final class DeploymentFailedException extends PaasException {
         OptionalInt.empty(), Map.of());
   }
 
-  /** Why the generation will not run; the accessors below say what applies to it. */
+  /**
+   * Why the generation will not run; the accessors below say what applies to it.
+   *
+   * @return the reason, never null
+   */
   public Reason reason() {
     return reason;
   }
 
-  /** The status last seen before the failure. */
+  /**
+   * The status last seen before the failure: for a timeout, what was still missing.
+   *
+   * @return the status, never null
+   */
   public DeploymentStatus status() {
     return status;
   }
 
-  /** The instance that crashed, for {@link Reason#CRASHED}. */
+  /**
+   * The instance that crashed.
+   *
+   * @return the instance as its node last reported it, for {@link Reason#CRASHED}; empty for the
+   *     other reasons
+   */
   public Optional<InstanceStatus> instance() {
     return Optional.ofNullable(instance);
   }
 
-  /** Why the {@link #instance()} ended: exit code, signal, memory kill, last output. */
+  /**
+   * Why the {@link #instance()} ended.
+   *
+   * @return its exit code, signal, memory kill and last output; empty when there is no instance
+   *     or it carries no crash
+   */
   public Optional<CrashInfo> crash() {
     return instance == null ? Optional.empty() : instance.crash();
   }
 
-  /** The index that crashed or found no node. */
+  /**
+   * The index to blame.
+   *
+   * @return the index that crashed ({@link Reason#CRASHED}) or found no node
+   *     ({@link Reason#NOT_PLACED}); empty for the other reasons
+   */
   public OptionalInt index() {
     return index == null ? OptionalInt.empty() : OptionalInt.of(index);
   }
 
   /**
-   * For {@link Reason#NOT_PLACED}, how many nodes each reason refused (such as
-   * {@code short of memory=3}), in the order the placement's filters ran; otherwise empty.
+   * How many nodes each placement reason refused.
+   *
+   * @return for {@link Reason#NOT_PLACED}, counts by reason (such as {@code short of memory=3}),
+   *     in the order the placement's filters ran; otherwise empty. Unmodifiable
    */
   public Map<String, Integer> rejections() {
     return rejections;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @return {@code deployment_failed}
+   */
   @Override
   public String code() {
     return "deployment_failed";

@@ -9,8 +9,10 @@ import java.util.stream.Collectors;
 
 /**
  * Where one generation of an app stands: how many instances the app wants, and its instances
- * as their nodes last reported them, those of the generation apart from the others.
+ * as their nodes last reported them, those of the generation apart from the others. A snapshot;
+ * immutable and thread-safe.
  *
+ * @param appName the app's name
  * @param generation the generation followed, as {@link App#generation()} numbers them
  * @param wanted how many instances the app asks for: its instance count while STARTED, else 0
  * @param current the instances that run the generation, sorted by index; after a cancelled
@@ -24,9 +26,16 @@ public record DeploymentStatus(String appName, long generation, int wanted,
       Comparator.comparingInt(InstanceStatus::index).thenComparing(InstanceStatus::since);
 
   /**
-   * Checks and copies the parts.
+   * Checks the parts, and copies the lists sorted by index (then by when each entered its
+   * state); a null list is read as empty.
    *
+   * @param appName not null
+   * @param generation 0 or more
+   * @param wanted 0 or more
+   * @param current copied and sorted; null for none
+   * @param others copied and sorted; null for none
    * @throws IllegalArgumentException if {@code generation} or {@code wanted} is negative
+   * @throws NullPointerException if {@code appName} is null, or a list holds a null
    */
   public DeploymentStatus {
     Objects.requireNonNull(appName, "appName");
@@ -46,7 +55,11 @@ public record DeploymentStatus(String appName, long generation, int wanted,
     return List.copyOf(copy);
   }
 
-  /** How many indexes below {@link #wanted()} have a RUNNING instance of the generation. */
+  /**
+   * How many indexes below {@link #wanted()} have a RUNNING instance of the generation.
+   *
+   * @return 0 to {@link #wanted()}; an index running twice counts once
+   */
   public int running() {
     return (int) current.stream()
         .filter(i -> i.state() == InstanceState.RUNNING && i.index() < wanted)
@@ -56,6 +69,9 @@ public record DeploymentStatus(String appName, long generation, int wanted,
   /**
    * True when every wanted index runs the generation and nothing else of the app runs: no
    * instance of another generation, none beyond the count, no second one of an index.
+   *
+   * @return whether the generation runs as a {@link Deployment} waits for; true for a stopped
+   *     app (0 wanted) once nothing of it runs
    */
   public boolean complete() {
     long runningAtAll = current.stream().filter(i -> i.state() == InstanceState.RUNNING).count()
@@ -66,6 +82,10 @@ public record DeploymentStatus(String appName, long generation, int wanted,
   /**
    * The status in one line, such as {@code 2 of 3 RUNNING; index 2 STARTING on n1} or
    * {@code 3 of 3 RUNNING; index 0 of generation 4 still RUNNING on n2}.
+   *
+   * @return the count running, then each wanted index not running (its latest instance's state,
+   *     node and crash reason, or that it is not placed yet), each index running more than once,
+   *     and each instance still running beyond the count or of another generation
    */
   public String describe() {
     StringBuilder b = new StringBuilder().append(running()).append(" of ").append(wanted)

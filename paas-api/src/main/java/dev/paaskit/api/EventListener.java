@@ -6,5 +6,11 @@ package dev.paaskit.api;
  */
 @FunctionalInterface
 public interface EventListener {
+  /**
+   * Called once for each event of the cloud, of every app and node, in the order the cloud heard
+   * them when the executor runs tasks in order.
+   *
+   * @param event the event, shared with the other listeners
+   */
   void onEvent(Event event);
 }

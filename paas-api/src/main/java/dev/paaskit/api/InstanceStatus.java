@@ -5,10 +5,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What is known of one instance, as its node last reported it.
+ * What is known of one instance, as its node last reported it. A snapshot; immutable and
+ * thread-safe.
  *
  * @param instanceId unique for each start; a restarted index gets a new id
+ * @param appName the name of the instance's app
  * @param index the instance index within its app, from 0
+ * @param nodeId the node it was placed on
+ * @param dropletSha256 the droplet it runs
+ * @param state where it is in its life
  * @param host the address the router reaches it on, such as {@code 127.0.0.1}
  * @param port its {@code PORT}, or 0 before it has one
  * @param since when it entered {@code state}
@@ -20,9 +25,23 @@ public record InstanceStatus(String instanceId, String appName, int index, Strin
     String dropletSha256, InstanceState state, String host, int port, Instant since,
     Optional<CrashInfo> crash, long generation) {
   /**
-   * Checks the parts.
+   * Checks the parts; a null crash is read as empty. {@code dropletSha256}, {@code host},
+   * {@code index} and {@code port} are not checked.
    *
+   * @param instanceId not null
+   * @param appName not null
+   * @param index not checked
+   * @param nodeId not null
+   * @param dropletSha256 not checked
+   * @param state not null
+   * @param host not checked
+   * @param port not checked
+   * @param since not null
+   * @param crash null for empty
+   * @param generation 0 or more
    * @throws IllegalArgumentException if {@code generation} is negative
+   * @throws NullPointerException if {@code instanceId}, {@code appName}, {@code nodeId},
+   *     {@code state} or {@code since} is null
    */
   public InstanceStatus {
     Objects.requireNonNull(instanceId, "instanceId");

@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Where an app's instances may run and what they take from a node besides memory and disk.
+ * Immutable and thread-safe; derive changed copies with the {@code with} methods. A stack, zone
+ * or tag is 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit.
  *
  * <pre>{@code
  * PlacementConstraints p = PlacementConstraints.none()
@@ -29,6 +31,18 @@ public record PlacementConstraints(String stack, Set<String> zones, Set<String> 
       new PlacementConstraints("", Set.of(), Set.of(), 0, 0);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][-_.A-Za-z0-9]{0,62}");
 
+  /**
+   * Checks the parts and copies the sets; a null stack is read as empty (and a stack is
+   * stripped of surrounding blanks), null sets as empty.
+   *
+   * @param stack empty, or a name as above
+   * @param zones copied; each a name as above
+   * @param tags copied; each a name as above
+   * @param cpuShares 0 or more
+   * @param maxPerNode 0 or more
+   * @throws InvalidSpecException naming {@code stack}, {@code zones}, {@code tags}, {@code cpu}
+   *     or {@code max-per-node} and the value that cannot be used
+   */
   public PlacementConstraints {
     stack = stack == null ? "" : stack.strip();
     if (!stack.isEmpty() && !NAME.matcher(stack).matches()) {
@@ -45,31 +59,76 @@ public record PlacementConstraints(String stack, Set<String> zones, Set<String> 
     }
   }
 
-  /** Any node of any stack, zone and tags; no CPU asked; no limit per node. */
+  /**
+   * Any node of any stack, zone and tags; no CPU asked; no limit per node. What a spec gets when
+   * it sets none.
+   *
+   * @return always the same instance
+   */
   public static PlacementConstraints none() {
     return NONE;
   }
 
+  /**
+   * Whether these constraints restrict nothing.
+   *
+   * @return true when they equal {@link #none()}
+   */
   public boolean isNone() {
     return equals(NONE);
   }
 
+  /**
+   * These constraints with another stack.
+   *
+   * @param stack the stack the app needs; null or empty for any
+   * @return new constraints
+   * @throws InvalidSpecException naming {@code stack} if it is no name
+   */
   public PlacementConstraints withStack(String stack) {
     return new PlacementConstraints(stack, zones, tags, cpuShares, maxPerNode);
   }
 
+  /**
+   * These constraints with other zones, replacing the zones before.
+   *
+   * @param zones the zones the app may run in; null or empty for any
+   * @return new constraints
+   * @throws InvalidSpecException naming {@code zones} and the first zone that is no name
+   */
   public PlacementConstraints withZones(Set<String> zones) {
     return new PlacementConstraints(stack, zones, tags, cpuShares, maxPerNode);
   }
 
+  /**
+   * These constraints with other tags, replacing the tags before.
+   *
+   * @param tags the tags every chosen node must carry; null or empty for none
+   * @return new constraints
+   * @throws InvalidSpecException naming {@code tags} and the first tag that is no name
+   */
   public PlacementConstraints withTags(Set<String> tags) {
     return new PlacementConstraints(stack, zones, tags, cpuShares, maxPerNode);
   }
 
+  /**
+   * These constraints with another CPU request.
+   *
+   * @param cpuShares the shares each instance takes, 0 or more (1,024 to a core by convention)
+   * @return new constraints
+   * @throws InvalidSpecException naming {@code cpu} if it is negative
+   */
   public PlacementConstraints withCpuShares(long cpuShares) {
     return new PlacementConstraints(stack, zones, tags, cpuShares, maxPerNode);
   }
 
+  /**
+   * These constraints with another limit of instances per node.
+   *
+   * @param maxPerNode the most instances of the app on one node; 0 for no limit, 1 for one each
+   * @return new constraints
+   * @throws InvalidSpecException naming {@code max-per-node} if it is negative
+   */
   public PlacementConstraints withMaxPerNode(int maxPerNode) {
     return new PlacementConstraints(stack, zones, tags, cpuShares, maxPerNode);
   }
