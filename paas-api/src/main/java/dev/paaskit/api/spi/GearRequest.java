@@ -6,9 +6,15 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * What a node knows about an instance it is about to start, for a {@link GearSetup}.
+ * What a node knows about an instance it is about to start, for a {@link GearSetup}. Immutable;
+ * its {@code toString} shows the names of the environment variables, never their values.
  *
  * @param dir the instance's folder, its droplet unpacked in it; the command runs there
+ * @param appName the instance's app
+ * @param appId the app's id, stable for the app's life
+ * @param instanceId the instance's id, new for each start
+ * @param index the instance's index within its app, from 0
+ * @param address the address the node's instances are reached on, such as {@code 127.0.0.1}
  * @param port the instance's port, the one the router sends the app's traffic to
  * @param command the start command the node would run
  * @param env the complete environment the node would give it, secrets included
@@ -19,6 +25,24 @@ import java.util.function.Consumer;
 public record GearRequest(Path dir, String appName, String appId, String instanceId, int index,
     String address, int port, String command, Map<String, String> env, BlobStore blobs,
     PortSource ports, Consumer<String> output) {
+  /**
+   * Checks the parts are present and copies the environment; {@code index} and {@code port} are
+   * not checked.
+   *
+   * @param dir not null
+   * @param appName not null
+   * @param appId not null
+   * @param instanceId not null
+   * @param index not checked
+   * @param address not null
+   * @param port not checked
+   * @param command not null
+   * @param env copied; not null, nor holding a null key or value
+   * @param blobs not null
+   * @param ports not null
+   * @param output not null
+   * @throws NullPointerException if a part other than {@code index} or {@code port} is null
+   */
   public GearRequest {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(appName, "appName");
@@ -38,15 +62,22 @@ public record GearRequest(Path dir, String appName, String appId, String instanc
         + ", port=" + port + ", env=" + env.keySet() + "}";
   }
 
-  /** A node's ports. Thread-safe. */
+  /** The ports of the node the instance starts on. Implementations are thread-safe. */
   public interface PortSource {
     /**
-     * A free port, held until released.
+     * A free port of the node, held until released: no other instance of the node gets it.
      *
+     * @return the port
      * @throws IllegalStateException when none is free
      */
     int allocate();
 
+    /**
+     * Gives back a port {@link #allocate()} returned, for other instances to use; a gear
+     * releases each of its ports once, in its teardown at the latest.
+     *
+     * @param port the port to give back
+     */
     void release(int port);
   }
 }

@@ -16,8 +16,11 @@ public interface GearSetup {
 
   /**
    * The gear for the instance, or empty when its droplet is not a cartridge gear and the node
-   * runs it as staged.
+   * runs it as staged. Called on a node's thread, where it may block while it fetches files and
+   * runs the cartridge's setup.
    *
+   * @param request the instance: its folder, command, environment, ports and log
+   * @return the gear whose command and environment replace the request's, or empty
    * @throws IOException when the cartridge cannot be fetched or its setup fails; the instance
    *     then fails to start with this message
    */

@@ -7,5 +7,12 @@ package dev.paaskit.api.spi;
  */
 @FunctionalInterface
 public interface MessageHandler {
+  /**
+   * Handles one message; it must not block for long, as it holds up its subscription's later
+   * messages.
+   *
+   * @param message the message, whose bytes it must not modify
+   * @throws Exception anything; the bus logs it and goes on with the next message
+   */
   void onMessage(Message message) throws Exception;
 }

@@ -7,6 +7,11 @@ import java.io.IOException;
  * slow ({@link java.util.concurrent.TimeoutException}).
  */
 public final class NoRespondersException extends IOException {
+  /**
+   * A request to {@code subject} that nobody listens to.
+   *
+   * @param subject the request's subject, named by the message
+   */
   public NoRespondersException(String subject) {
     super("no responders for " + subject);
   }

@@ -11,5 +11,14 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface PlacementStrategy {
+  /**
+   * Chooses a node for one instance.
+   *
+   * @param request the instance to place, with what it needs and where it may run
+   * @param candidates every node the health manager knows, as placement sees it now, whatever
+   *     their state; the strategy refuses those that cannot take it
+   * @return the chosen node, which must be one of {@code candidates}, or none with the count of
+   *     nodes each reason refused; never null
+   */
   Placement place(PlacementRequest request, List<NodeCandidate> candidates);
 }

@@ -13,7 +13,12 @@ package dev.paaskit.api.spi;
  * calls them one at a time.
  */
 public interface Role {
-  /** A name for logs, unique within the cloud, such as {@code node-n1}. */
+  /**
+   * A name for logs, unique within the cloud, such as {@code node-n1}; a cloud refuses to be
+   * built with two roles of one name.
+   *
+   * @return the name, the same on every call
+   */
   String name();
 
   /**
@@ -30,7 +35,11 @@ public interface Role {
    */
   void stop() throws Exception;
 
-  /** When this role starts and stops relative to the others; default {@link Phase#SERVICES}. */
+  /**
+   * When this role starts and stops relative to the others.
+   *
+   * @return the role's phase, the same on every call; {@link Phase#SERVICES} by default
+   */
   default Phase phase() {
     return Phase.SERVICES;
   }
