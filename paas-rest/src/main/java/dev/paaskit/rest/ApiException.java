@@ -12,21 +12,40 @@ package dev.paaskit.rest;
 public final class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status of the answer. */
   private final int status;
+  /** The error's code, as the server sent it or {@code http_<status>}. */
   private final String code;
 
+  /**
+   * A refusal the server answered with {@code status}; the message reads
+   * {@code <code> (HTTP <status>): <message>}.
+   *
+   * @param status the answer's HTTP status, such as 401
+   * @param code the error's code, such as {@code unauthorized}
+   * @param message the server's message, or the start of a body that was not the API's JSON
+   */
   public ApiException(int status, String code, String message) {
     super(code + " (HTTP " + status + "): " + message);
     this.status = status;
     this.code = code;
   }
 
-  /** The HTTP status of the answer. */
+  /**
+   * The HTTP status of the answer.
+   *
+   * @return the status, such as 401 or 500
+   */
   public int status() {
     return status;
   }
 
-  /** The short, stable code of the error, such as {@code unauthorized}. */
+  /**
+   * The short, stable code of the error.
+   *
+   * @return the code, such as {@code unauthorized}; {@code http_<status>} for an answer that was
+   *     not the API's JSON
+   */
   public String code() {
     return code;
   }

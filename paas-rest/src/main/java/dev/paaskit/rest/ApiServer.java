@@ -96,7 +96,10 @@ import org.slf4j.LoggerFactory;
  *       first; {@code ?follow=true}: an NDJSON stream of log entries as they are written, with
  *       a blank heartbeat line every {@link Builder#heartbeat heartbeat}, until the client goes
  *       away (noticed by a failed write, which closes the subscription);
- *   <li>{@code GET /v1/nodes}: {@code {"nodes": [...]}};
+ *   <li>{@code GET /v1/apps/{name}/events}: {@code {"events": [...]}}; {@code ?follow=true}: an
+ *       NDJSON stream of events as they happen, as for logs, also for an app not created yet;
+ *   <li>{@code GET /v1/nodes}: {@code {"nodes": [...]}}; {@code POST /v1/nodes/{id}/drain} and
+ *       {@code /resume}: 204;
  *   <li>{@code /v1/services...}: generic services, when the builder was given
  *       {@link Builder#genericServices GenericServices} (see {@link ServiceEndpoints}).
  *   <li>with {@link Builder#cartridges cartridges}: {@code GET /v1/cartridges},
@@ -128,8 +131,11 @@ import org.slf4j.LoggerFactory;
  * {@link Phase#API}. Thread-safe.
  */
 public final class ApiServer extends AbstractRole implements AutoCloseable {
+  /** The address a server listens on when the builder names none: the loopback interface. */
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  /** How often a quiet stream sends a blank line when the builder sets nothing: 5 seconds. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+  /** How long an upload waits for its push when the builder sets nothing: 15 minutes. */
   public static final Duration DEFAULT_UPLOAD_TTL = Duration.ofMinutes(15);
   /** Threads of the executor a server makes when none is given. */
   public static final int DEFAULT_THREADS = 32;
@@ -202,7 +208,11 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
     this.cartridges = b.cartridges;
   }
 
-  /** A builder; also the factory of the server as a role of a cloud. */
+  /**
+   * A builder; also the factory of the server as a role of a cloud.
+   *
+   * @return a new builder with no option set
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -261,6 +271,7 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
   /**
    * The port the server listens on, the chosen one when the builder asked for any free port.
    *
+   * @return the bound port, 1 to 65535
    * @throws IllegalStateException if the server is not running
    */
   public synchronized int port() {
@@ -387,9 +398,11 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
   }
 
   /**
-   * Options of an {@link ApiServer}. Each may be set once; {@link #build()} checks that a
-   * controller and a token were given. As a {@link RoleFactory}, it makes the server of a cloud:
-   * the cloud's controller, clock and generic services unless given. Not thread-safe.
+   * Options of an {@link ApiServer}. Each may be set once: a second call of a setter throws
+   * {@link IllegalStateException} naming the option. {@link #build()} checks that a controller
+   * and a token were given. As a {@link RoleFactory}, it makes the server of a cloud: the
+   * cloud's controller, clock and generic services unless given (never the cloud's executor:
+   * the server makes its own unless given one). Not thread-safe.
    */
   public static final class Builder implements RoleFactory {
     private String name;
@@ -412,6 +425,9 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
     /**
      * The cartridges to list, add and remove under {@code /v1/cartridges}; without one those
      * routes do not exist.
+     *
+     * @param cartridges the cloud's cartridge catalog; not null
+     * @return this builder
      */
     public Builder cartridges(dev.paaskit.api.spi.CartridgeCatalog cartridges) {
       once(this.cartridges, "cartridges");
@@ -419,14 +435,25 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
       return this;
     }
 
-    /** A name for logs and thread names; default {@code api}. */
+    /**
+     * A name for logs, thread names, the temp folder and the role; default {@code api}.
+     *
+     * @param name not blank; unique among the roles of a cloud
+     * @return this builder
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public Builder name(String name) {
       once(this.name, "name");
       this.name = requireNonBlank(name, "name");
       return this;
     }
 
-    /** The controller the API serves; required unless the server is a role of a cloud. */
+    /**
+     * The controller the API serves; required unless the server is a role of a cloud.
+     *
+     * @param controller not null; the server neither starts nor stops it
+     * @return this builder
+     */
     public Builder controller(Controller controller) {
       once(this.controller, "controller");
       this.controller = Objects.requireNonNull(controller, "controller");
@@ -437,6 +464,10 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
      * The address to listen on, an IP literal or a host name resolved by {@link #build()};
      * default {@value ApiServer#DEFAULT_BIND_ADDRESS}. The API is plain HTTP: listen on other
      * interfaces only behind TLS.
+     *
+     * @param bindAddress not blank, such as {@code 0.0.0.0} for every interface
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bindAddress} is blank
      */
     public Builder bindAddress(String bindAddress) {
       once(this.bindAddress, "bindAddress");
@@ -444,7 +475,13 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
       return this;
     }
 
-    /** The port, from 0 to 65535; default 0, any free port ({@link ApiServer#port()}). */
+    /**
+     * The port to listen on; default 0, any free port ({@link ApiServer#port()} says which).
+     *
+     * @param port from 0 to 65535
+     * @return this builder
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
     public Builder port(int port) {
       once(this.port, "port");
       if (port < 0 || port > 65_535) {
@@ -454,7 +491,14 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
       return this;
     }
 
-    /** The admin token every request must carry as a bearer token; required, not blank. */
+    /**
+     * The admin token every request must carry as a bearer token; required. The server keeps
+     * only its SHA-256 and never logs it.
+     *
+     * @param token not blank
+     * @return this builder
+     * @throws IllegalArgumentException if the token is blank
+     */
     public Builder token(Secret token) {
       once(this.token, "token");
       Objects.requireNonNull(token, "token");
@@ -470,6 +514,9 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
      * while it streams; a followed log does not. The server does not shut a given executor
      * down. Default: the server's own pool of {@value ApiServer#DEFAULT_THREADS} daemon threads,
      * which queues requests beyond that and stops with the server.
+     *
+     * @param executor runs several tasks at once; not null
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       once(this.executor, "executor");
@@ -481,6 +528,9 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
      * Bounds uploads: a body larger than {@code maxTotalBytes} is refused with 413 while it
      * arrives. Default {@link ArchiveLimits#defaults()}. The controller applies its own limits
      * when it unpacks.
+     *
+     * @param limits not null; only {@code maxTotalBytes} applies here
+     * @return this builder
      */
     public Builder uploadLimits(ArchiveLimits limits) {
       once(this.uploadLimits, "uploadLimits");
@@ -491,6 +541,9 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
     /**
      * Where uploads are written while they are received and wait for a push; created if
      * missing, and left in place on stop. Default: a new temporary folder deleted on stop.
+     *
+     * @param tempDir a folder only this server writes in; not null
+     * @return this builder
      */
     public Builder tempDir(Path tempDir) {
       once(this.tempDir, "tempDir");
@@ -501,6 +554,10 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
     /**
      * Extra fields of {@code GET /v1/info}, such as {@code version}, {@code domain} and
      * {@code router_port}; values must be JSON-able (strings, numbers, booleans, lists, maps).
+     *
+     * @param info the fields by name, copied; not null
+     * @return this builder
+     * @throws IllegalArgumentException if {@code info} cannot be written as JSON
      */
     public Builder info(Map<String, ?> info) {
       once(this.info, "info");
@@ -512,6 +569,10 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
     /**
      * As {@link #info(Map)}, with fields known only once the cloud runs, such as the port a
      * router listening on any free port got: {@code info} is read when the server starts.
+     *
+     * @param info called once, when the server starts; what it returns must be JSON-able, or the
+     *     start fails with {@link IllegalArgumentException}
+     * @return this builder
      */
     public Builder info(Supplier<? extends Map<String, ?>> info) {
       once(this.info, "info");
@@ -529,7 +590,15 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
       return copy;
     }
 
-    /** Times heartbeats and upload expiry. Default: the system clock, with its own timer thread. */
+    /**
+     * Times heartbeats, upload expiry and how long the deployments of recent pushes and scales
+     * are kept for their clients (the waits themselves run on the controller's clock). Default:
+     * the cloud's clock for a role of a cloud, else the system clock with its own timer thread,
+     * stopped with the server.
+     *
+     * @param clock not null; the server does not close it
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       once(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -539,6 +608,10 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
     /**
      * How often a quiet stream (followed logs, staging output) sends a blank line, keeping the
      * connection open and noticing a client that left; default 5 s.
+     *
+     * @param heartbeat positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code heartbeat} is 0 or negative
      */
     public Builder heartbeat(Duration heartbeat) {
       once(this.heartbeat, "heartbeat");
@@ -546,7 +619,13 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
       return this;
     }
 
-    /** How long an upload waits for its push before it is deleted; default 15 minutes. */
+    /**
+     * How long an upload waits for its push before it is deleted; default 15 minutes.
+     *
+     * @param ttl positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code ttl} is 0 or negative
+     */
     public Builder uploadTtl(Duration ttl) {
       once(this.uploadTtl, "uploadTtl");
       this.uploadTtl = positive(ttl, "uploadTtl");
@@ -556,6 +635,9 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
     /**
      * Serves {@code /v1/services} from {@code services}; without it those routes are 404, unless
      * the server is a role of a cloud that runs {@link GenericServices}, which it then serves.
+     *
+     * @param services not null
+     * @return this builder
      */
     public Builder genericServices(GenericServices services) {
       once(this.genericServices, "genericServices");
@@ -564,8 +646,9 @@ public final class ApiServer extends AbstractRole implements AutoCloseable {
     }
 
     /**
-     * A server that is not started yet.
+     * A server that is not started yet, on its own: start and stop it yourself.
      *
+     * @return the server, NEW
      * @throws IllegalStateException if the controller or the token is missing
      * @throws IllegalArgumentException if the bind address cannot be resolved
      */

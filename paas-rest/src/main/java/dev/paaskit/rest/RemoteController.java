@@ -100,7 +100,9 @@ import org.slf4j.LoggerFactory;
  * threads this client made (not an injected {@link OkHttpClient} or executor).
  */
 public final class RemoteController implements Controller, AutoCloseable {
+  /** How long connecting may take when the builder sets nothing: 5 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** How long the server may stay silent in an answer when the builder sets nothing: 60 s. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
 
   private static final Logger LOG = LoggerFactory.getLogger(RemoteController.class);
@@ -149,14 +151,27 @@ public final class RemoteController implements Controller, AutoCloseable {
 
   /**
    * A client of the API at {@code baseUrl}, such as {@code http://127.0.0.1:8443}, with default
-   * timeouts.
+   * timeouts, its own HTTP client and its own threads. Connects nothing yet.
    *
+   * @param baseUrl the server's URL, without {@code /v1}
+   * @param token the server's admin token, sent with every request
+   * @return an open client; close it to release its threads
    * @throws IllegalArgumentException if {@code baseUrl} is not an http or https URL
    */
   public static RemoteController create(String baseUrl, Secret token) {
     return builder(baseUrl, token).build();
   }
 
+  /**
+   * A builder of a client of the API at {@code baseUrl}, for timeouts, a shared HTTP client or
+   * an executor.
+   *
+   * @param baseUrl the server's URL, without {@code /v1}
+   * @param token the server's admin token, sent with every request
+   * @return a new builder
+   * @throws IllegalArgumentException if {@code baseUrl} is not an http or https URL
+   * @throws NullPointerException if an argument is null
+   */
   public static Builder builder(String baseUrl, Secret token) {
     return new Builder(baseUrl, token);
   }
@@ -395,7 +410,14 @@ public final class RemoteController implements Controller, AutoCloseable {
     call(post(url("nodes", nodeId, "resume"), Map.of()));
   }
 
-  /** {@code GET /v1/info}: the API version, the upload limit, and what the server adds. */
+  /**
+   * {@code GET /v1/info}: the API version, the upload limit, and what the server adds.
+   *
+   * @return the fields by name, such as {@code api_version} and {@code max_upload_bytes}, as
+   *     JSON reads them (numbers, strings, lists, maps)
+   * @throws ApiException when the server refuses the request, as for a wrong token
+   * @throws UncheckedIOException when the server cannot be reached
+   */
   public Map<String, Object> info() {
     @SuppressWarnings("unchecked")
     Map<String, Object> info = RestJson.convert(call(request(url("info")).get()), Map.class);
@@ -403,9 +425,12 @@ public final class RemoteController implements Controller, AutoCloseable {
   }
 
   /**
-   * The app's environment as its spec sets it.
+   * The app's environment as its spec sets it: {@code GET /v1/apps/{name}/env}.
    *
+   * @param name the app's name
    * @param showSecrets whether the server sends the secret values, or {@code ******} for each
+   * @return the plain and the secret variables
+   * @throws NotFoundException if there is no such app
    */
   public Env env(String name, boolean showSecrets) {
     HttpUrl url = url("apps", name, "env").newBuilder()
@@ -421,6 +446,13 @@ public final class RemoteController implements Controller, AutoCloseable {
    * @param secretEnv the secret variables: their values, or {@code ******} when not shown
    */
   public record Env(Map<String, String> env, Map<String, String> secretEnv) {
+    /**
+     * Copies the maps; a null map is read as empty.
+     *
+     * @param env copied, its order not kept; null for none
+     * @param secretEnv copied, its order not kept; null for none
+     * @throws NullPointerException if a map holds a null key or value
+     */
     public Env {
       env = Map.copyOf(env == null ? Map.of() : env);
       secretEnv = Map.copyOf(secretEnv == null ? Map.of() : secretEnv);
@@ -754,7 +786,10 @@ public final class RemoteController implements Controller, AutoCloseable {
     return out;
   }
 
-  /** Options of a {@link RemoteController}; each may be set once. Not thread-safe. */
+  /**
+   * Options of a {@link RemoteController}; each may be set once, a second call throwing
+   * {@link IllegalStateException} naming the option. Not thread-safe.
+   */
   public static final class Builder {
     private final HttpUrl base;
     private final Secret token;
@@ -772,7 +807,14 @@ public final class RemoteController implements Controller, AutoCloseable {
       this.token = Objects.requireNonNull(token, "token");
     }
 
-    /** How long connecting may take; default 5 s. */
+    /**
+     * How long connecting may take; default 5 s, and with a shared {@link #client} that
+     * client's own unless set here.
+     *
+     * @param timeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is 0 or negative
+     */
     public Builder connectTimeout(Duration timeout) {
       once(connectTimeout, "connectTimeout");
       this.connectTimeout = positive(timeout, "connectTimeout");
@@ -781,7 +823,12 @@ public final class RemoteController implements Controller, AutoCloseable {
 
     /**
      * How long the server may stay silent in an answer, and sending a body may stall; default
-     * 60 s. Streams stay open past it: the server sends a heartbeat every few seconds.
+     * 60 s, and with a shared {@link #client} that client's own unless set here. Streams stay
+     * open past it: the server sends a heartbeat every few seconds.
+     *
+     * @param timeout positive; longer than the server's heartbeat
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is 0 or negative
      */
     public Builder readTimeout(Duration timeout) {
       once(readTimeout, "readTimeout");
@@ -793,6 +840,9 @@ public final class RemoteController implements Controller, AutoCloseable {
      * The client to share connection pool, dispatcher, TLS and proxy settings with; the timeouts
      * set here apply on top. {@link RemoteController#close()} leaves it open. Default: a client
      * of its own.
+     *
+     * @param client not null
+     * @return this builder
      */
     public Builder client(OkHttpClient client) {
       once(this.client, "client");
@@ -804,6 +854,9 @@ public final class RemoteController implements Controller, AutoCloseable {
      * Runs the pushes, stagings and deployments' waits (one thread each while it waits), and
      * calls their {@code log} consumers. Default: a cached pool
      * of daemon threads, shut down by {@link RemoteController#close()}.
+     *
+     * @param executor runs several tasks at once; not null, and not shut down by the client
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       once(this.executor, "executor");
@@ -811,6 +864,11 @@ public final class RemoteController implements Controller, AutoCloseable {
       return this;
     }
 
+    /**
+     * Makes the client; connects nothing yet.
+     *
+     * @return an open client; close it to release what it made
+     */
     public RemoteController build() {
       return new RemoteController(this);
     }
