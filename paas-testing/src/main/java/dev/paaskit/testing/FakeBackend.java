@@ -27,6 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * health checks can be exercised. A container whose command is {@code crash N} exits with code N
  * as soon as it starts. Every container keeps its spec for assertions.
  *
+ * <p>A container's listener hears a line when it starts (and another, on STDERR, for
+ * {@code crash N}), and its exit on the thread that ended it: the one calling {@link #start},
+ * {@link #stop}, {@link #crash}, {@link #killForMemory} or {@link #close}. A stop ends a
+ * container at once, whatever the grace, as SIGTERM would (exit 143, requested); {@code close}
+ * ends every container as SIGKILL would (exit 137, requested) and forgets them all. An unknown id
+ * is refused with an {@link IllegalStateException} naming it ({@code stop} returns a future
+ * failed with one; {@code inspect} is empty). Thread-safe.
+ *
  * <pre>{@code
  * FakeBackend backend = FakeBackend.create();
  * ... push an app ...
@@ -53,12 +61,22 @@ public final class FakeBackend implements ContainerBackend {
     this.serveHttp = serveHttp;
   }
 
-  /** Containers that only report states. */
+  /**
+   * A backend whose containers only report states.
+   *
+   * @return a new backend holding no containers
+   */
   public static FakeBackend create() {
     return new FakeBackend(false);
   }
 
-  /** Containers that also answer HTTP on their {@code PORT}. */
+  /**
+   * A backend whose containers also answer HTTP on their {@code PORT}, on 127.0.0.1: each start
+   * binds a server there, and the container's end stops it. A start then fails with an
+   * {@link IOException} when the port cannot be bound.
+   *
+   * @return a new backend holding no containers
+   */
   public static FakeBackend serveHttp() {
     return new FakeBackend(true);
   }
@@ -120,12 +138,25 @@ public final class FakeBackend implements ContainerBackend {
     return c.exited;
   }
 
-  /** Ends a running container as if its process exited with {@code exitCode}. */
+  /**
+   * Ends a container as if its process exited with {@code exitCode}; one not started yet ends
+   * too. Does nothing to a container that has ended.
+   *
+   * @param id the container's id: a node names each container by its instance's id
+   * @param exitCode the exit code to report, not requested
+   * @throws IllegalStateException naming {@code id} when there is no such container
+   */
   public void crash(String id, int exitCode) {
     end(get(id), ExitStatus.exited(exitCode));
   }
 
-  /** Ends a running container as if the memory limit killed it. */
+  /**
+   * Ends a container as if the memory limit killed it: exit code 137, signal 9, memory limit
+   * exceeded, not requested. Does nothing to a container that has ended.
+   *
+   * @param id the container's id
+   * @throws IllegalStateException naming {@code id} when there is no such container
+   */
   public void killForMemory(String id) {
     end(get(id), new ExitStatus(137, 9, true, false));
   }
@@ -157,7 +188,11 @@ public final class FakeBackend implements ContainerBackend {
     return new ArrayList<>(containers.keySet());
   }
 
-  /** Ids of containers now running, in no particular order. */
+  /**
+   * The containers now running.
+   *
+   * @return their ids, in no particular order; a new list
+   */
   public List<String> running() {
     List<String> out = new ArrayList<>();
     containers.forEach((id, c) -> {
@@ -168,7 +203,13 @@ public final class FakeBackend implements ContainerBackend {
     return out;
   }
 
-  /** The spec a container was created with: its command, env and limits. */
+  /**
+   * The spec a container was created with: its command, env and limits.
+   *
+   * @param id the container's id, until it is removed
+   * @return the spec as given to {@link #create}
+   * @throws IllegalStateException naming {@code id} when there is no such container
+   */
   public ContainerSpec spec(String id) {
     return get(id).spec;
   }

@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <p>A JVM shutdown hook, removed by {@link #close()}, kills a server the test left running, so
- * no nats-server outlives its JVM. Thread-safe; every method is synchronized.
+ * no nats-server outlives its JVM. Thread-safe.
  */
 public final class NatsServer implements AutoCloseable {
   private static final Pattern PORTS_FILE_URL = Pattern.compile("nats://[^:\"]+:(\\d+)");
@@ -64,34 +64,68 @@ public final class NatsServer implements AutoCloseable {
     this.startTimeout = builder.startTimeout;
   }
 
-  /** Starts a server with the defaults: no authentication, a 20 second start deadline. */
+  /**
+   * Starts a server with the defaults: no authentication, a 20 second start deadline.
+   *
+   * @return a running server; close it when done
+   * @throws IllegalStateException if no nats-server executable is found
+   * @throws IOException if the server does not come up within the start deadline, or its
+   *     folder cannot be made
+   */
   public static NatsServer start() throws IOException {
     return builder().start();
   }
 
+  /**
+   * A builder, for authentication, another start deadline or another executable.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** {@code nats://127.0.0.1:<port>}; the same across restarts. */
+  /**
+   * Where clients connect.
+   *
+   * @return {@code nats://127.0.0.1:<port>}; the same across restarts
+   */
   public synchronized String url() {
     return "nats://127.0.0.1:" + port;
   }
 
+  /**
+   * The port the server listens on, chosen free at the first start.
+   *
+   * @return the port; the same across restarts
+   */
   public synchronized int port() {
     return port;
   }
 
-  /** The JetStream store folder, kept across restarts, deleted by {@link #close()}. */
+  /**
+   * The JetStream store folder, kept across restarts, deleted by {@link #close()}.
+   *
+   * @return the folder
+   */
   public Path storeDir() {
     return storeDir;
   }
 
+  /**
+   * Whether the server's process runs now.
+   *
+   * @return false after {@link #stop()}, after {@link #close()}, or when the process died
+   */
   public synchronized boolean isRunning() {
     return process != null && process.isAlive();
   }
 
-  /** The server's own log so far, for a failure message. */
+  /**
+   * The server's own log so far, of every start, for a failure message.
+   *
+   * @return the log's text; empty when there is none, or a line saying why it cannot be read
+   */
   public String log() {
     try {
       Path log = home.resolve("nats-server.log");
@@ -128,6 +162,8 @@ public final class NatsServer implements AutoCloseable {
    * connections. Stops it first if it is running.
    *
    * @throws IllegalStateException if the server was closed
+   * @throws IOException if the server does not come up within the start deadline; it is then
+   *     stopped
    */
   public synchronized void restart() throws IOException {
     if (closed) {
@@ -273,7 +309,10 @@ public final class NatsServer implements AutoCloseable {
         + "nats-server).");
   }
 
-  /** Options of a {@link NatsServer}. Not thread-safe. */
+  /**
+   * Options of a {@link NatsServer}. At most one way of authentication may be set. Not
+   * thread-safe.
+   */
   public static final class Builder {
     private final List<String> authArgs = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(20);
@@ -281,7 +320,15 @@ public final class NatsServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** Requires clients to log in with {@code user} and {@code password}. */
+    /**
+     * Requires clients to log in with {@code user} and {@code password}.
+     *
+     * @param user the user name
+     * @param password the password
+     * @return this builder
+     * @throws IllegalStateException if an authentication was set before
+     * @throws NullPointerException if an argument is null
+     */
     public Builder userPassword(String user, String password) {
       requireNoAuth();
       authArgs.addAll(List.of("--user", Objects.requireNonNull(user, "user"),
@@ -289,14 +336,27 @@ public final class NatsServer implements AutoCloseable {
       return this;
     }
 
-    /** Requires clients to present {@code token}. */
+    /**
+     * Requires clients to present {@code token}.
+     *
+     * @param token the token
+     * @return this builder
+     * @throws IllegalStateException if an authentication was set before
+     * @throws NullPointerException if {@code token} is null
+     */
     public Builder token(String token) {
       requireNoAuth();
       authArgs.addAll(List.of("--auth", Objects.requireNonNull(token, "token")));
       return this;
     }
 
-    /** How long a start may take before it fails; 20 seconds by default. */
+    /**
+     * How long a start (and each restart) may take before it fails; 20 seconds by default.
+     *
+     * @param startTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code startTimeout} is 0 or negative
+     */
     public Builder startTimeout(Duration startTimeout) {
       if (startTimeout.isNegative() || startTimeout.isZero()) {
         throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
@@ -305,7 +365,12 @@ public final class NatsServer implements AutoCloseable {
       return this;
     }
 
-    /** The server binary, instead of looking it up on the PATH and in /usr/sbin. */
+    /**
+     * The server binary, instead of looking it up on the PATH and in /usr/sbin.
+     *
+     * @param executable an executable nats-server; checked by {@link #start()}
+     * @return this builder
+     */
     public Builder executable(Path executable) {
       this.executable = Objects.requireNonNull(executable, "executable");
       return this;
@@ -314,8 +379,10 @@ public final class NatsServer implements AutoCloseable {
     /**
      * Starts the server and waits until it accepts connections.
      *
+     * @return a running server; close it when done
      * @throws IllegalStateException if no nats-server executable is found
-     * @throws IOException if the server does not come up within the start timeout
+     * @throws IOException if the server does not come up within the start timeout, or its
+     *     folder cannot be made; nothing is left behind then
      */
     public NatsServer start() throws IOException {
       Path binary = executable != null ? executable

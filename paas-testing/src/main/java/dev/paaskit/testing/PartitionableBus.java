@@ -11,7 +11,13 @@ import java.util.function.Function;
 /**
  * One node's view of a shared bus that a test can cut: while cut, what the node publishes is lost
  * and nothing reaches its subscriptions, as when its network link is down. Closing it closes
- * nothing of the shared bus. Give one to each role whose link a test or benchmark cuts.
+ * nothing of the shared bus, not even the subscriptions made through it. Give one to each role
+ * whose link a test or benchmark cuts.
+ *
+ * <p>Unlike a real link, a request made while cut fails at once with a
+ * {@link java.util.concurrent.TimeoutException}, without waiting for its timeout; and a request
+ * made before the cut still gets its reply, whose inbox is the shared bus's own. Subscriptions
+ * are made on the shared bus even while cut, and hear messages again once healed. Thread-safe.
  */
 public final class PartitionableBus implements MessageBus {
   private final MessageBus bus;
@@ -21,7 +27,13 @@ public final class PartitionableBus implements MessageBus {
     this.bus = bus;
   }
 
-  /** A view of {@code bus} that starts connected. */
+  /**
+   * A view of {@code bus} that starts connected.
+   *
+   * @param bus the shared bus; not closed by the view
+   * @return a new view
+   * @throws NullPointerException if {@code bus} is null
+   */
   public static PartitionableBus over(MessageBus bus) {
     return new PartitionableBus(java.util.Objects.requireNonNull(bus, "bus"));
   }
@@ -36,6 +48,11 @@ public final class PartitionableBus implements MessageBus {
     cut = false;
   }
 
+  /**
+   * Whether the view is cut now.
+   *
+   * @return true between {@link #cut()} and {@link #heal()}
+   */
   public boolean isCut() {
     return cut;
   }

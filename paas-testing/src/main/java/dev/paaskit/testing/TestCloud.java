@@ -190,6 +190,11 @@ public final class TestCloud implements AutoCloseable {
     }
   }
 
+  /**
+   * A builder with every default; see {@link Builder}.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -197,29 +202,63 @@ public final class TestCloud implements AutoCloseable {
 
   // ---- the cloud
 
+  /**
+   * The cloud's controller, in process: push, scale, look at instances, events and logs.
+   *
+   * @return the controller; its futures complete only as the cloud runs, so wait for them with
+   *     {@link #await} rather than {@code join()}
+   */
   public Controller controller() {
     return cloud.controller();
   }
 
+  /**
+   * The cloud itself, for its roles and event listeners.
+   *
+   * @return the running cloud; {@link #close()} stops it, not the test
+   */
   public PaasCloud cloud() {
     return cloud;
   }
 
+  /**
+   * The clock behind every timer of the cloud. Prefer {@link #advance} to moving it directly:
+   * that lets the cloud act at each timer on the way.
+   *
+   * @return the virtual clock the builder was given or made
+   */
   public VirtualClock clock() {
     return clock;
   }
 
-  /** Node ids, {@code n1} to {@code nN}. */
+  /**
+   * The ids of the cloud's nodes.
+   *
+   * @return {@code n1} to {@code nN}, sorted as text (so {@code n10} comes before {@code n2})
+   */
   public List<String> nodeIds() {
     return List.copyOf(new TreeMap<>(backends).keySet());
   }
 
-  /** The container backend of a node, whatever it is. */
+  /**
+   * The container backend of a node, whatever it is.
+   *
+   * @param nodeId a node id, such as {@code n1}
+   * @return the backend the builder's {@link Builder#backends} made for it
+   * @throws NullPointerException naming the node when there is no such node
+   */
   public ContainerBackend containerBackend(String nodeId) {
     return Objects.requireNonNull(backends.get(nodeId), () -> "no node " + nodeId);
   }
 
-  /** The fake backend of a node, to look at what it runs. */
+  /**
+   * The fake backend of a node, to look at what it runs.
+   *
+   * @param nodeId a node id, such as {@code n1}
+   * @return the node's {@link FakeBackend}
+   * @throws IllegalStateException if the node runs another backend
+   * @throws NullPointerException naming the node when there is no such node
+   */
   public FakeBackend backend(String nodeId) {
     ContainerBackend b = Objects.requireNonNull(backends.get(nodeId), () -> "no node " + nodeId);
     if (b instanceof FakeBackend fake) {
@@ -228,7 +267,12 @@ public final class TestCloud implements AutoCloseable {
     throw new IllegalStateException("node " + nodeId + " runs " + b.name() + ", not the fake backend");
   }
 
-  /** The router's port, for a cloud built with {@code router(true)}. */
+  /**
+   * The router's port, for a cloud built with {@code router(true)}.
+   *
+   * @return the port the router listens on, on 127.0.0.1
+   * @throws IllegalStateException if the cloud was built without a router
+   */
   public int routerPort() {
     return cloud.role(RouterRole.class).map(RouterRole::port)
         .orElseThrow(() -> new IllegalStateException("built without a router"));
@@ -239,6 +283,12 @@ public final class TestCloud implements AutoCloseable {
   /**
    * Pushes {@code spec} with a folder the {@link StubCartridge} stages in microseconds, and
    * returns once the app is stored and started (not once its instances run).
+   *
+   * @param spec the app to push; its command, if any, replaces the stub's {@code serve <name>}
+   * @return the app as stored, STARTED
+   * @throws RuntimeException the push's own failure, such as a
+   *     {@link dev.paaskit.api.StagingException} or {@link dev.paaskit.api.ConflictException}
+   * @throws AssertionError if the push does not complete within the wait limits
    */
   public App push(AppSpec spec) {
     return await(deploy(spec).staged(), "the push of " + spec.name());
@@ -249,6 +299,10 @@ public final class TestCloud implements AutoCloseable {
    * before the cloud has acted on it: wait for it with
    * {@code await(deployment.running(), "...")}, or move time with {@link #advance} and look at
    * its futures between steps.
+   *
+   * @param spec the app to push
+   * @return the push's handle; nothing of it has run yet
+   * @throws UncheckedIOException if the app's folder cannot be written
    */
   public Deployment deploy(AppSpec spec) {
     try {
@@ -260,7 +314,18 @@ public final class TestCloud implements AutoCloseable {
     }
   }
 
-  /** Lets the cloud run until {@code future} completes; returns its value or throws its failure. */
+  /**
+   * Lets the cloud run, moving virtual time as {@link #until} does, until {@code future}
+   * completes; returns its value or throws its failure.
+   *
+   * @param <T> the future's value
+   * @param future a future the cloud completes, such as a deployment's
+   * @param what the future in words, for the message of a wait that gives up
+   * @return the future's value
+   * @throws RuntimeException the future's failure, unwrapped from {@link CompletionException};
+   *     a checked failure comes wrapped in a {@code CompletionException}
+   * @throws AssertionError if the future does not complete within the wait limits
+   */
   public <T> T await(CompletableFuture<T> future, String what) {
     until(future::isDone, () -> what + " to complete");
     try {
@@ -280,7 +345,12 @@ public final class TestCloud implements AutoCloseable {
     }
   }
 
-  /** Lets the cloud finish what it is doing now, without moving virtual time. */
+  /**
+   * Lets the cloud finish what it is doing now, without moving virtual time: returns once no
+   * task runs or waits on the cloud's executor, threads blocked on the clock aside.
+   *
+   * @throws AssertionError if the cloud is still busy after the real-time limit
+   */
   public void settle() {
     try {
       if (!executor.awaitQuiet(clock::blockedThreads, realTimeout)) {
@@ -293,7 +363,14 @@ public final class TestCloud implements AutoCloseable {
     }
   }
 
-  /** Moves virtual time forward by {@code amount}, letting the cloud act at every timer on the way. */
+  /**
+   * Moves virtual time forward by {@code amount}, letting the cloud act at every timer on the
+   * way: it settles before the first timer, after each, and at the end.
+   *
+   * @param amount how far to move, 0 or more
+   * @throws IllegalArgumentException if {@code amount} is negative
+   * @throws AssertionError if the cloud stays busy past the real-time limit at one of the steps
+   */
   public void advance(Duration amount) {
     long target = clock.nanoTime() + amount.toNanos();
     settle();
@@ -311,10 +388,13 @@ public final class TestCloud implements AutoCloseable {
 
   /**
    * Returns once {@code condition} holds, moving virtual time from timer to timer whenever the
-   * cloud has nothing left to do.
+   * cloud has nothing left to do. The condition is checked each time the cloud has settled.
    *
+   * @param condition what to wait for; called on the test thread, it must not block
+   * @param seen what was expected and what is there, for the failure message; called once, on
+   *     failure
    * @throws AssertionError with {@code seen} once the virtual-time limit (or, as a safety net, the
-   *     real-time limit) passes
+   *     real-time limit) passes, or at once when the cloud is idle with no timer pending
    */
   public void until(BooleanSupplier condition, Supplier<String> seen) {
     long virtualLimit = clock.nanoTime() + maxVirtualWait.toNanos();
@@ -337,7 +417,14 @@ public final class TestCloud implements AutoCloseable {
 
   // ---- assertions
 
-  /** The app's instances in {@code state}. */
+  /**
+   * The app's instances in {@code state}, as the controller knows them now.
+   *
+   * @param app the app's name
+   * @param state the state to select
+   * @return those instances, sorted by index; a new, mutable list
+   * @throws dev.paaskit.api.NotFoundException if there is no such app
+   */
   public List<InstanceStatus> instances(String app, InstanceState state) {
     return controller().instances(app).stream().filter(i -> i.state() == state).collect(Collectors.toList());
   }
@@ -346,6 +433,11 @@ public final class TestCloud implements AutoCloseable {
    * Waits until exactly {@code count} instances of {@code app} are RUNNING and none is starting;
    * fails naming what was found: {@code expected 3 RUNNING instances of web, found 2 RUNNING and
    * 1 CRASHED (exit 137, memory limit) on node n2}.
+   *
+   * @param app the app's name; an app that does not exist yet fails the wait with
+   *     {@link dev.paaskit.api.NotFoundException}
+   * @param count how many RUNNING instances to wait for, 0 or more
+   * @throws AssertionError naming what was found, once the wait limits pass
    */
   public void awaitRunning(String app, int count) {
     until(() -> {
@@ -355,7 +447,14 @@ public final class TestCloud implements AutoCloseable {
     }, () -> count + " RUNNING instances of " + app + ", found " + describe(app));
   }
 
-  /** What the app's instances are doing now, as a sentence. */
+  /**
+   * What the app's instances are doing now, as a sentence, for failure messages.
+   *
+   * @param app the app's name
+   * @return {@code no instances}, or counts by state such as {@code 2 RUNNING and 1 CRASHED
+   *     (exit 137, memory limit) on node n2}, crashed and failed ones with their reason
+   * @throws dev.paaskit.api.NotFoundException if there is no such app
+   */
   public String describe(String app) {
     List<InstanceStatus> all = controller().instances(app);
     if (all.isEmpty()) {
@@ -400,19 +499,43 @@ public final class TestCloud implements AutoCloseable {
             + ": " + describe(app)));
   }
 
-  /** Ends instance {@code index} of {@code app} as if its process exited with {@code exitCode}. */
+  /**
+   * Ends instance {@code index} of {@code app} as if its process exited with {@code exitCode};
+   * the cloud hears of it as it runs on.
+   *
+   * @param app the app's name
+   * @param index the index of a RUNNING instance
+   * @param exitCode the exit code its node reports, such as 137
+   * @throws IllegalStateException if no instance of that index is RUNNING, or its node does not
+   *     run the fake backend
+   */
   public void crash(String app, int index, int exitCode) {
     InstanceStatus i = running(app, index);
     backend(i.nodeId()).crash(i.instanceId(), exitCode);
   }
 
-  /** Ends instance {@code index} of {@code app} as if it exceeded its memory limit. */
+  /**
+   * Ends instance {@code index} of {@code app} as if it exceeded its memory limit: exit code
+   * 137, signal 9.
+   *
+   * @param app the app's name
+   * @param index the index of a RUNNING instance
+   * @throws IllegalStateException if no instance of that index is RUNNING, or its node does not
+   *     run the fake backend
+   */
   public void killForMemory(String app, int index) {
     InstanceStatus i = running(app, index);
     backend(i.nodeId()).killForMemory(i.instanceId());
   }
 
-  /** Stops a node's agent abruptly: it is cut off and its instances die with it. */
+  /**
+   * Stops a node's agent abruptly: it is cut off first, so it says no goodbye, and its
+   * instances end with it. The cloud hears nothing more from it; it cannot come back.
+   *
+   * @param nodeId a node id, such as {@code n2}
+   * @throws IllegalStateException if the node's agent fails to stop
+   * @throws NullPointerException naming the node when there is no such node
+   */
   public void killNode(String nodeId) {
     partition(nodeId);
     try {
@@ -422,17 +545,33 @@ public final class TestCloud implements AutoCloseable {
     }
   }
 
-  /** Cuts a node off the bus: it neither hears nor is heard, but keeps running. */
+  /**
+   * Cuts a node off the bus: it neither hears nor is heard, but keeps running, and so do its
+   * instances. Its requests fail at once as timed out. Undo with {@link #heal}.
+   *
+   * @param nodeId a node id, such as {@code n2}
+   * @throws NullPointerException naming the node when there is no such node
+   */
   public void partition(String nodeId) {
     bus(nodeId).cut();
   }
 
-  /** Freezes a node: to the rest of the cloud, the same as a partition. */
+  /**
+   * Freezes a node: to the rest of the cloud, the same as a partition, and so done the same way.
+   *
+   * @param nodeId a node id, such as {@code n2}
+   * @throws NullPointerException naming the node when there is no such node
+   */
   public void freezeNode(String nodeId) {
     partition(nodeId);
   }
 
-  /** Reconnects a partitioned or frozen node. */
+  /**
+   * Reconnects a partitioned or frozen node; what was published meanwhile stays lost.
+   *
+   * @param nodeId a node id, such as {@code n2}
+   * @throws NullPointerException naming the node when there is no such node
+   */
   public void heal(String nodeId) {
     bus(nodeId).heal();
   }
@@ -441,12 +580,25 @@ public final class TestCloud implements AutoCloseable {
     return Objects.requireNonNull(nodeBuses.get(nodeId), () -> "no node " + nodeId);
   }
 
-  /** Makes a node's droplet downloads fail (true) or work again (false). */
+  /**
+   * Makes a node's droplet downloads fail, or work again.
+   *
+   * @param nodeId a node id, such as {@code n2}
+   * @param failing true to fail every download of the node from now on, false to restore them
+   * @throws NullPointerException naming the node when there is no such node
+   */
   public void failDropletDownloads(String nodeId, boolean failing) {
     blobs(nodeId).fail(failing);
   }
 
-  /** Makes each droplet download on a node take {@code delay} of virtual time; zero to restore. */
+  /**
+   * Makes each droplet download on a node take {@code delay} of virtual time: the download's
+   * thread blocks until the clock has moved that far.
+   *
+   * @param nodeId a node id, such as {@code n2}
+   * @param delay how long each download takes; zero to restore
+   * @throws NullPointerException naming the node when there is no such node
+   */
   public void slowDropletDownloads(String nodeId, Duration delay) {
     blobs(nodeId).delay(delay);
   }
@@ -455,7 +607,15 @@ public final class TestCloud implements AutoCloseable {
     return Objects.requireNonNull(nodeBlobs.get(nodeId), () -> "no node " + nodeId);
   }
 
-  /** Makes every health check of {@code app}'s instances fail (true) or pass again (false). */
+  /**
+   * Makes every port or HTTP health check of {@code app}'s instances fail, or pass again: a
+   * starting instance then never becomes healthy, and a running one is ended as CRASHED after
+   * the node's liveness checks (every 30 s of virtual time) fail 3 times in a row. An app checked
+   * by PROCESS is not affected.
+   *
+   * @param app the app's name; need not exist yet
+   * @param failing true to fail the checks from now on, false to let them pass
+   */
   public void failHealthChecks(String app, boolean failing) {
     if (failing) {
       unhealthyApps.add(app);
@@ -468,17 +628,33 @@ public final class TestCloud implements AutoCloseable {
     return !unhealthyApps.contains(probe.appName());
   }
 
-  /** Drops every bus message whose subject starts with {@code subjectPrefix}. */
+  /**
+   * Drops every bus message whose subject starts with {@code subjectPrefix}, from now on until
+   * {@link #restoreMessages()}. The first matching fault, in the order added, decides.
+   *
+   * @param subjectPrefix the start of the subjects to drop, such as {@code paaskit.node.}
+   */
   public void dropMessages(String subjectPrefix) {
     busFaults.add(new BusFault(subjectPrefix, null));
   }
 
-  /** Delays every bus message whose subject starts with {@code subjectPrefix} by virtual time. */
+  /**
+   * Delays every bus message whose subject starts with {@code subjectPrefix} by virtual time,
+   * from now on until {@link #restoreMessages()}: each is delivered once the clock has moved
+   * that far. The first matching fault, in the order added, decides.
+   *
+   * @param subjectPrefix the start of the subjects to delay
+   * @param delay how long each message takes
+   * @throws NullPointerException if {@code delay} is null
+   */
   public void delayMessages(String subjectPrefix, Duration delay) {
     busFaults.add(new BusFault(subjectPrefix, Objects.requireNonNull(delay, "delay")));
   }
 
-  /** Lets every message through again. */
+  /**
+   * Lets every message through again, removing every drop and delay; messages already delayed
+   * still arrive when their time comes.
+   */
   public void restoreMessages() {
     busFaults.clear();
   }
@@ -544,7 +720,8 @@ public final class TestCloud implements AutoCloseable {
    * Options of a test cloud. Defaults: 3 nodes of 4 GiB memory and 20 GiB disk, no zones, no
    * router, the {@link StubCartridge}, heartbeats every second with 3 missed meaning dead, Cloud
    * Foundry's restart policy, waits giving up after 1 hour of virtual time or 30 s of real time,
-   * records crossing the bus as JSON.
+   * records crossing the bus as JSON. Each setter replaces what was set before; the health
+   * options are checked by {@link #build()}. Not thread-safe.
    */
   public static final class Builder {
     private String name = "test-cloud";
@@ -573,11 +750,24 @@ public final class TestCloud implements AutoCloseable {
 
     private Builder() {}
 
+    /**
+     * Names the cloud, for logs and thread names; default {@code test-cloud}.
+     *
+     * @param name not null
+     * @return this builder
+     */
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name");
       return this;
     }
 
+    /**
+     * How many nodes the cloud has, named {@code n1} to {@code nN}; default 3.
+     *
+     * @param nodes 0 to 10,000; a cloud of 0 nodes places nothing
+     * @return this builder
+     * @throws IllegalArgumentException if {@code nodes} is out of range
+     */
     public Builder nodes(int nodes) {
       if (nodes < 0 || nodes > 10_000) {
         throw new IllegalArgumentException("nodes must be between 0 and 10,000: " + nodes);
@@ -586,7 +776,17 @@ public final class TestCloud implements AutoCloseable {
       return this;
     }
 
-    /** Each node's capacity, such as {@code "4G"} and {@code "20G"}. */
+    /**
+     * Each node's capacity, checked at once; default {@code 4G} and {@code 20G}. Every node
+     * runs at most 256 instances.
+     *
+     * @param memory a size as {@link dev.paaskit.api.ByteSize#parse} reads it, such as
+     *     {@code "4G"}
+     * @param disk a size, such as {@code "20G"}
+     * @return this builder
+     * @throws dev.paaskit.api.InvalidSpecException naming {@code memory} or {@code disk} when it
+     *     is no size
+     */
     public Builder nodeCapacity(String memory, String disk) {
       NodeCapacity.of(memory, disk);
       this.nodeMemory = memory;
@@ -594,19 +794,36 @@ public final class TestCloud implements AutoCloseable {
       return this;
     }
 
-    /** Zones given to nodes in turn: with {@code "z1", "z2"}, n1 is in z1, n2 in z2, n3 in z1. */
+    /**
+     * Zones given to nodes in turn: with {@code "z1", "z2"}, n1 is in z1, n2 in z2, n3 in z1.
+     *
+     * @param zones zone names; none (the default) for no zones
+     * @return this builder
+     * @throws NullPointerException if a zone is null
+     */
     public Builder zones(String... zones) {
       this.zones = List.of(zones);
       return this;
     }
 
-    /** The stack every node offers, such as {@code "cflinuxfs4"}; none by default. */
+    /**
+     * The stack every node offers; none by default.
+     *
+     * @param stack such as {@code "cflinuxfs4"}; empty for none
+     * @return this builder
+     */
     public Builder nodeStack(String stack) {
       this.nodeStack = Objects.requireNonNull(stack, "stack");
       return this;
     }
 
-    /** The CPU shares each node offers (1,024 to a core); 0, the default, meters no CPU. */
+    /**
+     * The CPU shares each node offers.
+     *
+     * @param shares 1,024 to a core; 0, the default, meters no CPU
+     * @return this builder
+     * @throws IllegalArgumentException if {@code shares} is negative
+     */
     public Builder nodeCpuShares(long shares) {
       if (shares < 0) {
         throw new IllegalArgumentException("shares must not be negative: " + shares);
@@ -615,7 +832,16 @@ public final class TestCloud implements AutoCloseable {
       return this;
     }
 
-    /** Placement tags of one node, such as {@code nodeTags("n2", "ssd")}. */
+    /**
+     * Placement tags of one node, such as {@code nodeTags("n2", "ssd")}, replacing those set
+     * for it before; nodes not named carry none.
+     *
+     * @param nodeId a node id; one beyond {@link #nodes} is ignored
+     * @param tags the node's tags, no two equal
+     * @return this builder
+     * @throws IllegalArgumentException if a tag is given twice
+     * @throws NullPointerException if {@code nodeId} or a tag is null
+     */
     public Builder nodeTags(String nodeId, String... tags) {
       this.nodeTags.put(Objects.requireNonNull(nodeId, "nodeId"), Set.of(tags));
       return this;
@@ -626,18 +852,36 @@ public final class TestCloud implements AutoCloseable {
      * as a peer in another process would, rather than as the records themselves (what an
      * in-process cloud does). Default true: a record that does not survive JSON fails here, not
      * first on NATS.
+     *
+     * @param encode false to pass the records themselves, as an in-process cloud does
+     * @return this builder
      */
     public Builder encodeMessages(boolean encode) {
       this.encodeMessages = encode;
       return this;
     }
 
-    /** Runs the real router too; instances then need a backend that answers HTTP. */
+    /**
+     * Runs the real router too, on a free port of 127.0.0.1 ({@link TestCloud#routerPort()});
+     * instances then need a backend that answers HTTP, such as {@link FakeBackend#serveHttp()}.
+     *
+     * @param router true to run it; false by default
+     * @return this builder
+     */
     public Builder router(boolean router) {
       this.router = router;
       return this;
     }
 
+    /**
+     * How often nodes heartbeat, and how many missed beats make a node DEAD; default every
+     * second, 3.
+     *
+     * @param interval positive, checked by {@link #build()}
+     * @param missedBeforeDead 1 or more, checked by {@link #build()}
+     * @return this builder
+     * @throws NullPointerException if {@code interval} is null
+     */
     public Builder heartbeat(Duration interval, int missedBeforeDead) {
       this.heartbeat = Objects.requireNonNull(interval, "interval");
       this.missedHeartbeats = missedBeforeDead;
@@ -647,57 +891,118 @@ public final class TestCloud implements AutoCloseable {
     /**
      * After how many missed heartbeats the health manager probes a silent node, which is dead at
      * once if nobody listens on its subject; 0 turns probing off. Default 2.
+     *
+     * @param missed 0 or more, checked by {@link #build()}
+     * @return this builder
      */
     public Builder probeAfterMissed(int missed) {
       this.probeAfterMissed = missed;
       return this;
     }
 
-    /** How often the health manager's backstop sweep runs; default 1 s. */
+    /**
+     * How often the health manager checks node liveness; every tenth sweep also compares all of
+     * desired and actual state. Default 1 s.
+     *
+     * @param interval positive, checked by {@link #build()}
+     * @return this builder
+     */
     public Builder sweep(Duration interval) {
       this.sweep = Objects.requireNonNull(interval, "interval");
       return this;
     }
 
-    /** Between an instance losing its route and its SIGTERM; default zero. */
+    /**
+     * How long a stopping instance keeps serving after its route is withdrawn, before its
+     * SIGTERM; default zero.
+     *
+     * @param drain 0 or more, checked by {@link #build()}
+     * @return this builder
+     */
     public Builder drainPeriod(Duration drain) {
       this.drainPeriod = Objects.requireNonNull(drain, "drain");
       return this;
     }
 
+    /**
+     * When a crashed instance is started again, and when its index gives up (FAILED); default
+     * {@link RestartPolicy#CLOUD_FOUNDRY}.
+     *
+     * @param policy not null
+     * @return this builder
+     */
     public Builder restartPolicy(RestartPolicy policy) {
       this.restartPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
+    /**
+     * The placement strategy of the health manager; default PaaSKit's own.
+     *
+     * @param placement not null
+     * @return this builder
+     */
     public Builder placement(PlacementStrategy placement) {
       this.placement = Objects.requireNonNull(placement, "placement");
       return this;
     }
 
+    /**
+     * The cartridges stagings use; default {@link StubCartridge#source()}. {@link TestCloud#push}
+     * writes apps only the stub detects: with other cartridges, name one in the spec or push
+     * your own folder through {@link TestCloud#controller()}.
+     *
+     * @param cartridges not null
+     * @return this builder
+     */
     public Builder cartridges(CartridgeSource cartridges) {
       this.cartridges = Objects.requireNonNull(cartridges, "cartridges");
       return this;
     }
 
-    /** The container backend of each node, by node id; default a {@link FakeBackend} each. */
+    /**
+     * The container backend of each node; default a {@link FakeBackend} each. Each node closes
+     * its backend when it stops; the test cloud closes those of nodes that never ran.
+     *
+     * @param perNode called once per node, with its id, while the cloud is built; returns a new
+     *     backend each time
+     * @return this builder
+     */
     public Builder backends(Function<String, ContainerBackend> perNode) {
       this.backends = Objects.requireNonNull(perNode, "perNode");
       return this;
     }
 
+    /**
+     * The clock of the cloud, for a test that wants to set the start time or hold the clock
+     * itself; default a new {@link VirtualClock#create()}.
+     *
+     * @param clock not null, and not shared with another cloud
+     * @return this builder
+     */
     public Builder clock(VirtualClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** How much virtual time a wait may move through before it fails; default 1 hour. */
+    /**
+     * How much virtual time a wait may move through before it fails; default 1 hour.
+     *
+     * @param limit not null
+     * @return this builder
+     */
     public Builder maxVirtualWait(Duration limit) {
       this.maxVirtualWait = Objects.requireNonNull(limit, "limit");
       return this;
     }
 
-    /** How much real time a wait may take before it fails; default 30 s. */
+    /**
+     * How much real time a wait, or one settling of the cloud, may take before it fails; a
+     * safety net, default 30 s.
+     *
+     * @param timeout not null
+     * @return this builder
+     */
     public Builder realTimeout(Duration timeout) {
       this.realTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
@@ -713,6 +1018,8 @@ public final class TestCloud implements AutoCloseable {
      * Builds and starts the cloud, and returns once every node has joined. When it fails, what it
      * made and started is closed again before it throws.
      *
+     * @return the started cloud; close it when the test is done
+     * @throws IllegalArgumentException if a health or node option is out of range
      * @throws IllegalStateException if a role failed to start
      * @throws AssertionError if the nodes did not all join within the wait limits
      */

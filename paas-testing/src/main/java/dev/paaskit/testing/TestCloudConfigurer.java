@@ -15,6 +15,11 @@ package dev.paaskit.testing;
  */
 @FunctionalInterface
 public interface TestCloudConfigurer {
+  /**
+   * Sets what the cloud needs beyond the annotation's options; the cloud is built right after.
+   *
+   * @param cloud the builder, with the annotation's options applied
+   */
   void configure(TestCloud.Builder cloud);
 
   /** Changes nothing: the default of {@link PaasTest#configure()}. */

@@ -57,31 +57,66 @@ public final class VirtualClock implements Clock {
     this.start = start;
   }
 
-  /** A clock whose {@link #now()} starts at {@code start}. */
+  /**
+   * A clock whose {@link #now()} starts at {@code start}; {@link #nanoTime()} starts at 0.
+   *
+   * @param start the wall-clock time of the clock's origin
+   * @return a clock with no timers
+   * @throws NullPointerException if {@code start} is null
+   */
   public static VirtualClock startingAt(Instant start) {
     return new VirtualClock(Objects.requireNonNull(start, "start"));
   }
 
-  /** A clock starting at 2030-01-01T00:00:00Z. */
+  /**
+   * A clock starting at 2030-01-01T00:00:00Z.
+   *
+   * @return a clock with no timers
+   */
   public static VirtualClock create() {
     return startingAt(Instant.parse("2030-01-01T00:00:00Z"));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @return the start instant plus {@link #elapsed()}
+   */
   @Override
   public synchronized Instant now() {
     return start.plusNanos(nanos);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @return the virtual nanoseconds since the clock was made
+   */
   @Override
   public synchronized long nanoTime() {
     return nanos;
   }
 
-  /** How much virtual time has passed since the clock was made. */
+  /**
+   * How much virtual time has passed since the clock was made.
+   *
+   * @return the elapsed virtual time, 0 or more
+   */
   public synchronized Duration elapsed() {
     return Duration.ofNanos(nanos);
   }
 
+  /**
+   * Queues {@code task} to run when virtual time reaches now plus {@code delay}, on the thread
+   * that then calls {@link #advance}; never at once, even for a delay of 0. A task
+   * that throws ends that {@code advance} call with its exception; the timers not yet run stay
+   * queued.
+   *
+   * @param delay how far ahead; 0 or negative for now, run at the next {@code advance}
+   * @param task what to run
+   * @return a handle that cancels the task if it has not run yet
+   * @throws NullPointerException if an argument is null
+   */
   @Override
   public synchronized Cancellable schedule(Duration delay, Runnable task) {
     Objects.requireNonNull(task, "task");
@@ -90,7 +125,11 @@ public final class VirtualClock implements Clock {
     return t;
   }
 
-  /** The virtual time until the next timer is due, if any is pending. */
+  /**
+   * The virtual time until the next timer is due, cancelled timers aside.
+   *
+   * @return the time left, 0 for a timer already due; empty when no timer is pending
+   */
   public synchronized Optional<Duration> nextTimer() {
     dropCancelled();
     return timers.isEmpty() ? Optional.empty() : Optional.of(Duration.ofNanos(Math.max(0, timers.peek().deadline - nanos)));
@@ -98,7 +137,12 @@ public final class VirtualClock implements Clock {
 
   /**
    * Moves time forward by {@code amount}, running every timer that falls due on the way at the
-   * moment it is due, timers that those schedule included.
+   * moment it is due, timers that those schedule included. Timers run on the calling thread,
+   * outside the clock's lock; threads in {@link #blockUntil} wake as time passes.
+   *
+   * @param amount how far to move; 0 runs the timers already due
+   * @throws IllegalArgumentException if {@code amount} is negative
+   * @throws RuntimeException what a timer's task throws, leaving time at that timer's deadline
    */
   public void advance(Duration amount) {
     if (amount.isNegative()) {
@@ -125,7 +169,12 @@ public final class VirtualClock implements Clock {
     }
   }
 
-  /** Moves time to the next timer's deadline and runs the timers due then; false if none. */
+  /**
+   * Moves time to the next timer's deadline and runs the timers due then, those they schedule
+   * for that same moment included.
+   *
+   * @return true when a timer was pending; false, leaving time as it is, when none was
+   */
   public boolean advanceToNextTimer() {
     Optional<Duration> next = nextTimer();
     next.ifPresent(this::advance);
@@ -139,7 +188,10 @@ public final class VirtualClock implements Clock {
    * {@link #blockedThreads()}, so a harness waiting for the cloud to go idle knows it waits on the
    * clock.
    *
-   * @return true when the virtual deadline was reached
+   * @param deadlineNanos the virtual time to wait for, as {@link #nanoTime()} counts
+   * @param realTimeout how long to wait in real time at most, a safety net
+   * @return true when the virtual deadline was reached; false when the real timeout passed first
+   * @throws InterruptedException if the thread is interrupted while it waits
    */
   public boolean blockUntil(long deadlineNanos, Duration realTimeout) throws InterruptedException {
     long realDeadline = System.nanoTime() + realTimeout.toNanos();
@@ -160,7 +212,11 @@ public final class VirtualClock implements Clock {
     }
   }
 
-  /** Threads now inside {@link #blockUntil}. */
+  /**
+   * Threads now inside {@link #blockUntil}.
+   *
+   * @return how many, 0 or more
+   */
   public synchronized int blockedThreads() {
     return blocked;
   }

@@ -52,6 +52,25 @@ import org.junit.jupiter.api.io.TempDir;
  *   }
  * }
  * }</pre>
+ *
+ * <p>Each test gets its own store from {@link #newStore()}; a blob store has no {@code close},
+ * so a subclass releases what its stores hold in its own {@code @AfterEach}.
+ *
+ * <p>What the tests check:
+ * <ul>
+ *   <li>Puts: a put returns the sha256 and size of the content (the empty blob included); a
+ *       stored blob of 300 KB can be stated and read back, twice; 5 MiB arriving 7,919 bytes
+ *       per read is stored whole; a file's content is stored by {@code put(Path)}.
+ *   <li>Addresses: the same bytes put twice are stored once and removed by one delete; a
+ *       deleted blob can be stored again; an unknown sha256 is not there to open, state or
+ *       delete; a null, short, long, upper-case or path-like address is refused by
+ *       {@code open}, {@code stat} and {@code delete} with {@link IllegalArgumentException}.
+ *   <li>Failures: a put whose stream fails throws an {@link IOException} caused by the stream's
+ *       failure, leaves nothing behind ({@link #assertNothingLeftBehind()}), and the store still
+ *       works.
+ *   <li>Concurrency: six concurrent puts of the same 1 MiB all succeed alike; four threads'
+ *       puts of different content are all kept.
+ * </ul>
  */
 @Timeout(60)
 public abstract class BlobStoreContract {
@@ -66,12 +85,19 @@ public abstract class BlobStoreContract {
   /** The store under test, fresh for each test. */
   protected BlobStore store;
 
-  /** A new, empty store. */
+  /**
+   * A new, empty store. Called once before each test.
+   *
+   * @return the store under test
+   * @throws Exception when the store cannot be made; the test then fails
+   */
   protected abstract BlobStore newStore() throws Exception;
 
   /**
    * Fails if the store keeps any trace of a put that failed, beyond what the SPI shows (which the
    * tests check themselves). By default checks nothing more.
+   *
+   * @throws Exception a failure (such as an {@link AssertionError}) naming what was left
    */
   protected void assertNothingLeftBehind() throws Exception {}
 
@@ -233,11 +259,24 @@ public abstract class BlobStoreContract {
 
   // --- helpers for subclasses and the tests above ---
 
+  /**
+   * Puts {@code content} into the store under test.
+   *
+   * @param content the blob's bytes
+   * @return what the store returned
+   * @throws IOException what the store threw
+   */
   protected BlobInfo put(byte[] content) throws IOException {
     return store.put(new ByteArrayInputStream(content));
   }
 
-  /** The whole stored blob; fails if there is none. */
+  /**
+   * The whole stored blob, read and closed; fails the test if there is none.
+   *
+   * @param sha256 the blob's address
+   * @return its bytes
+   * @throws IOException what the store or its stream threw
+   */
   protected byte[] read(String sha256) throws IOException {
     Optional<InputStream> opened = store.open(sha256);
     assertTrue(opened.isPresent(), "no blob " + sha256);
@@ -246,16 +285,35 @@ public abstract class BlobStoreContract {
     }
   }
 
+  /**
+   * The UTF-8 bytes of {@code text}, for small blobs.
+   *
+   * @param text the content as text
+   * @return a new array
+   */
   protected static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Bytes that are the same for the same seed, for large blobs.
+   *
+   * @param count how many bytes
+   * @param seed the seed of the pseudo-random sequence
+   * @return a new array
+   */
   protected static byte[] randomBytes(int count, long seed) {
     byte[] bytes = new byte[count];
     new Random(seed).nextBytes(bytes);
     return bytes;
   }
 
+  /**
+   * The address {@code content} must be stored under.
+   *
+   * @param content the bytes
+   * @return their SHA-256 as 64 lower-case hex digits
+   */
   protected static String sha256(byte[] content) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
@@ -264,7 +322,16 @@ public abstract class BlobStoreContract {
     }
   }
 
-  /** Runs {@code body} on {@code threads} threads at once and returns their results in order. */
+  /**
+   * Runs {@code body} on {@code threads} threads at once and returns their results in order.
+   *
+   * @param <T> what each thread returns
+   * @param threads how many threads
+   * @param body the work of each thread, given its number from 0
+   * @return what each thread returned, in thread order
+   * @throws Exception what a thread threw (wrapped in an {@code ExecutionException}), or a
+   *     {@code TimeoutException} when one did not finish in time
+   */
   protected static <T> List<T> runConcurrently(int threads, ThreadBody<T> body) throws Exception {
     ExecutorService executor = Executors.newFixedThreadPool(threads);
     try {
@@ -293,6 +360,13 @@ public abstract class BlobStoreContract {
   /** The work of one thread of {@link #runConcurrently}. */
   @FunctionalInterface
   protected interface ThreadBody<T> {
+    /**
+     * Does one thread's work.
+     *
+     * @param thread the thread's number, from 0
+     * @return the thread's result
+     * @throws Exception anything; it fails the test
+     */
     T run(int thread) throws Exception;
   }
 

@@ -70,6 +70,21 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link #appItDetects} writes is staged by the first cartridge that detects it, in the source's
  * order, as a stager does; its staging should need no network and end well within
  * {@link #STAGING_TIMEOUT}.
+ *
+ * <p>What the tests check:
+ * <ul>
+ *   <li>The source holds at least one cartridge, none null, with names that are not blank and
+ *       unique, and versions that are not blank.
+ *   <li>{@code find} returns the cartridge of each name, and nothing for an unknown name, the
+ *       empty name or a name with a letter added.
+ *   <li>Detection: some cartridge detects the app of {@link #appItDetects}; each gives the same
+ *       answer twice and an explanation that is not blank; no cartridge detects an empty folder;
+ *       and detecting changes no file, folder, permission or modification time.
+ *   <li>Staging, by the first cartridge that detects the app: it returns a command that is not
+ *       blank and changes nothing outside its build and cache folders (a file and another app's
+ *       folder beside them stay as they were); two stagings in different folders run at once and
+ *       both succeed.
+ * </ul>
  */
 @Timeout(120)
 public abstract class CartridgeSourceContract {
@@ -82,13 +97,22 @@ public abstract class CartridgeSourceContract {
   /** The source under test, fresh for each test. */
   protected CartridgeSource source;
 
-  /** A new source holding at least one cartridge. */
+  /**
+   * A new source holding at least one cartridge. Called once before each test.
+   *
+   * @return the source under test
+   * @throws Exception when the source cannot be made; the test then fails
+   */
   protected abstract CartridgeSource newSource() throws Exception;
 
   /**
    * Writes, below {@code parent} (which may not exist yet), a folder of app files that some
    * cartridge of the source detects, and returns that folder. Called once per app a test needs;
    * each call gets its own {@code parent}.
+   *
+   * @param parent the folder to write below, inside the test's {@link #dir}
+   * @return the app's folder, a descendant of {@code parent}
+   * @throws Exception when the files cannot be written; the test then fails
    */
   protected abstract Path appItDetects(Path parent) throws Exception;
 
@@ -217,12 +241,23 @@ public abstract class CartridgeSourceContract {
 
   // --- helpers for subclasses and the tests above ---
 
-  /** The names of the source's cartridges, in its order. */
+  /**
+   * The names of the source's cartridges, in its order.
+   *
+   * @return the names, as {@link CartridgeSource#cartridges()} lists them now
+   */
   protected final List<String> names() {
     return source.cartridges().stream().map(Cartridge::name).toList();
   }
 
-  /** Calls {@link #appItDetects} and checks that it kept to its promise of a folder there. */
+  /**
+   * Calls {@link #appItDetects} and checks that it kept to its promise of a folder there.
+   *
+   * @param parent the folder to write below
+   * @return the app's folder
+   * @throws Exception what {@link #appItDetects} threw; the test fails when its folder is not
+   *     below {@code parent}
+   */
   protected final Path newApp(Path parent) throws Exception {
     Path app = appItDetects(parent);
     assertNotNull(app, "appItDetects returned null");
@@ -233,7 +268,13 @@ public abstract class CartridgeSourceContract {
     return app;
   }
 
-  /** The first cartridge, in the source's order, that detects {@code app}. */
+  /**
+   * The first cartridge, in the source's order, that detects {@code app}, as a stager picks it.
+   *
+   * @param app the app's folder
+   * @return the cartridge; the test fails when none detects the app
+   * @throws IOException what a cartridge's detection threw
+   */
   protected final Cartridge detecting(Path app) throws IOException {
     for (Cartridge cartridge : source.cartridges()) {
       if (cartridge.detect(app).detected()) {
@@ -247,6 +288,11 @@ public abstract class CartridgeSourceContract {
    * What is below {@code root}, leaving out the subtrees in {@code skipped}: for each path
    * relative to {@code root}, its type, permissions, modification time and, for a file, its size
    * and SHA-256, or for a link its target. Equal snapshots mean nothing there changed.
+   *
+   * @param root the folder to describe, itself included as {@code .}
+   * @param skipped folders (or files) below {@code root} to leave out, with what they hold
+   * @return the description of each path, by path relative to {@code root}, sorted
+   * @throws IOException when a path cannot be read
    */
   protected static Map<String, String> snapshot(Path root, Set<Path> skipped)
       throws IOException {
@@ -302,7 +348,13 @@ public abstract class CartridgeSourceContract {
     return tree;
   }
 
-  /** Fails with the paths added, removed and changed when {@code after} differs. */
+  /**
+   * Fails with the paths added, removed and changed when {@code after} differs.
+   *
+   * @param before a {@link #snapshot} taken first
+   * @param after a snapshot of the same folder taken later
+   * @param what what would have changed the folder, to start the failure message
+   */
   protected static void assertUnchanged(Map<String, String> before, Map<String, String> after,
       String what) {
     Set<String> paths = new TreeSet<>(before.keySet());

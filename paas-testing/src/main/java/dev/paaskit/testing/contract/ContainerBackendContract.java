@@ -76,6 +76,33 @@ import org.junit.jupiter.api.io.TempDir;
  * every container the test started must have reported exactly one exit, no listener may have
  * been called twice at once or heard output after its exit, and every process id that
  * {@link ContainerBackend#inspect} showed must be gone. Waits are bounded by {@link #WAIT}.
+ *
+ * <p>What the tests check, for every backend:
+ * <ul>
+ *   <li>A created container is listed and inspected as CREATED, with no exit and nothing heard;
+ *       the backend's name is not blank and a new backend holds nothing.
+ *   <li>A started container is RUNNING until stopped; two stops, and one after the exit, all
+ *       complete with the same requested exit (SIGTERM's, for a backend that runs commands),
+ *       heard once; it is then EXITED with that exit.
+ *   <li>A container that ends on its own reports its code, not requested; a stop of it then
+ *       completes within {@link #AT_ONCE} with that exit; a stop of a container never started
+ *       ends it within {@link #AT_ONCE}, requested, and it cannot be started after.
+ *   <li>A container starts only once; a duplicate id is refused (created, running or ended)
+ *       until the first is removed, and the refused spec neither runs nor is heard; unknown ids
+ *       are refused by {@code start}, {@code stop} and {@code remove} naming them, and
+ *       {@code inspect} is empty; {@code list} holds every container until it is removed; a
+ *       running container cannot be removed.
+ *   <li>{@code close} ends every container within {@link #CLOSE_BOUND}, killing one that ignores
+ *       SIGTERM, and leaves an ended one as it was; four containers run and end concurrently,
+ *       each with its own code.
+ * </ul>
+ *
+ * <p>And for a backend that runs commands: the command runs in its work folder with exactly the
+ * spec's environment (nothing from the node's but what the shell sets); 200 lines on each stream
+ * arrive in order before the exit, a last line without a newline included; a command killed by a
+ * signal reports it, not requested; a stop sends SIGTERM first, so a command may end on its own
+ * terms; one that ignores SIGTERM is killed with SIGKILL once the grace has run out, not before;
+ * and a stop ends the whole process tree, grandchildren included.
  */
 @Timeout(60)
 public abstract class ContainerBackendContract {
@@ -105,13 +132,20 @@ public abstract class ContainerBackendContract {
   private final List<Recorder> startedListeners = new CopyOnWriteArrayList<>();
   private final Set<Long> pids = ConcurrentHashMap.newKeySet();
 
-  /** A new backend that holds no containers. */
+  /**
+   * A new backend that holds no containers. Called once before each test.
+   *
+   * @return the backend under test, closed by the kit after the test
+   * @throws Exception when the backend cannot be made; the test then fails
+   */
   protected abstract ContainerBackend newBackend() throws Exception;
 
   /**
    * Whether containers run their spec's command with {@code /bin/sh -c}; true by default. When
    * false, the tests of environment, folder, output, exit codes, signals and grace are skipped,
    * and the others end containers through {@link #makeExit}.
+   *
+   * @return true when the backend's containers run their commands
    */
   protected boolean runsCommands() {
     return true;
@@ -121,13 +155,23 @@ public abstract class ContainerBackendContract {
    * Ends the running container {@code id} as if its command had exited with {@code code} on its
    * own: its listener must hear {@code ExitStatus.exited(code)}. Only called when
    * {@link #runsCommands()} is false, whose backends must override it.
+   *
+   * @param id a running container of the backend under test
+   * @param code the exit code its listener must hear
+   * @throws Exception anything; it fails the test. The default throws
+   *     {@link UnsupportedOperationException}
    */
   protected void makeExit(String id, int code) throws Exception {
     throw new UnsupportedOperationException("a backend whose containers run no command must "
         + "override makeExit(id, code) to end container " + id + " with exit code " + code);
   }
 
-  /** What every spec's environment holds besides what a test adds: a PATH for the shell. */
+  /**
+   * What every spec's environment holds besides what a test adds.
+   *
+   * @return by default a {@code PATH} for the shell; the environment test expects exactly these
+   *     and its own variables
+   */
   protected Map<String, String> baseEnv() {
     return Map.of("PATH", "/usr/local/bin:/usr/bin:/bin");
   }
@@ -135,6 +179,8 @@ public abstract class ContainerBackendContract {
   /**
    * Variables {@code /bin/sh} may set on its own, so they may appear in a container's
    * environment without being in the spec.
+   *
+   * @return by default {@code PWD}, {@code OLDPWD}, {@code SHLVL} and {@code _}
    */
   protected Set<String> shellVariables() {
     return Set.of("PWD", "OLDPWD", "SHLVL", "_");
@@ -518,7 +564,15 @@ public abstract class ContainerBackendContract {
 
   // --- helpers for subclasses and the tests above ---
 
-  /** A spec in {@link #workDir} with {@link #baseEnv()} plus {@code env}. */
+  /**
+   * A spec in {@link #workDir} with {@link #baseEnv()} plus {@code env}, and {@link #LIMITS}.
+   *
+   * @param id the container's id
+   * @param command the shell command line
+   * @param env variables added to, or replacing, the base environment
+   * @param listener what hears the container
+   * @return the spec
+   */
   protected final ContainerSpec spec(String id, String command, Map<String, String> env,
       ContainerListener listener) {
     Map<String, String> all = new HashMap<>(baseEnv());
@@ -526,12 +580,27 @@ public abstract class ContainerBackendContract {
     return new ContainerSpec(id, workDir, command, all, LIMITS, listener);
   }
 
-  /** Creates container {@code id} and returns the listener it reports to. */
+  /**
+   * Creates container {@code id} and returns the listener it reports to.
+   *
+   * @param id the container's id
+   * @param command the shell command line
+   * @return a new recorder, checked after the test
+   * @throws IOException what {@code create} threw
+   */
   protected final Recorder create(String id, String command) throws IOException {
     return create(id, command, Map.of());
   }
 
-  /** Creates container {@code id} with {@code env} added and returns its listener. */
+  /**
+   * Creates container {@code id} with {@code env} added and returns its listener.
+   *
+   * @param id the container's id
+   * @param command the shell command line
+   * @param env variables added to the base environment
+   * @return a new recorder, checked after the test
+   * @throws IOException what {@code create} threw
+   */
   protected final Recorder create(String id, String command, Map<String, String> env)
       throws IOException {
     Recorder listener = new Recorder(id);
@@ -544,6 +613,10 @@ public abstract class ContainerBackendContract {
   /**
    * Starts container {@code id}, created by {@link #create}: after the test its listener must
    * have heard exactly one exit, and the process id {@code inspect} shows must be gone.
+   *
+   * @param id a container made by {@link #create}
+   * @throws IllegalArgumentException if {@link #create} did not make {@code id}
+   * @throws IOException what {@code start} threw
    */
   protected final void start(String id) throws IOException {
     Recorder listener = listeners.get(id);
@@ -555,10 +628,27 @@ public abstract class ContainerBackendContract {
     backend.inspect(id).ifPresent(info -> info.pid().ifPresent(pids::add));
   }
 
+  /**
+   * Creates and starts container {@code id}.
+   *
+   * @param id the container's id
+   * @param command the shell command line
+   * @return its recorder
+   * @throws IOException what {@code create} or {@code start} threw
+   */
   protected final Recorder startContainer(String id, String command) throws IOException {
     return startContainer(id, command, Map.of());
   }
 
+  /**
+   * Creates container {@code id} with {@code env} added, and starts it.
+   *
+   * @param id the container's id
+   * @param command the shell command line
+   * @param env variables added to the base environment
+   * @return its recorder
+   * @throws IOException what {@code create} or {@code start} threw
+   */
   protected final Recorder startContainer(String id, String command, Map<String, String> env)
       throws IOException {
     Recorder listener = create(id, command, env);
@@ -569,6 +659,11 @@ public abstract class ContainerBackendContract {
   /**
    * Starts container {@code id} so that it ends on its own with {@code code}: through its
    * command, or through {@link #makeExit} for a backend that runs none.
+   *
+   * @param id the container's id
+   * @param code the exit code, 0 to 255
+   * @return its recorder, whose exit may still be on its way
+   * @throws Exception what the backend or {@link #makeExit} threw
    */
   protected final Recorder runToExit(String id, int code) throws Exception {
     if (runsCommands()) {
@@ -579,7 +674,14 @@ public abstract class ContainerBackendContract {
     return listener;
   }
 
-  /** The value of {@code future}, waiting up to {@link #WAIT}. */
+  /**
+   * The value of {@code future}, waiting up to {@link #WAIT}.
+   *
+   * @param future a stop's future
+   * @param what the stop in words, for the failure message
+   * @return the exit it completed with
+   * @throws Exception an {@link AssertionError} when it is null, failed or late
+   */
   protected static ExitStatus await(CompletableFuture<ExitStatus> future, String what)
       throws Exception {
     return await(future, WAIT, what);
@@ -597,7 +699,12 @@ public abstract class ContainerBackendContract {
     }
   }
 
-  /** Checks what {@link ExitStatus} promises of every exit. */
+  /**
+   * Checks what {@link ExitStatus} promises of every exit: a code from 0 to 255, a signal not
+   * negative, and a signal's code {@code 128 + signal}.
+   *
+   * @param exit the exit to check
+   */
   protected static void assertWellFormed(ExitStatus exit) {
     assertTrue(exit.exitCode() >= 0 && exit.exitCode() <= 255,
         "an exit code as a shell reports it: " + exit);
@@ -610,6 +717,13 @@ public abstract class ContainerBackendContract {
   /**
    * Runs {@code body} on {@code threads} threads at once, numbered from 0, and returns what
    * each returned, in thread order.
+   *
+   * @param <T> what each thread returns
+   * @param threads how many threads
+   * @param body the work of each thread, given its number
+   * @return what each thread returned
+   * @throws Exception what a thread threw (wrapped in an {@code ExecutionException}), or a
+   *     {@code TimeoutException} when one did not finish within {@link #WAIT}
    */
   protected static <T> List<T> runConcurrently(int threads, ThreadBody<T> body) throws Exception {
     ExecutorService executor = Executors.newFixedThreadPool(threads);
@@ -639,6 +753,13 @@ public abstract class ContainerBackendContract {
   /** The work of one thread of {@link #runConcurrently}. */
   @FunctionalInterface
   protected interface ThreadBody<T> {
+    /**
+     * Does one thread's work.
+     *
+     * @param thread the thread's number, from 0
+     * @return the thread's result
+     * @throws Exception anything; it fails the test
+     */
     T run(int thread) throws Exception;
   }
 
@@ -725,6 +846,11 @@ public abstract class ContainerBackendContract {
     private final List<ExitStatus> exits = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
+    /**
+     * A recorder of the container {@code id}.
+     *
+     * @param id the container's id, named in failure messages
+     */
     public Recorder(String id) {
       this.id = id;
     }
@@ -765,7 +891,13 @@ public abstract class ContainerBackendContract {
       calls.decrementAndGet();
     }
 
-    /** The first exit, waiting up to {@link #WAIT}. */
+    /**
+     * The first exit, waiting up to {@link #WAIT}.
+     *
+     * @return the exit heard
+     * @throws Exception an {@link AssertionError} with the output so far when none comes in
+     *     time
+     */
     public ExitStatus awaitExit() throws Exception {
       try {
         return exit.get(WAIT.toNanos(), TimeUnit.NANOSECONDS);
@@ -775,12 +907,26 @@ public abstract class ContainerBackendContract {
       }
     }
 
-    /** The first line on either stream that matches, waiting up to {@link #WAIT}. */
+    /**
+     * The first line on either stream that matches, waiting up to {@link #WAIT}.
+     *
+     * @param matches what the line must satisfy
+     * @return the line; standard output's lines are looked at before standard error's
+     * @throws InterruptedException if the test thread is interrupted
+     */
     public String awaitLine(Predicate<String> matches) throws InterruptedException {
       return awaitLines(matches, 1).get(0);
     }
 
-    /** The first {@code count} lines on either stream that match, waiting up to {@link #WAIT}. */
+    /**
+     * The first {@code count} lines on either stream that match, waiting up to {@link #WAIT}.
+     *
+     * @param matches what the lines must satisfy
+     * @param count how many lines, 1 or more
+     * @return the lines, standard output's first; fails with an {@link AssertionError} when
+     *     fewer came in time
+     * @throws InterruptedException if the test thread is interrupted
+     */
     public List<String> awaitLines(Predicate<String> matches, int count)
         throws InterruptedException {
       long deadline = System.nanoTime() + WAIT.toNanos();
@@ -802,25 +948,44 @@ public abstract class ContainerBackendContract {
       }
     }
 
+    /**
+     * What the container wrote on standard output so far.
+     *
+     * @return the lines in order; a copy
+     */
     public List<String> stdout() {
       synchronized (lock) {
         return List.copyOf(stdout);
       }
     }
 
+    /**
+     * What the container wrote on standard error so far.
+     *
+     * @return the lines in order; a copy
+     */
     public List<String> stderr() {
       synchronized (lock) {
         return List.copyOf(stderr);
       }
     }
 
+    /**
+     * Every exit heard so far; the contract allows at most one.
+     *
+     * @return the exits in order; a copy
+     */
     public List<ExitStatus> exits() {
       synchronized (lock) {
         return List.copyOf(exits);
       }
     }
 
-    /** What the listener saw that the contract forbids. */
+    /**
+     * What the listener saw that the contract forbids.
+     *
+     * @return one line per problem (a call during another, output after the exit); a copy
+     */
     public List<String> problems() {
       synchronized (lock) {
         return List.copyOf(problems);

@@ -65,6 +65,35 @@ import org.junit.jupiter.api.function.Executable;
  * bounded by {@link #WAIT}; checks that something did <em>not</em> happen either use a later
  * message on the same subscription as a barrier, relying on per-subscription order, or wait
  * {@link #QUIET} for nothing to arrive.
+ *
+ * <p>What the tests check:
+ * <ul>
+ *   <li>Subjects: an exact subscriber gets the subject and data, and no reply subject; it hears
+ *       nothing of nearby subjects (a prefix, a longer subject, another case); {@code *} and
+ *       {@code >} match as NATS matches them (24 cases, the concrete subject delivered); every
+ *       matching subscription gets each message once, and a handler subscribed twice twice; a
+ *       message published before anyone subscribed is gone.
+ *   <li>Order: 2,000 messages reach each of three subscriptions in order, never two handler
+ *       calls at once; four concurrent publishers each keep their own order.
+ *   <li>Queue groups: each group gets every message once, every member a share, and plain
+ *       subscribers get all; a closed member gets nothing more while the others take over.
+ *   <li>Request-reply: the reply arrives on the request's own reply subject; concurrent
+ *       requests have their own inboxes; the first reply wins; a request nobody listens to
+ *       fails at once with {@link NoRespondersException} naming the subject; a silent responder
+ *       times out with a {@code TimeoutException}, not before the timeout; a late reply is
+ *       dropped; a published reply subject reaches the subscriber and {@code reply} uses it;
+ *       replying to a message without one is refused.
+ *   <li>Objects: a published object arrives as its encoding or as itself, also as a request
+ *       and its reply; one without a concrete subject or a payload is refused.
+ *   <li>Life: a closed subscription (closed twice) gets nothing more; one closed from its
+ *       handler gets none of its queued messages; a failing handler does not stop delivery; the
+ *       publisher may reuse its array at once; closing the bus fails pending requests (not as a
+ *       timeout); a closed bus refuses every call with {@link IllegalStateException} and closes
+ *       again quietly.
+ *   <li>Validation: malformed subjects and wildcards in published subjects, reply subjects and
+ *       requests, and malformed subscription subjects and queue group names, are refused with an
+ *       {@link IllegalArgumentException} naming them.
+ * </ul>
  */
 @Timeout(30)
 public abstract class MessageBusContract {
@@ -77,14 +106,26 @@ public abstract class MessageBusContract {
   /** The bus of the current test. */
   protected MessageBus bus;
 
-  /** A new, empty bus that shares no subscriptions with any other. */
+  /**
+   * A new, empty bus that shares no subscriptions with any other. Called once before each test,
+   * and again by tests that need more buses.
+   *
+   * @return an open bus, closed by the kit after the test
+   * @throws Exception when the bus cannot be made; the test then fails
+   */
   protected abstract MessageBus newBus() throws Exception;
 
+  /**
+   * Opens {@link #bus} for the test.
+   *
+   * @throws Exception what {@link #newBus()} throws
+   */
   @BeforeEach
   protected final void openBus() throws Exception {
     bus = open();
   }
 
+  /** Closes every bus the test opened, after the subclass's own {@code @AfterEach}. */
   @AfterEach
   protected final void closeBuses() {
     opened.forEach(MessageBus::close);
@@ -565,17 +606,34 @@ public abstract class MessageBusContract {
     assertThrows(IllegalArgumentException.class, () -> bus.subscribe("a", "my group", m -> { }));
   }
 
-  /** Opens another bus, closed after the test with the others. */
+  /**
+   * Opens another bus, closed after the test with the others.
+   *
+   * @return a new bus from {@link #newBus()}
+   * @throws Exception what {@link #newBus()} throws
+   */
   protected final MessageBus open() throws Exception {
     MessageBus opened = newBus();
     this.opened.add(opened);
     return opened;
   }
 
+  /**
+   * The UTF-8 bytes of {@code text}, for a payload.
+   *
+   * @param text the payload as text
+   * @return a new array
+   */
   protected static byte[] bytes(String text) {
     return text.getBytes(UTF_8);
   }
 
+  /**
+   * A message's payload as UTF-8 text.
+   *
+   * @param message a message received
+   * @return its data decoded
+   */
   protected static String text(Message message) {
     return new String(message.data(), UTF_8);
   }

@@ -52,6 +52,31 @@ import org.junit.jupiter.api.function.Executable;
  *
  * <p>Each test gets its own store from {@link #newStore()} and closes it afterwards. Tests that
  * wait for watch events or threads give up after {@link #WAIT_SECONDS} seconds.
+ *
+ * <p>What the tests check:
+ * <ul>
+ *   <li>Revisions: an empty store is at revision 0 with no entries; revisions start at 1 and
+ *       grow with every write of any key, deletes included; {@code get} gives the latest value
+ *       with its write's revision; an empty value and one of {@link StateStore#MAX_VALUE_BYTES}
+ *       are stored, one byte more is refused without taking a revision; values are copied in and
+ *       out; null arguments are refused.
+ *   <li>Keys: 13 valid keys (up to 255 characters) are stored and listed under themselves; 13
+ *       invalid ones are refused by every operation with a message naming them, taking no
+ *       revision; invalid prefixes are refused, and the empty prefix selects every key.
+ *   <li>Compare-and-set and delete: 0 creates only an absent key; the key's current revision
+ *       replaces its value, a stale one (or the store's) changes nothing; a missing or deleted
+ *       key needs 0; a negative expected revision is refused; {@code delete} says whether the key
+ *       existed, and only a delete of something takes a revision; {@code compareAndDelete}
+ *       needs the current revision.
+ *   <li>List: the entries under a prefix, compared character by character, sorted by key.
+ *   <li>Watches: a watch gets the later changes under its prefix, puts and deletes, in revision
+ *       order, and nothing after it is closed; failed writes make no events; the events of four
+ *       concurrent writers come once each, in revision order, one call at a time; closing a
+ *       watch twice is harmless; each listener gets its own copy of a value.
+ *   <li>Concurrency and close: concurrent compare-and-set increments lose no update; concurrent
+ *       writes get distinct revisions; a closed store refuses every call but {@code close} with
+ *       {@link IllegalStateException}.
+ * </ul>
  */
 @Timeout(60)
 public abstract class StateStoreContract {
@@ -61,7 +86,12 @@ public abstract class StateStoreContract {
   /** The store under test, fresh for each test. */
   protected StateStore store;
 
-  /** A new, empty store: revision 0, no entries. */
+  /**
+   * A new, empty store: revision 0, no entries. Called once before each test.
+   *
+   * @return an open store, closed by the kit after the test
+   * @throws Exception when the store cannot be made; the test then fails
+   */
   protected abstract StateStore newStore() throws Exception;
 
   @BeforeEach
@@ -474,24 +504,58 @@ public abstract class StateStoreContract {
 
   // --- helpers for subclasses and the tests above ---
 
+  /**
+   * The UTF-8 bytes of {@code text}, for a value.
+   *
+   * @param text the value as text
+   * @return a new array
+   */
   protected static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * A value as UTF-8 text.
+   *
+   * @param bytes a value read from the store
+   * @return the value decoded
+   */
   protected static String text(byte[] bytes) {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Bytes that are the same for the same seed, for large values.
+   *
+   * @param count how many bytes
+   * @param seed the seed of the pseudo-random sequence
+   * @return a new array
+   */
   protected static byte[] randomBytes(int count, long seed) {
     byte[] bytes = new byte[count];
     new Random(seed).nextBytes(bytes);
     return bytes;
   }
 
+  /**
+   * The keys of {@code entries}, in their order.
+   *
+   * @param entries entries as {@link StateStore#list} returns them
+   * @return the keys
+   */
   protected static List<String> keys(List<StoreEntry> entries) {
     return entries.stream().map(StoreEntry::key).toList();
   }
 
+  /**
+   * Fails unless {@code actual} is the entry of {@code key} holding {@code value} at
+   * {@code revision}.
+   *
+   * @param key the expected key
+   * @param value the expected value, as UTF-8 text
+   * @param revision the expected revision
+   * @param actual what the store returned
+   */
   protected static void assertEntry(
       String key, String value, long revision, Optional<StoreEntry> actual) {
     assertTrue(actual.isPresent(), "no entry for " + key);
@@ -500,7 +564,13 @@ public abstract class StateStoreContract {
     assertEquals(revision, actual.get().revision(), "revision of " + key);
   }
 
-  /** The next event, waiting up to {@link #WAIT_SECONDS}. */
+  /**
+   * The next event, waiting up to {@link #WAIT_SECONDS}.
+   *
+   * @param events the queue a watch's listener adds to
+   * @return the event; the test fails when none comes in time
+   * @throws InterruptedException if the test thread is interrupted
+   */
   protected static WatchEvent next(BlockingQueue<WatchEvent> events) throws InterruptedException {
     WatchEvent event = events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
     if (event == null) {
@@ -509,7 +579,14 @@ public abstract class StateStoreContract {
     return event;
   }
 
-  /** Runs {@code body} on {@code threads} threads at once, numbered from 0, and waits for all. */
+  /**
+   * Runs {@code body} on {@code threads} threads at once, numbered from 0, and waits for all.
+   *
+   * @param threads how many threads
+   * @param body the work of each thread, given its number
+   * @throws Exception what a thread threw (wrapped in an {@code ExecutionException}), or a
+   *     {@code TimeoutException} when one did not finish in time
+   */
   protected static void runConcurrently(int threads, ThreadBody body) throws Exception {
     ExecutorService executor = Executors.newFixedThreadPool(threads);
     try {
@@ -537,6 +614,12 @@ public abstract class StateStoreContract {
   /** The work of one thread of {@link #runConcurrently}. */
   @FunctionalInterface
   protected interface ThreadBody {
+    /**
+     * Does one thread's work.
+     *
+     * @param thread the thread's number, from 0
+     * @throws Exception anything; it fails the test
+     */
     void run(int thread) throws Exception;
   }
 
