@@ -21,9 +21,9 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe; concurrent changes of one app are each applied whole (compare-and-set,
  * retried), none lost. Methods that name an app throw {@link InvalidSpecException} naming the
- * field {@code name} for a name that is no DNS label, and {@link NotFoundException} for an app
- * that does not exist, except {@link #find} and {@link #followEvents}. A change that keeps
- * losing to others throws {@link ConflictException}. Events of a change are published
+ * field {@code name} for a name that is no DNS label and, except {@link #find} and
+ * {@link #followEvents}, {@link NotFoundException} for an app that does not exist. A change that
+ * keeps losing to others throws {@link ConflictException}. Events of a change are published
  * asynchronously: {@link #events} may not show them the moment the call returns.
  *
  * <p>A {@code RemoteController} (paas-rest) implements this interface over HTTP with the same

@@ -18,9 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * running at once; a refusal (an unknown id, a second start, a duplicate id) is an exception
  * whose message names the id; the container's {@link ContainerListener} is called one call at a
  * time, with every output line before the one {@link ContainerListener#onExit onExit} of a
- * container that ran, and nothing after it; a started container's process tree is gone once its
- * exit is reported. {@code ContainerBackendContract} in paas-testing holds the tests every
- * implementation must pass. A node calls it from its own threads and may block on it.
+ * container that ran, and nothing after it; a container's whole process tree ends with it, and
+ * none outlives {@link #close()}. {@code ContainerBackendContract} in paas-testing holds the
+ * tests every implementation must pass. A node calls it from its own threads and may block on
+ * it.
  */
 public interface ContainerBackend extends AutoCloseable {
   /**
