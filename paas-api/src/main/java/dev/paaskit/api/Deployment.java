@@ -34,7 +34,9 @@ import java.util.concurrent.CompletableFuture;
  * not run: an instance of it crashed (its index, exit code, signal or memory kill, last output),
  * no node fits (counts per reason), the timeout passed (what was seen), or the app moved on (a
  * newer generation, a cancelled rollout, a stop or delete). A crash of an instance of an older
- * generation, still serving during a rollout, fails nothing.
+ * generation, still serving during a rollout, fails nothing. When the cloud closes first, the
+ * future fails with an {@link IllegalStateException} saying so, at once for a wait begun on a
+ * closed cloud.
  *
  * <p>Thread-safe. The wait is driven by the cloud's instance reports and events, never by polling;
  * its timeout runs on the cloud's clock, so a virtual clock drives it in tests. The futures
@@ -69,7 +71,8 @@ public interface Deployment {
    * @param timeout how long to wait, counted on the cloud's clock from this call or from the
    *     change being stored, whichever is later; staging is bounded by the stager's own timeout
    * @return completes with the status seen when every wanted instance ran; fails with
-   *     {@link DeploymentFailedException} or the failure of {@link #staged()}
+   *     {@link DeploymentFailedException}, the failure of {@link #staged()}, or
+   *     {@link IllegalStateException} when the cloud closes first
    * @throws IllegalArgumentException if {@code timeout} is negative or zero
    */
   CompletableFuture<DeploymentStatus> running(Duration timeout);

@@ -52,7 +52,8 @@ public enum EventType {
   INSTANCE_FAILED,
   /**
    * No node can take an instance; attribute {@code index}, and the message ends with the
-   * placement's explanation. Published again only when the explanation changes.
+   * placement's explanation. Published once per explanation and generation of the app: again
+   * when the explanation changes, or when a new generation fits no node the same way.
    */
   PLACEMENT_FAILED,
   /** A node was heard from for the first time; subject {@code node:<id>}. */
