@@ -24,6 +24,7 @@ import dev.paaskit.api.NodeStatus;
 import dev.paaskit.api.PackageState;
 import dev.paaskit.api.PlacementConstraints;
 import dev.paaskit.api.Secret;
+import dev.paaskit.core.internal.util.Redactor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ import java.util.TreeMap;
  */
 final class Dto {
   /** What a secret value looks like in every answer but {@code /env?show_secrets=true}. */
-  static final String REDACTED_TEXT = "******";
+  static final String REDACTED_TEXT = Redactor.MASK;
 
   private Dto() {}
 

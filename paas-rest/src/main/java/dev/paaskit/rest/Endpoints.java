@@ -1,5 +1,6 @@
 package dev.paaskit.rest;
 
+import dev.paaskit.core.internal.util.Redactor;
 import dev.paaskit.api.App;
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.ConflictException;

@@ -1,5 +1,6 @@
 package dev.paaskit.rest;
 
+import dev.paaskit.core.internal.util.Redactor;
 import dev.paaskit.api.ConflictException;
 import dev.paaskit.api.DeploymentFailedException;
 import dev.paaskit.api.InvalidArchiveException;

@@ -1,5 +1,6 @@
 package dev.paaskit.rest;
 
+import dev.paaskit.core.internal.util.Redactor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -22,6 +22,7 @@ import dev.paaskit.core.internal.protocol.Subjects;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -132,6 +133,19 @@ class DeploymentTest {
         failed.getMessage());
     assertTrue(failed.getMessage().contains("\n  crashing with exit code 3"), failed.getMessage());
     assertEquals("deployment_failed", failed.code());
+  }
+
+  @Test
+  void aCrashFailureMasksTheAppsSecretsInWhatItQuotes(TestCloud cloud) {
+    // The fake app prints "crashing with exit code 3": a secret of that text must not show.
+    Deployment push = cloud.deploy(spec("leaky", 1).command("crash 3")
+        .secretEnv("TOKEN", dev.paaskit.api.Secret.of("crashing with")).build());
+    DeploymentFailedException failed = failure(cloud, push.running(WAIT));
+    assertEquals(Reason.CRASHED, failed.reason());
+    assertFalse(failed.getMessage().contains("crashing with"), failed.getMessage());
+    assertTrue(failed.getMessage().contains("\n  ****** exit code 3"), failed.getMessage());
+    assertTrue(failed.crash().orElseThrow().lastOutput().contains("****** exit code 3"),
+        failed.crash().orElseThrow().lastOutput()::toString);
   }
 
   @Test

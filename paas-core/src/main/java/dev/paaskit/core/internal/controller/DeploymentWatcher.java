@@ -131,21 +131,26 @@ final class DeploymentWatcher {
       return;
     }
     Wait wait = new Wait(target, timeout, future);
-    if (!register(wait)) {
-      future.completeExceptionally(closed(target));
-      return;
+    try {
+      if (!register(wait)) {
+        future.completeExceptionally(closed(target));
+        return;
+      }
+      future.whenComplete((status, error) -> unregister(wait));
+      PlacementFailure seen = placementFailures.get(target.appName());
+      if (seen != null && seen.seq() > target.eventsBefore()) {
+        wait.placementFailed(seen);
+      }
+      wait.timer = clock.schedule(timeout, () -> wait.run(wait::timeOut));
+      if (future.isDone()) {
+        wait.timer.cancel();
+        return;
+      }
+      wait.wake();
+    } catch (RuntimeException e) {
+      // A bus or clock that refuses (closed, say) must not leave the caller waiting for ever.
+      future.completeExceptionally(e);
     }
-    future.whenComplete((status, error) -> unregister(wait));
-    PlacementFailure seen = placementFailures.get(target.appName());
-    if (seen != null && seen.seq() > target.eventsBefore()) {
-      wait.placementFailed(seen);
-    }
-    wait.timer = clock.schedule(timeout, () -> wait.run(wait::timeOut));
-    if (future.isDone()) {
-      wait.timer.cancel();
-      return;
-    }
-    wait.wake();
   }
 
   private AppRecord record(String appId) {
@@ -158,10 +163,11 @@ final class DeploymentWatcher {
     if (closed) {
       return false;
     }
-    waits.computeIfAbsent(wait.target.appId(), id -> new CopyOnWriteArraySet<>()).add(wait);
     if (reports == null) {
+      // Before the wait is added: a bus that refuses leaves no wait behind.
       reports = bus.subscribe(Subjects.INSTANCE_STATE, this::onReport);
     }
+    waits.computeIfAbsent(wait.target.appId(), id -> new CopyOnWriteArraySet<>()).add(wait);
     return true;
   }
 

@@ -1,13 +1,15 @@
 package dev.paaskit.core.internal.controller;
 
 import dev.paaskit.api.AppState;
-import dev.paaskit.api.DeploymentFailedException;
+import dev.paaskit.api.CrashInfo;
 import dev.paaskit.api.DeploymentFailedException.Reason;
+import dev.paaskit.api.DeploymentFailedException;
 import dev.paaskit.api.DeploymentStatus;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.core.internal.protocol.AppRecord;
 import dev.paaskit.core.internal.protocol.InstanceReport;
+import dev.paaskit.core.internal.util.Redactor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -86,7 +88,9 @@ final class Rollouts {
       boolean crashedSince = i.state() == InstanceState.CRASHED
           && !target.endedBefore().contains(i.instanceId());
       if (failed || crashedSince) {
-        return failed(status, DeploymentFailedException.crashed(status, i));
+        // The exception's message travels to logs: an app that printed its secrets must not.
+        Redactor secrets = Redactor.ofValues(app.spec().secretEnv().values());
+        return failed(status, DeploymentFailedException.crashed(status, redacted(i, secrets)));
       }
     }
     return new Verdict(status, status.complete(), null);
@@ -174,5 +178,18 @@ final class Rollouts {
       }
     }
     return out;
+  }
+
+  /** {@code instance} with its crash's reason and last lines masked by {@code secrets}. */
+  static InstanceStatus redacted(InstanceStatus instance, Redactor secrets) {
+    if (instance.crash().isEmpty()) {
+      return instance;
+    }
+    CrashInfo c = instance.crash().get();
+    CrashInfo masked = new CrashInfo(c.exitCode(), c.signal(), c.memoryLimitExceeded(),
+        secrets.redact(c.reason()), c.lastOutput().stream().map(secrets::redact).toList());
+    return new InstanceStatus(instance.instanceId(), instance.appName(), instance.index(),
+        instance.nodeId(), instance.dropletSha256(), instance.state(), instance.host(),
+        instance.port(), instance.since(), Optional.of(masked), instance.generation());
   }
 }
