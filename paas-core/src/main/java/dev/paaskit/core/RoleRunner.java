@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.Service;
 import dev.paaskit.api.spi.Role;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -80,7 +81,7 @@ final class RoleRunner extends AbstractService {
 
   @Override
   protected void doStart() {
-    executor.execute(() -> {
+    run(() -> {
       try {
         role.start();
       } catch (Throwable t) {
@@ -101,7 +102,7 @@ final class RoleRunner extends AbstractService {
 
   @Override
   protected void doStop() {
-    executor.execute(() -> {
+    run(() -> {
       try {
         role.stop();
       } catch (Throwable t) {
@@ -110,6 +111,18 @@ final class RoleRunner extends AbstractService {
       }
       notifyStopped();
     });
+  }
+
+  /**
+   * Runs {@code work} on the cloud's executor, or here when the executor refuses it: a start that
+   * returns after its bound, and stops the role then, may find the cloud's pool already shut.
+   */
+  private void run(Runnable work) {
+    try {
+      executor.execute(work);
+    } catch (RejectedExecutionException e) {
+      work.run();
+    }
   }
 
   @Override

@@ -267,4 +267,43 @@ class PaasCloudLifecycleTest {
       assertThrows(NullPointerException.class, () -> cloud.addEventListener(null, Runnable::run));
     }
   }
+
+  @Test
+  void aRoleThatStartsAfterTheCloudGaveUpAndClosedIsStillStopped() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Role stubborn = new Role() {
+      @Override
+      public String name() {
+        return "stubborn";
+      }
+
+      @Override
+      public void start() {
+        // Deaf to the interrupt the closing pool sends: it returns only when released.
+        boolean interrupted = false;
+        while (release.getCount() > 0) {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+
+      @Override
+      public void stop() {
+        stopped.countDown();
+      }
+    };
+    PaasCloud cloud = PaasKit.builder().workDir(tmp).controlPlane(false)
+        .startTimeout(Duration.ofMillis(100)).addRole(c -> stubborn).build();
+    assertThrows(IllegalStateException.class, cloud::start);
+    assertEquals(Lifecycle.FAILED, cloud.state(), "closed, its pool shut");
+    release.countDown();
+    stopped.await();
+  }
 }

@@ -212,6 +212,12 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
     if (sweep != null) {
       sweep.cancel();
     }
+    // A pass under way finishes first (it sees active() false and sends nothing more), so no
+    // start goes out once the nodes, which stop after the health manager, may take it.
+    synchronized (passLock) {
+      outbox.clear();
+      outboxSize = 0;
+    }
     if (apps != null) {
       apps.close();
     }
@@ -338,6 +344,9 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
     Set<String> deadNodes = Set.copyOf(dead);
     Set<String> drainingNodes = Set.copyOf(draining);
     for (String appId : appIds) {
+      if (!active()) {
+        return;
+      }
       AppRecord app = desired.get(appId);
       try {
         List<InstanceReport> reports = cluster.instancesOf(appId);
@@ -349,7 +358,9 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
         log.error("reconciling {} failed", app == null ? appId : app.spec().name(), e);
       }
     }
-    sendStarts();
+    if (active()) {
+      sendStarts();
+    }
   }
 
   /**
@@ -497,7 +508,7 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
     cluster.addPending(placeholder, options.startAckTimeout());
     candidates.reserve(nodeId, app.id(), request);
     outbox.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(cmd);
-    if (++outboxSize >= OUTBOX_FLUSH) {
+    if (++outboxSize >= OUTBOX_FLUSH && active()) {
       // Nodes start working while a long pass goes on.
       sendStarts();
     }
