@@ -23,11 +23,10 @@ import java.util.concurrent.CompletableFuture;
  * ones (after a scale down) have stopped serving. The count is the app's as stored at each look,
  * so a scale during the wait moves the goal.
  *
- * <p><b>Routable.</b> A node publishes an instance's route registration before it reports the
- * instance RUNNING, both on the bus and in that order, so once the wait completes the routes of
- * every instance have reached each router or are on their way to it; a router applies a
- * registration as it receives it, and acknowledges none, so there is nothing later to wait for.
- * An app with no routes is running then too.
+ * <p><b>Routable.</b> Once every wanted instance runs, the wait asks the cloud's routers to
+ * confirm that they route to those instances, and completes when one answers (it answers once
+ * the last route registered; one that does not answer within 5 s is asked again). A cloud that
+ * runs no router completes when the instances run. An app with no routes is running then too.
  *
  * <p><b>Failure.</b> The future fails with the {@link StagingException} (or other failure) of
  * {@link #staged()}, or with a {@link DeploymentFailedException} saying why the generation will

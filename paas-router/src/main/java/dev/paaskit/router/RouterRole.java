@@ -11,9 +11,11 @@ import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.Subscription;
 import dev.paaskit.core.AbstractRole;
 import dev.paaskit.core.bus.ReconnectAware;
+import dev.paaskit.core.internal.protocol.Ack;
 import dev.paaskit.core.internal.protocol.AppRecord;
 import dev.paaskit.core.internal.protocol.EventMessage;
 import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.core.internal.protocol.RouteConfirm;
 import dev.paaskit.core.internal.protocol.RouteRegistration;
 import dev.paaskit.core.internal.protocol.StoreKeys;
 import dev.paaskit.core.internal.protocol.Subjects;
@@ -52,6 +54,8 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
   private static final Logger log = LoggerFactory.getLogger(RouterRole.class);
   /** The default grace period of a resync: how long nodes get to register again. */
   public static final Duration DEFAULT_RESYNC_GRACE = Duration.ofSeconds(3);
+  /** How many unanswered route confirmations are kept. */
+  private static final int MAX_PENDING_CONFIRMS = 1_000;
   /** How many unregistered instance ids are remembered. */
   private static final int TOMBSTONES = 10_000;
 
@@ -78,6 +82,14 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
   /** The prunes of resyncs under way; guarded by this. */
   private final Set<Cancellable> prunes = new HashSet<>();
   private Subscription subscription;
+  /** Answers deployments that wait until their instances are routed. */
+  private Subscription confirms;
+  /**
+   * Confirmations asked for instances not all registered yet, answered as they register, oldest
+   * first; at most {@link #MAX_PENDING_CONFIRMS}, the oldest dropped (its asker asks again).
+   * Guarded by this.
+   */
+  private final java.util.ArrayDeque<PendingConfirm> pendingConfirms = new java.util.ArrayDeque<>();
   private Subscription nodeDeaths;
   private StoreMirror<AppRecord> apps;
 
@@ -150,6 +162,7 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
           }
         });
     subscription = bus.subscribe("paaskit.router.*", this::onRouteMessage);
+    confirms = bus.subscribe(Subjects.ROUTE_CONFIRM, this::onConfirm);
     nodeDeaths = bus.subscribe(Subjects.EVENT, this::onEvent);
     bus.publish(Subjects.ROUTER_START, new byte[0]);
   }
@@ -228,6 +241,37 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
     }
   }
 
+  /** A confirmation asked for, and the instances it waits for. */
+  private record PendingConfirm(Set<String> instanceIds, Message request) {}
+
+  /** Answers at once when every instance named is routed, else once the last registers. */
+  private synchronized void onConfirm(Message m) {
+    Set<String> ids = Set.copyOf(Json.read(m, RouteConfirm.class).instanceIds());
+    if (registeredAt.keySet().containsAll(ids)) {
+      Json.reply(bus, m, Ack.accepted());
+      return;
+    }
+    if (pendingConfirms.size() >= MAX_PENDING_CONFIRMS) {
+      pendingConfirms.removeFirst();
+    }
+    pendingConfirms.addLast(new PendingConfirm(ids, m));
+  }
+
+  /** Answers the confirmations whose instances are all routed now. */
+  private void answerConfirms() {
+    for (java.util.Iterator<PendingConfirm> it = pendingConfirms.iterator(); it.hasNext(); ) {
+      PendingConfirm p = it.next();
+      if (registeredAt.keySet().containsAll(p.instanceIds())) {
+        it.remove();
+        try {
+          Json.reply(bus, p.request(), Ack.accepted());
+        } catch (RuntimeException e) {
+          log.debug("router: a route confirmation could not be answered: {}", e.toString());
+        }
+      }
+    }
+  }
+
   private synchronized void onRouteMessage(Message m) {
     boolean register = m.subject().equals(Subjects.ROUTER_REGISTER);
     if (!register && !m.subject().equals(Subjects.ROUTER_UNREGISTER)) {
@@ -249,6 +293,9 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
         table.register(host, backend);
         registeredAt.put(r.instanceId(), ++registrations);
       }
+    }
+    if (!pendingConfirms.isEmpty()) {
+      answerConfirms();
     }
   }
 
@@ -275,7 +322,11 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
 
   @Override
   protected void shutDown() {
+    if (confirms != null) {
+      confirms.close();
+    }
     synchronized (this) {
+      pendingConfirms.clear();
       prunes.forEach(Cancellable::cancel);
       prunes.clear();
     }

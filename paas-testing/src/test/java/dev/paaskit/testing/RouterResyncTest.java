@@ -1,8 +1,12 @@
 package dev.paaskit.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.AppSpec;
+import dev.paaskit.api.Deployment;
+import dev.paaskit.api.DeploymentStatus;
 import dev.paaskit.api.HealthCheck;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
@@ -14,6 +18,7 @@ import dev.paaskit.router.RouterRole;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,6 +54,30 @@ class RouterResyncTest {
     cloud.awaitRunning(app, instances);
     cloud.until(() -> routed(app + ".localhost").equals(running(app)),
         () -> "every instance of " + app + " routed, have " + router().routes());
+  }
+
+  @Test
+  void aDeploymentCompletesOnlyOnceTheRouterRoutesToItsInstances() {
+    // Registrations reach the router 22 s (virtual) after the RUNNING reports reach the
+    // controller: a deployment that trusted RUNNING alone would complete with nothing routed.
+    cloud.delayMessages(Subjects.ROUTER_REGISTER, Duration.ofSeconds(22));
+    Deployment push = cloud.deploy(AppSpec.builder("late").instances(2).memory("64M")
+        .disk("64M").healthCheck(HealthCheck.process()).build());
+    CompletableFuture<DeploymentStatus> running = push.running(Duration.ofMinutes(5));
+    cloud.awaitRunning("late", 2);
+    cloud.settle();
+    assertTrue(routed("late.localhost").isEmpty(), "the registrations are still on their way");
+    assertFalse(running.isDone(), "RUNNING but not routed: " + running);
+    cloud.until(() -> routed("late.localhost").size() == 2,
+        () -> "both routed, have " + router().routes());
+    Duration routedAt = cloud.clock().elapsed();
+    DeploymentStatus done = cloud.await(running, "the deployment");
+    assertEquals(running("late"), routed("late.localhost"),
+        "complete means routed: " + router().routes());
+    // The router answers the waiting deployment as the last route registers, not on a re-ask.
+    Duration after = cloud.clock().elapsed().minus(routedAt);
+    assertTrue(after.compareTo(Duration.ofSeconds(1)) < 0, "completed " + after + " after");
+    assertEquals(2, done.running());
   }
 
   /** Pushes {@code app} with two instances and scales it to one, losing the unregistration. */

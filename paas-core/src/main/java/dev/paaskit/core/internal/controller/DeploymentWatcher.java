@@ -6,11 +6,13 @@ import dev.paaskit.api.DeploymentStatus;
 import dev.paaskit.api.Event;
 import dev.paaskit.api.EventType;
 import dev.paaskit.api.InstanceState;
+import dev.paaskit.api.InstanceStatus;
 import dev.paaskit.api.NotFoundException;
 import dev.paaskit.api.spi.Cancellable;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.NoRespondersException;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.Subscription;
 import dev.paaskit.core.internal.events.EventLog;
@@ -19,6 +21,7 @@ import dev.paaskit.core.internal.health.HealthManager;
 import dev.paaskit.core.internal.protocol.AppRecord;
 import dev.paaskit.core.internal.protocol.InstanceReport;
 import dev.paaskit.core.internal.protocol.Json;
+import dev.paaskit.core.internal.protocol.RouteConfirm;
 import dev.paaskit.core.internal.protocol.StoreKeys;
 import dev.paaskit.core.internal.protocol.Subjects;
 import java.time.Duration;
@@ -28,10 +31,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -256,6 +261,11 @@ final class DeploymentWatcher {
   }
 
   /** One open wait. */
+  /** How long a router may take to confirm a deployment's routes before it is asked again. */
+  static final Duration ROUTE_CONFIRM_WAIT = Duration.ofSeconds(5);
+  /** How long to wait before asking again when the bus refused the question. */
+  static final Duration ROUTE_CONFIRM_RETRY = Duration.ofSeconds(1);
+
   private final class Wait {
     final DeploymentTarget target;
     final Duration timeout;
@@ -265,6 +275,8 @@ final class DeploymentWatcher {
     private final AtomicBoolean wanted = new AtomicBoolean();
     private final AtomicBoolean looking = new AtomicBoolean();
     private final AtomicReference<PlacementFailure> placement = new AtomicReference<>();
+    /** The instances a route confirmation is asked for now, or null when none is. */
+    private final AtomicReference<Set<String>> confirming = new AtomicReference<>();
     volatile Cancellable timer;
 
     Wait(DeploymentTarget target, Duration timeout, CompletableFuture<DeploymentStatus> future) {
@@ -349,10 +361,48 @@ final class DeploymentWatcher {
         return true;
       }
       if (verdict.complete()) {
-        future.complete(verdict.status());
+        confirmRouted(verdict.status());
         return true;
       }
       return false;
+    }
+
+    /**
+     * Completes once the routers route to the generation's running instances: nodes register a
+     * route before they report RUNNING, but routers apply registrations on their own time. A
+     * cloud without a router (no responders) completes at once; a router that does not answer
+     * within {@link #ROUTE_CONFIRM_WAIT} is asked again on the next look.
+     */
+    private void confirmRouted(DeploymentStatus status) {
+      Set<String> ids = status.current().stream()
+          .filter(i -> i.index() < status.wanted() && i.state() == InstanceState.RUNNING)
+          .map(InstanceStatus::instanceId).collect(Collectors.toSet());
+      Set<String> before = confirming.get();
+      if (ids.equals(before) || !confirming.compareAndSet(before, ids)) {
+        return;
+      }
+      CompletableFuture<Message> reply;
+      try {
+        reply = Json.request(bus, Subjects.ROUTE_CONFIRM, new RouteConfirm(List.copyOf(ids)),
+            ROUTE_CONFIRM_WAIT);
+      } catch (RuntimeException e) {
+        reply = CompletableFuture.failedFuture(e);
+      }
+      reply.whenComplete((answer, error) -> {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        if (cause == null || cause instanceof NoRespondersException) {
+          future.complete(status);
+          return;
+        }
+        confirming.compareAndSet(ids, null);
+        if (cause instanceof TimeoutException) {
+          wake();
+        } else {
+          // The bus refused (away, say): ask again a little later, not in a tight loop.
+          clock.schedule(ROUTE_CONFIRM_RETRY, this::wake);
+        }
+      });
     }
 
     void timeOut() {

@@ -14,6 +14,7 @@ package dev.paaskit.core.internal.protocol;
  *   <tr><td>{@code paaskit.instance.state}</td><td>node → all</td><td>{@link InstanceReport}</td></tr>
  *   <tr><td>{@code paaskit.router.register}, {@code .unregister}</td><td>node → routers</td><td>{@link RouteRegistration}</td></tr>
  *   <tr><td>{@code paaskit.router.start}</td><td>router → nodes</td><td>empty: register all you run</td></tr>
+ *   <tr><td>{@code paaskit.route.confirm}</td><td>controller → routers</td><td>{@link RouteConfirm} → {@link Ack} once routed</td></tr>
  *   <tr><td>{@code paaskit.node.<id>.sync}</td><td>health manager → node (publish, or request as a probe)</td><td>empty: send a full heartbeat; a request is answered with an empty reply</td></tr>
  *   <tr><td>{@code paaskit.node.<id>.logs}</td><td>controller → node (request)</td><td>{@link LogsRequest} → {@link LogsRequest.Reply}</td></tr>
  *   <tr><td>{@code paaskit.logs.<app>}</td><td>node → followers</td><td>{@link LogMessage}, one per line</td></tr>
@@ -28,6 +29,12 @@ public final class Subjects {
   public static final String ROUTER_REGISTER = "paaskit.router.register";
   public static final String ROUTER_UNREGISTER = "paaskit.router.unregister";
   public static final String ROUTER_START = "paaskit.router.start";
+  /**
+   * Request, a waiting deployment to the routers: {@link RouteConfirm}, answered with an
+   * {@link Ack} once the router routes to every instance named (outside {@code paaskit.router.*},
+   * which routers take as registrations).
+   */
+  public static final String ROUTE_CONFIRM = "paaskit.route.confirm";
   public static final String EVENT = "paaskit.event";
 
   private Subjects() {}

@@ -41,6 +41,7 @@ class BusRecordsJsonTest {
         new NodeAdvertisement("n1", 7, "zone-a", "cflinuxfs4", Set.of("ssd", "gpu"), 8L << 30,
             16L << 30, 250, "process", "10.0.0.5", 1000, 4096),
         new RouteRegistration(List.of("web.example.com"), "web", "i-1", 2, "10.0.0.5", 61001),
+        new RouteConfirm(List.of("i-1", "i-2")),
         new LogMessage(1_700_000_000_789L, "web", 2, "i-1", "stderr", "boom: \u00e9\u4e2d"),
         new LogsRequest("app-1", 100),
         new LogsRequest.Reply(List.of(new LogMessage(1L, "web", 0, "i-0", "stdout", "hi"))),
