@@ -2,10 +2,12 @@ package dev.paaskit.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.Deployment;
+import dev.paaskit.api.DeploymentFailedException;
 import dev.paaskit.api.DeploymentStatus;
 import dev.paaskit.api.HealthCheck;
 import dev.paaskit.api.InstanceState;
@@ -78,6 +80,17 @@ class RouterResyncTest {
     Duration after = cloud.clock().elapsed().minus(routedAt);
     assertTrue(after.compareTo(Duration.ofSeconds(1)) < 0, "completed " + after + " after");
     assertEquals(2, done.running());
+  }
+
+  @Test
+  void aDeploymentNoRouterConfirmsTimesOut() {
+    cloud.dropMessages(Subjects.ROUTER_REGISTER);
+    Deployment push = cloud.deploy(AppSpec.builder("lost").instances(1).memory("64M")
+        .disk("64M").healthCheck(HealthCheck.process()).build());
+    DeploymentFailedException failed = assertThrows(DeploymentFailedException.class,
+        () -> cloud.await(push.running(Duration.ofMinutes(1)), "the deployment"));
+    assertEquals(DeploymentFailedException.Reason.TIMED_OUT, failed.reason());
+    assertEquals(1, failed.status().running(), failed.getMessage());
   }
 
   /** Pushes {@code app} with two instances and scales it to one, losing the unregistration. */

@@ -411,7 +411,10 @@ final class DeploymentWatcher {
       }
       try {
         Rollouts.Verdict verdict = judge();
-        if (!settle(verdict)) {
+        if (verdict.failure() != null) {
+          future.completeExceptionally(verdict.failure());
+        } else {
+          // Also when every instance runs but no router confirmed their routes in time.
           future.completeExceptionally(
               DeploymentFailedException.timedOut(verdict.status(), timeout));
         }
