@@ -326,6 +326,17 @@ class DeploymentTest {
   }
 
   @Test
+  void eachScaleThatFitsNoNodeIsToldSo(TestCloud cloud) {
+    done(cloud, cloud.deploy(spec("big", 1).memory("512M").build()).running(WAIT));
+    DeploymentFailedException first = failure(cloud,
+        cloud.controller().scale("big", 40).running(WAIT));
+    assertEquals(Reason.NOT_PLACED, first.reason(), first.getMessage());
+    DeploymentFailedException second = failure(cloud,
+        cloud.controller().scale("big", 41).running(WAIT));
+    assertEquals(Reason.NOT_PLACED, second.reason(), second.getMessage());
+  }
+
+  @Test
   void aWaitFollowsTheCountAsTheAppIsScaledMeanwhile(TestCloud cloud) {
     done(cloud, cloud.deploy(spec("wide", 3).memory("3G").build()).running(WAIT));
     cloud.controller().scale("wide", 4);

@@ -404,6 +404,7 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
     if (app == null) {
       crashes.remove(appId);
       rollouts.remove(appId);
+      lastPlacementFailure.remove(appId);
       return;
     }
     Plan.Rollout rollout = plan.rollout();
@@ -472,7 +473,7 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
 
   /**
    * Places one start and queues it for its node; a start nothing fits is reported once per
-   * reason and generation of the app.
+   * reason, generation and wanted count of the app.
    */
   private void place(AppRecord app, Plan.Start start, Candidates candidates) {
     int index = start.index();
@@ -481,8 +482,9 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
     Placement chosen = placement.place(request, candidates.forApp(app.id()));
     if (!chosen.placed()) {
       String why = chosen.explain();
-      // Once per reason and generation: a new push that fits no node the same way is told too.
-      String seen = app.generation() + " " + why;
+      // Once per reason, generation and count: a new push or scale that fits no node the same
+      // way is told too.
+      String seen = app.generation() + " " + app.spec().instances() + " " + why;
       if (!seen.equals(lastPlacementFailure.put(app.id(), seen))) {
         events.publish(EventType.PLACEMENT_FAILED, spec.name(),
             "cannot place instance " + index + ": " + why, Map.of("index", String.valueOf(index)));
