@@ -15,7 +15,6 @@ import dev.paaskit.generic.internal.AgentConfig;
 import dev.paaskit.generic.internal.GenericSubjects;
 import dev.paaskit.generic.internal.HostAdvert;
 import dev.paaskit.generic.internal.ScriptCommand;
-import dev.paaskit.node.process.ProcessBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,14 +33,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Hosts the agents of generic services on one machine: each agent gets a folder of its own
  * below the host's work folder and runs its scripts as real processes through a
- * {@link ContainerBackend} (by default a {@link ProcessBackend}: each script leads its own
- * process group, an interrupt sends SIGTERM to the group and SIGKILL after the grace period).
+ * {@link ContainerBackend} the builder names (paas-node's process backend runs each script as
+ * the leader of its own process group: an interrupt sends SIGTERM to the group and SIGKILL
+ * after the grace period).
  * The manager ({@link dev.paaskit.generic.GenericServices}) places agents here over the bus.
  *
  * <pre>{@code
  * PaasKit.builder()
  *     .addRole(GenericServices.builder().workDir(dir.resolve("generic")))
- *     .addRole(GenericAgentHost.builder().id("h1").workDir(dir.resolve("agents")))
+ *     .addRole(GenericAgentHost.builder().id("h1").workDir(dir.resolve("agents"))
+ *         .backend(ProcessBackend.factory()))
  *     .build();
  * }</pre>
  *
@@ -71,8 +72,9 @@ public final class GenericAgentHost extends AbstractRole {
     this.id = b.id;
     this.workDir = b.workDir;
     this.bus = context.bus();
-    ContainerBackend backend = b.backend != null ? b.backend : ProcessBackend.builder()
-        .executor(context.executor()).clock(context.clock()).build();
+    ContainerBackend backend = b.backend != null ? b.backend
+        : Objects.requireNonNull(b.backendFactory.apply(context),
+            "the backend factory of generic host " + b.id + " returned null");
     this.shared = new GenericAgent.Host(backend, context.blobStore(), context.clock(),
         context.executor(), b.grace, b.limits, b.resources, b.baseEnv, b.lines);
   }
@@ -203,6 +205,8 @@ public final class GenericAgentHost extends AbstractRole {
     private String id;
     private Path workDir;
     private ContainerBackend backend;
+    private java.util.function.Function<? super CloudContext, ? extends ContainerBackend>
+        backendFactory;
     private Duration grace = DEFAULT_STOP_GRACE;
     private ArchiveLimits limits = ArchiveLimits.defaults();
     private ResourceLimits resources = new ResourceLimits(2L << 30, 10L << 30, 1024);
@@ -253,12 +257,29 @@ public final class GenericAgentHost extends AbstractRole {
     }
 
     /**
-     * Sets what runs the scripts; default a {@link ProcessBackend} on the cloud's executor and
-     * clock.
+     * Sets what runs the scripts, made from the cloud's context when the host is made, such as
+     * {@code ProcessBackend.factory()} (paas-node); this or {@link #backend(ContainerBackend)} is
+     * required.
+     *
+     * @param factory makes the backend, which the host owns and closes when it stops
+     * @return this builder
+     * @throws IllegalStateException if a backend was set before
+     * @throws NullPointerException if {@code factory} is null
+     */
+    public Builder backend(
+        java.util.function.Function<? super CloudContext, ? extends ContainerBackend> factory) {
+      once("backend");
+      this.backendFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * Sets what runs the scripts, made already: for fakes and tests; this or
+     * {@link #backend(java.util.function.Function)} is required.
      *
      * @param backend the backend, which the host owns from now on: it closes it when it stops
      * @return this builder
-     * @throws IllegalStateException if set before
+     * @throws IllegalStateException if a backend was set before
      * @throws NullPointerException if {@code backend} is null
      */
     public Builder backend(ContainerBackend backend) {
@@ -345,6 +366,10 @@ public final class GenericAgentHost extends AbstractRole {
     public GenericAgentHost create(CloudContext context) {
       if (id == null || workDir == null) {
         throw new IllegalStateException("a generic agent host needs an id and a workDir");
+      }
+      if (backend == null && backendFactory == null) {
+        throw new IllegalStateException("generic agent host " + id + " needs a backend to run"
+            + " its scripts, such as backend(ProcessBackend.factory()) from paas-node");
       }
       if (baseEnv == null) {
         Map<String, String> env = new LinkedHashMap<>();

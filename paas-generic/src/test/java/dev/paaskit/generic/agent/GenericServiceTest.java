@@ -37,6 +37,7 @@ import dev.paaskit.generic.internal.AgentConfig;
 import dev.paaskit.generic.internal.CodeRef;
 import dev.paaskit.generic.internal.GenericSubjects;
 import dev.paaskit.generic.internal.ScriptCommand;
+import dev.paaskit.node.process.ProcessBackend;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -82,6 +83,14 @@ class GenericServiceTest {
   void close() {
     clouds.forEach(PaasCloud::close);
     store.close();
+  }
+
+  @Test
+  void aHostWithoutABackendIsRefusedSayingWhatToGiveIt() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> GenericAgentHost.builder().id("bare").workDir(dir).create(null));
+    assertEquals("generic agent host bare needs a backend to run its scripts, such as"
+        + " backend(ProcessBackend.factory()) from paas-node", e.getMessage());
   }
 
   @Test
@@ -210,7 +219,7 @@ class GenericServiceTest {
       PaasCloud manager = cloud("manager", bus, GenericServices.builder()
           .workDir(dir.resolve("manager")).commandTimeout(COMMAND_TIMEOUT));
       services = (GenericServices) manager.role(GenericServices.ROLE_NAME).orElseThrow();
-      PaasCloud first = cloud("first", bus, GenericAgentHost.builder().id("first")
+      PaasCloud first = cloud("first", bus, GenericAgentHost.builder().id("first").backend(ProcessBackend.factory())
           .workDir(dir.resolve("first")).stopGrace(Duration.ofMillis(300)));
       services.create("moving", 2);
       awaitPlaced("moving", 2);
@@ -219,7 +228,7 @@ class GenericServiceTest {
 
       clouds.remove(first);
       first.close();
-      cloud("second", bus, GenericAgentHost.builder().id("second")
+      cloud("second", bus, GenericAgentHost.builder().id("second").backend(ProcessBackend.factory())
           .workDir(dir.resolve("second")).stopGrace(Duration.ofMillis(300)));
       await(() -> services.status("moving").agents().stream()
           .allMatch(a -> "second".equals(a.hostId()) && exited(a.report(), Script.INIT, 0, 1)),
@@ -344,7 +353,7 @@ class GenericServiceTest {
         .workDir(dir.resolve("cloud-" + clouds.size()))
         .addRole(GenericServices.builder().workDir(dir.resolve("manager"))
             .commandTimeout(COMMAND_TIMEOUT))
-        .addRole(GenericAgentHost.builder().id("h1").workDir(dir.resolve("agents"))
+        .addRole(GenericAgentHost.builder().id("h1").backend(ProcessBackend.factory()).workDir(dir.resolve("agents"))
             .stopGrace(Duration.ofMillis(300)))
         .build();
     clouds.add(cloud);

@@ -162,7 +162,7 @@ public final class MicroCloud {
     if (roles.controller()) {
       Path generic = plan.workDir().resolve("generic");
       builder.addRole(GenericServices.builder().workDir(generic.resolve("manager")));
-      builder.addRole(GenericAgentHost.builder().id("agents")
+      builder.addRole(GenericAgentHost.builder().id("agents").backend(ProcessBackend.factory())
           .workDir(generic.resolve("agents")).stopGrace(STOP_GRACE));
     }
     more.forEach(builder::addRole);
