@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A cloud: its roles with one lifecycle. {@link #start()} starts them phase by phase in the order
- * of {@link Role.Phase} (the router first, the API last), each within the builder's start bound;
- * {@link #close()} stops them in the opposite order (the API first, then the health manager, so
- * nothing restarts what stops, the router last), each within the stop bound, and releases what
+ * of {@link Role.Phase} (the router first, the API last), the roles of one phase side by side,
+ * each within the builder's start bound; {@link #close()} stops them phase by phase in the
+ * opposite order (the API first, then the health manager, so nothing restarts what stops, the
+ * router last), each within the stop bound, and releases what
  * the builder made (threads, timers, folders). Parts the host passed in stay the host's to close,
  * except container backends, which their nodes close.
  *
@@ -43,7 +44,7 @@ public final class PaasCloud implements AutoCloseable {
   private final CloudContext context;
   private final Controller controller;
   private final EventLog eventLog;
-  /** In start order: by phase, then in the order added. */
+  /** By phase, then in the order added. */
   private final List<RoleRunner> runners;
   private final List<AutoCloseable> owned;
   private final Path ownedWorkDir;
@@ -82,19 +83,24 @@ public final class PaasCloud implements AutoCloseable {
       throw new IllegalStateException("cloud " + context.cloudName() + " is " + state + ", not NEW");
     }
     state = Lifecycle.STARTING;
-    for (RoleRunner runner : runners) {
-      try {
-        runner.start();
-      } catch (Exception e) {
-        failure = e;
-        close();
-        throw new IllegalStateException("role " + runner.role().name() + " of cloud "
-            + context.cloudName() + " failed to start: " + e.getMessage(), e);
-      } catch (Error e) {
-        // Still release what started, then let the error go as it is.
-        failure = e;
-        close();
-        throw e;
+    for (List<RoleRunner> phase : phases()) {
+      // The roles of one phase start side by side; the next phase waits for all of them.
+      phase.forEach(RoleRunner::beginStart);
+      long deadline = System.nanoTime() + phase.get(0).startTimeout().toNanos();
+      for (RoleRunner runner : phase) {
+        try {
+          runner.awaitStarted(deadline);
+        } catch (Exception e) {
+          failure = e;
+          close();
+          throw new IllegalStateException("role " + runner.role().name() + " of cloud "
+              + context.cloudName() + " failed to start: " + e.getMessage(), e);
+        } catch (Error e) {
+          // Still release what started, then let the error go as it is.
+          failure = e;
+          close();
+          throw e;
+        }
       }
     }
     state = Lifecycle.RUNNING;
@@ -238,13 +244,24 @@ public final class PaasCloud implements AutoCloseable {
     }
     closed = true;
     state = Lifecycle.STOPPING;
-    for (int i = runners.size() - 1; i >= 0; i--) {
-      RoleRunner runner = runners.get(i);
-      try {
-        runner.stop();
-      } catch (Exception e) {
-        log.warn("role {} of cloud {} failed to stop", runner.role().name(),
-            context.cloudName(), e);
+    List<List<RoleRunner>> phases = phases();
+    for (int p = phases.size() - 1; p >= 0; p--) {
+      // The roles of one phase stop side by side; the phase before waits for all of them.
+      List<RoleRunner> phase = phases.get(p);
+      List<RoleRunner> stopping = new ArrayList<>();
+      for (int i = phase.size() - 1; i >= 0; i--) {
+        if (phase.get(i).beginStop()) {
+          stopping.add(phase.get(i));
+        }
+      }
+      long deadline = System.nanoTime() + phase.get(0).stopTimeout().toNanos();
+      for (RoleRunner runner : stopping) {
+        try {
+          runner.awaitStopped(deadline);
+        } catch (Exception e) {
+          log.warn("role {} of cloud {} failed to stop", runner.role().name(),
+              context.cloudName(), e);
+        }
       }
     }
     for (int i = owned.size() - 1; i >= 0; i--) {
@@ -258,6 +275,20 @@ public final class PaasCloud implements AutoCloseable {
       Trees.deleteQuietly(ownedWorkDir);
     }
     state = failure == null ? Lifecycle.TERMINATED : Lifecycle.FAILED;
+  }
+
+  /** The runners grouped by phase, in start order. */
+  private List<List<RoleRunner>> phases() {
+    List<List<RoleRunner>> out = new ArrayList<>();
+    Role.Phase current = null;
+    for (RoleRunner runner : runners) {
+      if (runner.role().phase() != current) {
+        current = runner.role().phase();
+        out.add(new ArrayList<>());
+      }
+      out.get(out.size() - 1).add(runner);
+    }
+    return out;
   }
 
   @Override

@@ -349,8 +349,8 @@ public final class PaasKit {
 
     /**
      * Adds a role, such as a node, a router or an API server. Roles start by their
-     * {@linkplain Role#phase() phase}, and in the order added within one. May be called any
-     * number of times.
+     * {@linkplain Role#phase() phase}, those of one phase side by side. May be called any number
+     * of times.
      *
      * @param role a factory {@link #build()} calls once, with the cloud's context, such as a
      *     node's builder

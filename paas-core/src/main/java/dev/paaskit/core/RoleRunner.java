@@ -30,16 +30,20 @@ final class RoleRunner extends AbstractService {
     return role;
   }
 
+  /** Asks the role to start, on the cloud's executor; {@link #awaitStarted} waits for it. */
+  void beginStart() {
+    startAsync();
+  }
+
   /**
-   * Starts the role and waits until it runs.
+   * Waits until the role runs, at most until {@code deadlineNanos} ({@link System#nanoTime()}).
    *
-   * @throws TimeoutException when it did not start within the bound
+   * @throws TimeoutException when it did not start by then
    * @throws Exception what the role's start threw
    */
-  void start() throws Exception {
-    startAsync();
+  void awaitStarted(long deadlineNanos) throws Exception {
     try {
-      awaitRunning(startTimeout);
+      awaitRunning(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
     } catch (TimeoutException e) {
       throw new TimeoutException("role " + role.name() + " did not start within "
           + startTimeout.toMillis() + " ms");
@@ -48,25 +52,41 @@ final class RoleRunner extends AbstractService {
     }
   }
 
+  /** The bound on one role's start. */
+  Duration startTimeout() {
+    return startTimeout;
+  }
+
+  /** The bound on one role's stop. */
+  Duration stopTimeout() {
+    return stopTimeout;
+  }
+
   /**
-   * Stops the role when it started, and waits until it stopped. A role still starting (one that
-   * did not start in time) is stopped once its start returns, without waiting for it.
+   * Asks the role to stop when it started; {@link #awaitStopped} waits for it.
    *
-   * @throws TimeoutException when it did not stop within the bound
-   * @throws Exception what the role's stop threw
+   * @return whether there is a stop to wait for: not for a role that never started or failed,
+   *     nor for one still starting past its bound, which stops once its start returns, on its
+   *     own thread
    */
-  void stop() throws Exception {
+  boolean beginStop() {
     Service.State before = state();
     if (before == Service.State.FAILED) {
-      return;
+      return false;
     }
     stopAsync();
-    if (before == Service.State.STARTING) {
-      // A start that did not finish in time: the role stops once it returns, on its own thread.
-      return;
-    }
+    return before != Service.State.STARTING && before != Service.State.NEW;
+  }
+
+  /**
+   * Waits until the role stopped, at most until {@code deadlineNanos}.
+   *
+   * @throws TimeoutException when it did not stop by then
+   * @throws Exception what the role's stop threw
+   */
+  void awaitStopped(long deadlineNanos) throws Exception {
     try {
-      awaitTerminated(stopTimeout);
+      awaitTerminated(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
     } catch (TimeoutException e) {
       throw new TimeoutException("role " + role.name() + " did not stop within "
           + stopTimeout.toMillis() + " ms");

@@ -161,7 +161,7 @@ public final class RouterRole extends AbstractRole implements ReconnectAware {
             declare(key, null);
           }
         });
-    subscription = bus.subscribe("paaskit.router.*", this::onRouteMessage);
+    subscription = bus.subscribe(Subjects.ROUTER_ALL, this::onRouteMessage);
     confirms = bus.subscribe(Subjects.ROUTE_CONFIRM, this::onConfirm);
     nodeDeaths = bus.subscribe(Subjects.EVENT, this::onEvent);
     bus.publish(Subjects.ROUTER_START, new byte[0]);

@@ -4,13 +4,14 @@ package dev.paaskit.api.spi;
  * One long-running part of a cloud: a controller, a stager, a health manager, a router, a node
  * agent, an API server.
  *
- * <p>A cloud starts its roles phase by phase in the order of {@link Phase} (roles of one phase
- * in the order they were added) and stops them in the opposite order. A role that fails to
- * start, or does not start within the cloud's bound, fails the cloud's start; the roles already
- * started are then stopped.
+ * <p>A cloud starts its roles phase by phase in the order of {@link Phase}, the roles of one
+ * phase side by side, and the next phase once all of them run; it stops them phase by phase in
+ * the opposite order, again side by side within a phase. A role that fails to start, or does not
+ * start within the cloud's bound, fails the cloud's start; the roles already started are then
+ * stopped. A role must therefore not count on another of its own phase being up.
  *
  * <p>Implementations need not be thread-safe for {@link #start()} and {@link #stop()}: the cloud
- * calls them one at a time.
+ * calls one of them at a time on a role, from a thread of the cloud's executor.
  */
 public interface Role {
   /**

@@ -29,6 +29,8 @@ public final class Subjects {
   public static final String ROUTER_REGISTER = "paaskit.router.register";
   public static final String ROUTER_UNREGISTER = "paaskit.router.unregister";
   public static final String ROUTER_START = "paaskit.router.start";
+  /** What a router subscribes to: registrations, unregistrations, and its own start notice. */
+  public static final String ROUTER_ALL = "paaskit.router.*";
   /**
    * Request, a waiting deployment to the routers: {@link RouteConfirm}, answered with an
    * {@link Ack} once the router routes to every instance named (outside {@code paaskit.router.*},

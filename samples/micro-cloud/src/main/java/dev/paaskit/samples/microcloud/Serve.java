@@ -159,7 +159,7 @@ final class Serve {
     try {
       MicroCloud.Plan plan;
       if (nats.isPresent()) {
-        SystemClock clock = SystemClock.create("paaskit");
+        SystemClock clock = SystemClock.create(cloudName.orElse("paaskit"));
         owned.push(clock);
         io.nats.client.Connection connection = nats.get().connect();
         owned.push(connection::close);
@@ -169,8 +169,8 @@ final class Serve {
         NatsBus bus = cloudName.isPresent() ? NatsBus.create(connection, clock, cloudName.get())
             : NatsBus.create(connection, clock);
         owned.push(bus);
-        plan = new MicroCloud.Plan("paaskit", data, roles, nodeIds, nodeAddress, routerPort, bus,
-            clock, state, blobs);
+        plan = new MicroCloud.Plan(cloudName.orElse("paaskit"), data, roles, nodeIds, nodeAddress,
+            routerPort, bus, clock, state, blobs);
       } else {
         FileStateStore store = FileStateStore.open(data.resolve("state"));
         owned.push(store);
