@@ -76,6 +76,27 @@ public interface ContainerBackend extends AutoCloseable {
   Optional<ContainerInfo> inspect(String id);
 
   /**
+   * What a running container uses now.
+   *
+   * @param id the container's id
+   * @return its readings; empty for an unknown, ended or removed id, and from a backend that
+   *     counts nothing (the default)
+   */
+  default Optional<ContainerStats> stats(String id) {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether this backend isolates containers from each other and from the host: their own
+   * user, namespaces and cgroup limits. A node says so at start-up when it does not.
+   *
+   * @return false by default
+   */
+  default boolean isolates() {
+    return false;
+  }
+
+  /**
    * The containers the backend holds.
    *
    * @return the ids of all containers not yet removed, ended ones included, each once, in no

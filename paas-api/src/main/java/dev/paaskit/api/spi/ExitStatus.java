@@ -8,8 +8,22 @@ package dev.paaskit.api.spi;
  * @param signal the signal that ended it, or 0
  * @param memoryLimitExceeded the backend killed it for exceeding its memory limit
  * @param requested the container was stopped on request rather than ending on its own
+ * @param diskLimitExceeded the backend killed it for writing more than its disk quota
  */
-public record ExitStatus(int exitCode, int signal, boolean memoryLimitExceeded, boolean requested) {
+public record ExitStatus(int exitCode, int signal, boolean memoryLimitExceeded, boolean requested,
+    boolean diskLimitExceeded) {
+  /**
+   * An exit that was no disk kill.
+   *
+   * @param exitCode the exit code, or {@code 128 + signal}
+   * @param signal the signal that ended it, or 0
+   * @param memoryLimitExceeded the backend killed it for exceeding its memory limit
+   * @param requested the container was stopped on request
+   */
+  public ExitStatus(int exitCode, int signal, boolean memoryLimitExceeded, boolean requested) {
+    this(exitCode, signal, memoryLimitExceeded, requested, false);
+  }
+
   /**
    * An end on the process's own terms, not by a signal.
    *
@@ -34,10 +48,14 @@ public record ExitStatus(int exitCode, int signal, boolean memoryLimitExceeded, 
   /**
    * The end in words, for crash reasons and logs.
    *
-   * @return {@code exited with code 3}, {@code killed by signal 9}, or
-   *     {@code killed for exceeding its memory limit (exit 137)}
+   * @return {@code exited with code 3}, {@code killed by signal 9},
+   *     {@code killed for exceeding its memory limit (exit 137)} or
+   *     {@code killed for exceeding its disk quota (exit 137)}
    */
   public String describe() {
+    if (diskLimitExceeded) {
+      return "killed for exceeding its disk quota (exit " + exitCode + ")";
+    }
     if (memoryLimitExceeded) {
       return "killed for exceeding its memory limit (exit " + exitCode + ")";
     }
