@@ -7,6 +7,7 @@ import dev.paaskit.api.spi.ContainerListener.Stream;
 import dev.paaskit.api.spi.ContainerSpec;
 import dev.paaskit.api.spi.ContainerState;
 import dev.paaskit.api.spi.ExitStatus;
+import dev.paaskit.node.internal.LineReader;
 import dev.paaskit.node.process.ProcessTree.Signal;
 import java.io.File;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.paaskit.testing.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import dev.paaskit.api.spi.ResourceLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.DirectoryStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -543,23 +547,198 @@ public abstract class ContainerBackendContract {
   @Test
   void stopEndsTheWholeProcessTree() throws Exception {
     assumeCommands();
+    // Found on the host by a token in their command lines: a backend with a pid namespace
+    // shows its processes other numbers inside than the host's.
+    String token = "300." + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
     Recorder listener = startContainer("tree", String.join("\n",
-        "sleep 300 & echo child=$!",
-        "sh -c 'sleep 300 & echo grandchild=$!; wait' & echo child=$!",
+        "sleep " + token + " & echo child=$!",
+        "sh -c 'sleep " + token + " & echo grandchild=$!; wait' & echo child=$!",
         "wait"));
-    List<Long> tree = new ArrayList<>();
-    for (String line : listener.awaitLines(line -> line.contains("="), 3)) {
-      tree.add(Long.parseLong(line.substring(line.indexOf('=') + 1)));
+    listener.awaitLines(line -> line.contains("="), 3);
+    // A child forked before its echo may not have run sleep yet.
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    List<Long> tree = processesWith("sleep\0" + token);
+    while (tree.size() < 2 && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      tree = processesWith("sleep\0" + token);
     }
     pids.addAll(tree);
-    for (long pid : tree) {
-      assertTrue(alive(pid), "pid " + pid + " of the tree should run");
-    }
+    assertEquals(2, tree.size(), "the two sleeps of the tree should run: " + tree);
 
     ExitStatus exit = await(backend.stop("tree", LONG_GRACE), "the stop of tree");
 
     assertEquals(ExitStatus.signalled(15, true), exit);
     awaitGone(tree);
+  }
+
+  // --- limits, and backends that isolate ---
+
+  /**
+   * How many processes and threads one container of the backend under test may have.
+   *
+   * @return the limit the backend was built with; empty (the default) when it sets none, which
+   *     skips the fork-bomb test
+   */
+  protected OptionalInt pidsLimit() {
+    return OptionalInt.empty();
+  }
+
+  @Test
+  void aContainerAboveItsMemoryLimitIsKilledAndTheExitSaysSo() throws Exception {
+    assumeCommands();
+    Recorder listener = new Recorder("hog");
+    // tail keeps a line without end in memory until it is killed.
+    backend.create(new ContainerSpec("hog", workDir, "tail /dev/zero", baseEnv(),
+        new ResourceLimits(64L * 1024 * 1024, LIMITS.diskBytes(), 1024), listener));
+    listeners.put("hog", listener);
+    allListeners.add(listener);
+    start("hog");
+
+    ExitStatus exit = listener.awaitExit();
+
+    assertTrue(exit.memoryLimitExceeded(), "killed for its memory: " + exit);
+    assertFalse(exit.requested(), exit.toString());
+    assertEquals(9, exit.signal(), exit.toString());
+  }
+
+  @Test
+  void anIsolatedContainerRunsAsAUserOfItsOwnNotRoot() throws Exception {
+    assumeIsolation();
+    Recorder listener = startContainer("uid", "id -u; id -g; touch mine && echo wrote-workdir");
+    assertEquals(ExitStatus.exited(0), listener.awaitExit(), "stderr: " + listener.stderr());
+    assertEquals(3, listener.stdout().size(), listener.stdout().toString());
+    assertNotEquals("0", listener.stdout().get(0), "uid");
+    assertNotEquals("0", listener.stdout().get(1), "gid");
+    assertEquals("wrote-workdir", listener.stdout().get(2), "its workDir is writable to it");
+  }
+
+  @Test
+  void anIsolatedContainerCannotWriteTheHostsSystemFolders() throws Exception {
+    assumeIsolation();
+    String probe = "paaskit-probe-" + ThreadLocalRandom.current().nextInt(1_000_000);
+    Recorder listener = startContainer("ro", "for d in /etc /usr /bin; do "
+        + "touch $d/" + probe + " 2>/dev/null && echo wrote $d; done; echo done");
+    assertEquals(ExitStatus.exited(0), listener.awaitExit());
+    assertEquals(List.of("done"), listener.stdout());
+    for (String d : List.of("/etc", "/usr", "/bin")) {
+      assertFalse(Files.exists(Path.of(d, probe)), d + "/" + probe);
+    }
+  }
+
+  @Test
+  void anIsolatedContainerSeesNoHostFileItWasNotGiven() throws Exception {
+    assumeIsolation();
+    Path secret = workDir.resolveSibling(workDir.getFileName() + "-secret");
+    Files.writeString(secret, "admin-token-123");
+    try {
+      Recorder listener = startContainer("peek", "cat " + secret + " 2>/dev/null; "
+          + "ls " + workDir.getParent() + " 2>/dev/null | grep -c secret; echo done");
+      assertEquals(ExitStatus.exited(0), listener.awaitExit());
+      assertEquals(List.of("0", "done"), listener.stdout(),
+          "a world-readable file beside its workDir stays out of sight");
+    } finally {
+      Files.deleteIfExists(secret);
+    }
+  }
+
+  @Test
+  void anIsolatedContainerSeesNeitherTheHostsNorOtherContainersProcesses() throws Exception {
+    assumeIsolation();
+    String secret = "s3cret-" + ThreadLocalRandom.current().nextInt(1_000_000);
+    Recorder other = startContainer("holder", RUNS_UNTIL_STOPPED, Map.of("DB_PASSWORD", secret));
+    other.awaitLines(line -> line.equals("running"), 1);
+    Recorder listener = startContainer("snoop", "cat /proc/*/environ 2>/dev/null | tr '\\0' "
+        + "'\\n' | grep -c " + secret + "; test -e /proc/" + ProcessHandle.current().pid()
+        + "/environ && grep -c " + secret + " /proc/" + ProcessHandle.current().pid()
+        + "/environ; n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo $n");
+
+    assertEquals(ExitStatus.exited(0), listener.awaitExit(), "stderr " + listener.stderr());
+    List<String> out = listener.stdout();
+    assertEquals("0", out.get(0), "another container's environment: " + out);
+    int seen = Integer.parseInt(out.get(out.size() - 1));
+    assertTrue(seen < 10, "it sees its own few processes only, not the host's: " + seen);
+    await(backend.stop("holder", LONG_GRACE), "the stop of holder");
+  }
+
+  @Test
+  void aDetachedChildEndsWithItsIsolatedContainer() throws Exception {
+    assumeIsolation();
+    String token = "301." + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
+    Recorder listener = startContainer("detach",
+        "setsid -f sleep " + token + "; (cd / && nohup sleep " + token + " >/dev/null 2>&1 &); "
+            + "echo detached");
+    listener.awaitLines(line -> line.equals("detached"), 1);
+    assertEquals(ExitStatus.exited(0), listener.awaitExit());
+    List<Long> left = processesWith("sleep\0" + token);
+    awaitGone(left);
+    assertEquals(List.of(), processesWith("sleep\0" + token),
+        "children that left the session outlive their container");
+  }
+
+  @Test
+  void anIsolatedContainerWritingMoreThanItsDiskQuotaIsKilledAndTheExitSaysSo()
+      throws Exception {
+    assumeIsolation();
+    Recorder listener = new Recorder("filler");
+    backend.create(new ContainerSpec("filler", workDir,
+        "head -c 40000000 /dev/zero > a; head -c 40000000 /dev/zero > b; echo wrote; "
+            + "sleep 300", baseEnv(), new ResourceLimits(LIMITS.memoryBytes(), 16L << 20, 1024),
+        listener));
+    listeners.put("filler", listener);
+    allListeners.add(listener);
+    start("filler");
+
+    ExitStatus exit = listener.awaitExit();
+
+    assertTrue(exit.diskLimitExceeded(), "killed for its disk: " + exit);
+    assertFalse(exit.requested(), exit.toString());
+  }
+
+  @Test
+  void aForkBombStopsAtThePidsLimitAndTheBackendGoesOn() throws Exception {
+    assumeIsolation();
+    assumeTrue(pidsLimit().isPresent(), "the backend sets no process limit");
+    int limit = pidsLimit().getAsInt();
+    // The inner shell gives up at the first fork refused; the outer one counts with builtins,
+    // which fork nothing.
+    Recorder bomb = startContainer("bomb", "sh -c 'i=0; while [ $i -lt " + (limit * 3)
+        + " ]; do sleep 300 & i=$((i+1)); done' 2>/dev/null; "
+        + "n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo $n; exec sleep 300");
+    List<String> counted = bomb.awaitLines(line -> line.matches("\\d+"), 1);
+    int seen = Integer.parseInt(counted.get(0));
+    assertTrue(seen <= limit, seen + " processes, above the limit of " + limit);
+
+    Recorder after = startContainer("after", "echo fine");
+    assertEquals(ExitStatus.exited(0), after.awaitExit());
+    assertEquals(List.of("fine"), after.stdout());
+    assertEquals(ExitStatus.signalled(15, true).exitCode(),
+        await(backend.stop("bomb", Duration.ofSeconds(5)), "the stop of bomb").exitCode());
+  }
+
+  private void assumeIsolation() {
+    assumeCommands();
+    assumeTrue(backend.isolates(), "the backend does not isolate its containers");
+  }
+
+  /** The live processes whose command line, its arguments joined by NUL, contains {@code text}. */
+  private static List<Long> processesWith(String text) throws IOException {
+    List<Long> found = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC,
+        d -> d.getFileName().toString().chars().allMatch(Character::isDigit))) {
+      for (Path dir : dirs) {
+        byte[] cmdline;
+        try {
+          cmdline = Files.readAllBytes(dir.resolve("cmdline"));
+        } catch (IOException e) {
+          continue; // Ended meanwhile.
+        }
+        long pid = Long.parseLong(dir.getFileName().toString());
+        if (new String(cmdline, StandardCharsets.UTF_8).contains(text) && alive(pid)) {
+          found.add(pid);
+        }
+      }
+    }
+    return found;
   }
 
   // --- helpers for subclasses and the tests above ---

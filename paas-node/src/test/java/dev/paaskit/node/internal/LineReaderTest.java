@@ -1,4 +1,4 @@
-package dev.paaskit.node.process;
+package dev.paaskit.node.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

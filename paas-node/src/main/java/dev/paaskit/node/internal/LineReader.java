@@ -1,4 +1,4 @@
-package dev.paaskit.node.process;
+package dev.paaskit.node.internal;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import java.util.Arrays;
  * and the rest of it is skipped, so memory stays bounded whatever the process writes. Not
  * thread-safe.
  */
-final class LineReader implements Closeable {
+public final class LineReader implements Closeable {
   private final InputStream in;
   private final int maxLineBytes;
   private final byte[] buffer = new byte[8192];
@@ -22,7 +22,7 @@ final class LineReader implements Closeable {
   private byte[] line = new byte[256];
   private int lineLength;
 
-  LineReader(InputStream in, int maxLineBytes) {
+  public LineReader(InputStream in, int maxLineBytes) {
     if (maxLineBytes < 4) {
       throw new IllegalArgumentException("maxLineBytes must be at least 4: " + maxLineBytes);
     }
@@ -31,7 +31,7 @@ final class LineReader implements Closeable {
   }
 
   /** The next line without its terminator, or null at the end of the stream. */
-  String readLine() throws IOException {
+  public String readLine() throws IOException {
     lineLength = 0;
     boolean truncated = false;
     boolean sawAny = false;

@@ -1,0 +1,358 @@
+package dev.paaskit.node.runc;
+
+import dev.paaskit.api.NotFoundException;
+import dev.paaskit.api.spi.Cancellable;
+import dev.paaskit.api.spi.ContainerInfo;
+import dev.paaskit.api.spi.ContainerListener.Stream;
+import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ContainerState;
+import dev.paaskit.api.spi.ExitStatus;
+import dev.paaskit.node.internal.LineReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One container of a {@link RuncBackend}: its bundle, the {@code runc run} that is its parent,
+ * the two threads reading its output and the one waiting for its end.
+ *
+ * <p>Locks: {@code this} guards the state; {@code listenerLock} serialises calls to the listener
+ * and is never taken while holding {@code this}, nor the other way round.
+ */
+final class RuncContainer {
+  private static final Logger log = LoggerFactory.getLogger(RuncContainer.class);
+  private static final int MAX_SIGNAL = 64;
+  private static final int SIGXFSZ = 25;
+
+  private final ContainerSpec spec;
+  private final String name;
+  private final int uid;
+  private final Path bundle;
+  private final String cgroup;
+  private final RuncBackend backend;
+  private final Object listenerLock = new Object();
+  private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+
+  // Guarded by this.
+  private ContainerState state = ContainerState.CREATED;
+  private boolean removed;
+  private Process process;
+  private long initPid;
+  private boolean requested;
+  private boolean diskKilled;
+  private long diskBytes = -1;
+  private ExitStatus status;
+  private final List<Cancellable> timers = new ArrayList<>();
+
+  // Guarded by listenerLock.
+  private boolean outputClosed;
+
+  RuncContainer(ContainerSpec spec, String name, int uid, Path bundle, String cgroup,
+      RuncBackend backend) {
+    this.spec = spec;
+    this.name = name;
+    this.uid = uid;
+    this.bundle = bundle;
+    this.cgroup = cgroup;
+    this.backend = backend;
+  }
+
+  String id() {
+    return spec.id();
+  }
+
+  String name() {
+    return name;
+  }
+
+  int uid() {
+    return uid;
+  }
+
+  Path bundle() {
+    return bundle;
+  }
+
+  String cgroup() {
+    return cgroup;
+  }
+
+  ContainerSpec spec() {
+    return spec;
+  }
+
+  void start() throws IOException {
+    Process p;
+    synchronized (this) {
+      if (removed) {
+        throw new NotFoundException("container", id());
+      }
+      if (state != ContainerState.CREATED) {
+        throw new IllegalStateException(
+            "container " + id() + " is " + state + "; only a CREATED container can start");
+      }
+      if (!Files.isDirectory(spec.workDir())) {
+        throw new NoSuchFileException(spec.workDir().toString(), null,
+            "the workDir of container " + id() + " is not a directory");
+      }
+      p = backend.runc().run(bundle, name);
+      process = p;
+      state = ContainerState.RUNNING;
+    }
+    try {
+      CompletableFuture<Void> stdout = pump(p.getInputStream(), Stream.STDOUT);
+      CompletableFuture<Void> stderr = pump(p.getErrorStream(), Stream.STDERR);
+      backend.executor().execute(() -> awaitExit(p, stdout, stderr));
+    } catch (RejectedExecutionException e) {
+      p.destroyForcibly();
+      backend.runc().delete(name);
+      finish(128 + 9);
+      throw new IllegalStateException(
+          "the executor refused the threads of container " + id() + "; it was killed", e);
+    }
+    awaitCreated(p);
+  }
+
+  /**
+   * Returns once runc has made the container (its init's pid file exists) or {@code runc run}
+   * ended first, failing; bounded by the backend's command timeout.
+   */
+  private void awaitCreated(Process p) throws IOException {
+    Path pidFile = bundle.resolve("init.pid");
+    long deadline = System.nanoTime() + backend.commandTimeout().toNanos();
+    while (true) {
+      OptionalLong pid = readPid(pidFile);
+      if (pid.isPresent()) {
+        synchronized (this) {
+          initPid = pid.getAsLong();
+        }
+        return;
+      }
+      if (!p.isAlive()) {
+        return; // Its end, and what runc printed, reach the listener.
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("runc did not create container " + id() + " within "
+            + backend.commandTimeout());
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while container " + id() + " was created", e);
+      }
+    }
+  }
+
+  private static OptionalLong readPid(Path file) {
+    try {
+      String text = Files.readString(file).trim();
+      return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
+    } catch (IOException | NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  private CompletableFuture<Void> pump(InputStream in, Stream stream) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    backend.executor().execute(() -> {
+      try (LineReader reader = new LineReader(in, RuncBackend.MAX_LINE_BYTES)) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          deliver(stream, line);
+        }
+      } catch (IOException e) {
+        log.debug("container {}: reading {} ended with {}", id(), stream, e.toString());
+      } finally {
+        done.complete(null);
+      }
+    });
+    return done;
+  }
+
+  private void deliver(Stream stream, String line) {
+    synchronized (listenerLock) {
+      if (outputClosed) {
+        return;
+      }
+      try {
+        spec.listener().onOutput(stream, line);
+      } catch (RuntimeException e) {
+        log.warn("the listener of container {} failed on a line of {}", id(), stream, e);
+      }
+    }
+  }
+
+  private void awaitExit(Process p, CompletableFuture<Void> stdout,
+      CompletableFuture<Void> stderr) {
+    int code;
+    try {
+      code = p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.onExit().thenAccept(ended -> afterExit(ended.exitValue(), stdout, stderr));
+      return;
+    }
+    afterExit(code, stdout, stderr);
+  }
+
+  /**
+   * The container is over once {@code runc run} is: its init ended, and with it every process
+   * of its pid namespace. Reads the OOM count before the cgroup goes, then deletes it.
+   */
+  private void afterExit(int code, CompletableFuture<Void> stdout,
+      CompletableFuture<Void> stderr) {
+    boolean oom = backend.cgroups().oomKills(cgroup).orElse(0) > 0;
+    Runc.Result deleted = backend.runc().delete(name);
+    if (!deleted.ok()) {
+      log.debug("container {}: runc delete: {}", id(), deleted.output().strip());
+    }
+    Cancellable drain = backend.clock().schedule(RuncBackend.DRAIN_TIMEOUT,
+        () -> backend.execute(() -> finish(code, oom)));
+    CompletableFuture.allOf(stdout, stderr).whenComplete((ignored, failure) -> {
+      drain.cancel();
+      finish(code, oom);
+    });
+  }
+
+  private boolean finish(int code) {
+    return finish(code, false);
+  }
+
+  private boolean finish(int code, boolean oom) {
+    ExitStatus ended;
+    synchronized (this) {
+      if (state == ContainerState.EXITED) {
+        return false;
+      }
+      int signal = code > 128 && code <= 128 + MAX_SIGNAL ? code - 128 : 0;
+      boolean disk = diskKilled || signal == SIGXFSZ;
+      ended = new ExitStatus(code, signal, oom && !requested, requested, disk && !oom);
+      status = ended;
+      state = ContainerState.EXITED;
+      timers.forEach(Cancellable::cancel);
+      timers.clear();
+    }
+    synchronized (listenerLock) {
+      outputClosed = true;
+      try {
+        spec.listener().onExit(ended);
+      } catch (RuntimeException e) {
+        log.warn("the listener of container {} failed on its exit", id(), e);
+      }
+    }
+    exit.complete(ended);
+    return true;
+  }
+
+  CompletableFuture<ExitStatus> stop(Duration grace) {
+    boolean neverStarted = false;
+    synchronized (this) {
+      switch (state) {
+        case CREATED -> {
+          requested = true;
+          neverStarted = true;
+        }
+        case RUNNING, STOPPING -> {
+          requested = true;
+          if (state == ContainerState.RUNNING) {
+            state = ContainerState.STOPPING;
+            backend.execute(() -> signal("TERM"));
+          }
+          timers.add(backend.clock().schedule(grace, () -> backend.execute(this::kill)));
+        }
+        case EXITED -> {
+          // Already over: the future is complete.
+        }
+      }
+    }
+    if (neverStarted) {
+      finish(0);
+    }
+    return exit.copy();
+  }
+
+  /** SIGTERM to every process of the container; its init passes it on by ending with them. */
+  private void signal(String signal) {
+    synchronized (this) {
+      if (state == ContainerState.EXITED) {
+        return;
+      }
+    }
+    Runc.Result r = backend.runc().kill(name, signal, true);
+    if (!r.ok()) {
+      log.debug("container {}: runc kill {}: {}", id(), signal, r.output().strip());
+    }
+  }
+
+  /** Ends the container now: SIGKILL to its init ends its pid namespace. */
+  void kill() {
+    Process p;
+    synchronized (this) {
+      if (state == ContainerState.EXITED) {
+        return;
+      }
+      p = process;
+    }
+    Runc.Result r = backend.runc().kill(name, "KILL", false);
+    if (!r.ok() && p != null) {
+      // Not made yet, or runc lost it: ending runc run leaves nothing but its state, which
+      // afterExit deletes.
+      log.debug("container {}: runc kill KILL: {}", id(), r.output().strip());
+      p.destroyForcibly();
+    }
+  }
+
+  /** Kills the container for writing more than its quota. */
+  void killForDisk(long used) {
+    synchronized (this) {
+      if (state != ContainerState.RUNNING && state != ContainerState.STOPPING) {
+        return;
+      }
+      diskKilled = true;
+    }
+    log.warn("container {} uses {} bytes of disk, above its quota of {}; killing it", id(), used,
+        spec.limits().diskBytes());
+    kill();
+  }
+
+  synchronized void recordDisk(long bytes) {
+    diskBytes = bytes;
+  }
+
+  synchronized long lastDisk() {
+    return diskBytes;
+  }
+
+  synchronized boolean active() {
+    return state == ContainerState.RUNNING || state == ContainerState.STOPPING;
+  }
+
+  synchronized boolean ended() {
+    return state == ContainerState.EXITED;
+  }
+
+  synchronized ContainerInfo info() {
+    OptionalLong pid = initPid > 0 ? OptionalLong.of(initPid) : OptionalLong.empty();
+    return new ContainerInfo(id(), state, pid, Optional.ofNullable(status));
+  }
+
+  /** Marks the container removed so that a late {@link #start()} fails. */
+  synchronized void markRemoved() {
+    if (state == ContainerState.RUNNING || state == ContainerState.STOPPING) {
+      throw new IllegalStateException(
+          "container " + id() + " is " + state + "; stop it before removing it");
+    }
+    removed = true;
+  }
+}
