@@ -33,19 +33,23 @@ final class Demo {
 
   private final PrintStream out;
 
-  Demo(PrintStream out) {
+  private final MicroCloud.Isolation isolation;
+
+  Demo(PrintStream out, MicroCloud.Isolation isolation) {
     this.out = out;
+    this.isolation = isolation;
   }
 
   int run() throws Exception {
     Path work = Files.createTempDirectory("paaskit-demo-");
     OkHttpClient http = new OkHttpClient.Builder()
         .connectTimeout(2, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS).build();
-    try (PaasCloud cloud = MicroCloud.build("demo", work, 2, 0).start()) {
+    try (PaasCloud cloud = MicroCloud.build("demo", work, 2, 0, isolation).start()) {
       BlockingQueue<Event> events = new LinkedBlockingQueue<>();
       cloud.addEventListener(events::add, Runnable::run);
       int port = MicroCloud.routerPort(cloud);
       out.println("micro cloud up: 2 nodes, router on http://127.0.0.1:" + port);
+      out.println("backend: " + isolation.describe());
       Path app = SampleApps.helloPython(work);
       String host = APP + ".localhost";
 

@@ -30,12 +30,22 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (command) {
       case "demo":
-        if (rest.length > 0) {
-          out.println("usage: paaskit demo\n  Starts a micro cloud with 2 nodes, pushes a Python app with 3 "
-              + "instances, routes 6 requests to it and prints push-to-first-request.");
+        MicroCloud.Isolation isolation = MicroCloud.Isolation.best();
+        if (rest.length == 2 && rest[0].equals("--backend")) {
+          try {
+            isolation = MicroCloud.Isolation.parse(rest[1]);
+          } catch (IllegalArgumentException e) {
+            err.println("paaskit demo: " + e.getMessage());
+            return 2;
+          }
+        } else if (rest.length > 0) {
+          out.println("usage: paaskit demo [--backend runc|process]\n  Starts a micro cloud with 2 "
+              + "nodes, pushes a Python app with 3 instances, routes 6 requests to it and prints "
+              + "push-to-first-request. Apps run in runc containers as root with runc installed, "
+              + "else as plain processes.");
           return rest[0].equals("--help") ? 0 : 2;
         }
-        return new Demo(out).run();
+        return new Demo(out, isolation).run();
       case "bench":
         err.println("paaskit bench: the benchmarks live apart from the product, in"
             + " samples/benchmarks; the ./paaskit launcher runs them: ./paaskit bench --help");
@@ -48,7 +58,7 @@ public final class Main {
         try {
           Map<String, String> options = new HashMap<>(NatsFlags.OPTIONS);
           for (String option : List.of("--api-port", "--router-port", "--nodes", "--data",
-              "--buildpacks", "--roles", "--node-id", "--node-address", "--cloud")) {
+              "--buildpacks", "--roles", "--node-id", "--node-address", "--cloud", "--backend")) {
             options.put(option, "");
           }
           Set<String> switches = new HashSet<>(NatsFlags.SWITCHES);

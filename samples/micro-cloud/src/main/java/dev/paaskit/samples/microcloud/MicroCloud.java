@@ -19,7 +19,10 @@ import dev.paaskit.generic.GenericServices;
 import dev.paaskit.generic.agent.GenericAgentHost;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.node.PortAllocator;
+import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.ContainerBackend;
 import dev.paaskit.node.process.ProcessBackend;
+import dev.paaskit.node.runc.RuncBackend;
 import dev.paaskit.router.RouterRole;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,10 +30,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * A cloud of every role in one JVM, with nodes that run instances as plain processes, and
- * generic services whose agents run on one agent host.
+ * A cloud of every role in one JVM, with nodes that run instances in runc containers (or as
+ * plain processes), and generic services whose agents run on one agent host.
  */
 public final class MicroCloud {
   /** How long a stopping instance gets between SIGTERM and SIGKILL. */
@@ -38,7 +43,49 @@ public final class MicroCloud {
   /** How long a stopping instance keeps serving requests already routed to it. */
   static final Duration DRAIN = Duration.ofMillis(500);
 
+  /** The first uid of the containers of the generic services' agent host. */
+  private static final int AGENT_FIRST_UID = 190_000;
+  /** The first uid of node n1's containers; each further node has the next range. */
+  private static final int NODE_FIRST_UID = 200_000;
+  private static final int UIDS_PER_NODE = 10_000;
+
   private MicroCloud() {}
+
+  /** How a micro cloud runs untrusted code. */
+  enum Isolation {
+    /** In runc containers: each its own user, namespaces and cgroup limits. */
+    RUNC,
+    /** As plain processes of this user, beside the server: not isolated. */
+    PROCESS;
+
+    /** runc where this process is root and finds runc on its path; plain processes elsewhere. */
+    static Isolation best() {
+      return RuncBackend.available() ? RUNC : PROCESS;
+    }
+
+    /** The option's value: {@code runc} or {@code process}. */
+    static Isolation parse(String value) {
+      return switch (value) {
+        case "runc" -> RUNC;
+        case "process" -> PROCESS;
+        default -> throw new IllegalArgumentException(
+            "--backend must be runc or process, not '" + value + "'");
+      };
+    }
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** What it means for the apps, for start-up output. */
+    String describe() {
+      return this == RUNC
+          ? "runc (each instance in its own container, user and cgroup limits)"
+          : "process (apps are NOT isolated: they run as this user beside the server; "
+              + "use --backend runc as root with runc installed)";
+    }
+  }
 
   /**
    * Builds (does not start) a micro cloud with {@code nodes} process-backed nodes of 2 GiB each,
@@ -101,7 +148,18 @@ public final class MicroCloud {
       ids.add("n" + i);
     }
     return build(new Plan(name, workDir, ServeRoles.ALL, ids, "127.0.0.1", routerPort, null, null,
-        store, blobs), cartridges);
+        store, blobs, Isolation.PROCESS), cartridges);
+  }
+
+  /** As {@link #build(String, Path, int, int)}, running apps as {@code isolation} says. */
+  static PaasCloud build(String name, Path workDir, int nodes, int routerPort,
+      Isolation isolation) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      ids.add("n" + i);
+    }
+    return build(new Plan(name, workDir, ServeRoles.ALL, ids, "127.0.0.1", routerPort, null, null,
+        null, null, isolation), cartridges(workDir, null, false, false, false));
   }
 
   /**
@@ -113,10 +171,11 @@ public final class MicroCloud {
    * @param clock the clock, or null for the system clock; given with {@code bus}
    * @param store the state store, or null for an in-memory one
    * @param blobs the blob store, or null for an in-memory one
+   * @param isolation how nodes and agents run untrusted code
    */
   record Plan(String name, Path workDir, ServeRoles roles, List<String> nodeIds,
       String nodeAddress, int routerPort, MessageBus bus, Clock clock, StateStore store,
-      BlobStore blobs) {
+      BlobStore blobs, Isolation isolation) {
     Plan {
       nodeIds = List.copyOf(nodeIds);
     }
@@ -154,23 +213,40 @@ public final class MicroCloud {
     }
     if (roles.nodes()) {
       PortAllocator ports = PortAllocator.create();
+      int index = 0;
       for (String id : plan.nodeIds()) {
-        builder.addRole(node(id, plan.workDir().resolve("nodes").resolve(id), plan.nodeAddress(),
-            ports));
+        Path nodeDir = plan.workDir().resolve("nodes").resolve(id);
+        builder.addRole(node(id, nodeDir, plan.nodeAddress(), ports,
+            backend(plan.isolation(), nodeDir.resolve("runc"),
+                NODE_FIRST_UID + index * UIDS_PER_NODE)));
+        index++;
       }
     }
     if (roles.controller()) {
       Path generic = plan.workDir().resolve("generic");
       builder.addRole(GenericServices.builder().workDir(generic.resolve("manager")));
-      builder.addRole(GenericAgentHost.builder().id("agents").backend(ProcessBackend.factory())
+      builder.addRole(GenericAgentHost.builder().id("agents")
+          .backend(backend(plan.isolation(), generic.resolve("agents-runc"), AGENT_FIRST_UID))
           .workDir(generic.resolve("agents")).stopGrace(STOP_GRACE));
     }
     more.forEach(builder::addRole);
     return builder.build();
   }
 
+  /**
+   * The backend of a node or agent host: runc with its state in {@code runcState} and uids from
+   * {@code firstUid}, or plain processes.
+   */
+  private static Function<CloudContext, ContainerBackend> backend(Isolation isolation,
+      Path runcState, int firstUid) {
+    if (isolation == Isolation.PROCESS) {
+      return ProcessBackend.factory()::apply;
+    }
+    return RuncBackend.builder().stateDir(runcState).uids(firstUid, UIDS_PER_NODE)::build;
+  }
+
   private static NodeAgent.Builder node(String id, Path nodeDir, String address,
-      PortAllocator ports) {
+      PortAllocator ports, Function<CloudContext, ContainerBackend> backend) {
     OpenShiftGears gears;
     try {
       gears = OpenShiftGears.create(nodeDir.resolve("cartridges"));
@@ -180,7 +256,7 @@ public final class MicroCloud {
     return NodeAgent.builder()
         .id(id)
         .capacity(NodeCapacity.of("2G", "10G"))
-        .backend(ProcessBackend.factory())
+        .backend(backend)
         .ports(ports)
         .address(address)
         .stopGrace(STOP_GRACE)

@@ -18,6 +18,7 @@ import dev.paaskit.nats.NatsBus;
 import dev.paaskit.nats.NatsSettings;
 import dev.paaskit.node.NodeAgent;
 import dev.paaskit.rest.ApiServer;
+import dev.paaskit.node.runc.RuncBackend;
 import dev.paaskit.router.RouterRole;
 import io.nats.client.ConnectionListener;
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class Serve {
   /** The JetStream object store that holds packages and droplets on NATS. */
   static final String BLOB_BUCKET = "paaskit-blobs";
   static final String USAGE = "paaskit serve [--api-port P] [--router-port Q] [--nodes N] [--data DIR]\n"
-      + "             [--buildpacks DIR] [--allow-file-buildpacks]\n"
+      + "             [--buildpacks DIR] [--allow-file-buildpacks] [--backend runc|process]\n"
       + "             [" + ALLOW_HTTP_CARTRIDGES + "] [" + ALLOW_FILE_CARTRIDGES + "]\n"
       + "  Runs a micro cloud until interrupted. State lives in DIR (default $PAASKIT_HOME, else\n"
       + "  ~/.paaskit); the admin token is written to DIR/admin-token on first start.\n"
@@ -67,6 +68,9 @@ final class Serve {
       + "  --allow-file-buildpacks lets it name a file:// one.\n"
       + "  'paaskit cartridge add' downloads over HTTPS only, unless " + ALLOW_HTTP_CARTRIDGES + "\n"
       + "  (plain http: and git:); file: URLs on this machine only with " + ALLOW_FILE_CARTRIDGES + ".\n"
+      + "  --backend runc runs every instance, staging and service script in a runc container of\n"
+      + "  its own (the default as root with runc installed); --backend process runs them as\n"
+      + "  plain processes of this user, not isolated (the default elsewhere).\n"
       + "  Defaults: --api-port " + Connection.DEFAULT_API_PORT + ", --router-port "
       + Connection.DEFAULT_ROUTER_PORT + ", --nodes 2.\n"
       + "paaskit serve --nats URL --roles ROLE[,ROLE...] [--node-id ID] [--nodes N]\n"
@@ -124,6 +128,16 @@ final class Serve {
     String blobBucket = cloudName.map(n -> STATE_BUCKET + "-" + n + "-blobs").orElse(BLOB_BUCKET);
     List<String> nodeIds = roles.nodes() ? nodeIds(args, nodes, nats.isPresent(), data) : List.of();
     String nodeAddress = args.get("--node-address").orElse("127.0.0.1");
+    MicroCloud.Isolation isolation;
+    try {
+      isolation = args.get("--backend").map(MicroCloud.Isolation::parse)
+          .orElseGet(MicroCloud.Isolation::best);
+    } catch (IllegalArgumentException e) {
+      throw new Args.UsageException(e.getMessage());
+    }
+    if (isolation == MicroCloud.Isolation.RUNC && !RuncBackend.available()) {
+      throw new Args.UsageException("--backend runc needs root and runc on the path");
+    }
     Files.createDirectories(data);
     try {
       Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
@@ -170,12 +184,12 @@ final class Serve {
             : NatsBus.create(connection, clock);
         owned.push(bus);
         plan = new MicroCloud.Plan(cloudName.orElse("paaskit"), data, roles, nodeIds, nodeAddress,
-            routerPort, bus, clock, state, blobs);
+            routerPort, bus, clock, state, blobs, isolation);
       } else {
         FileStateStore store = FileStateStore.open(data.resolve("state"));
         owned.push(store);
         plan = new MicroCloud.Plan("paaskit", data, roles, nodeIds, nodeAddress, routerPort, null,
-            null, store, LocalBlobStore.open(data.resolve("blobs")));
+            null, store, LocalBlobStore.open(data.resolve("blobs")), isolation);
       }
       cloud = MicroCloud.build(plan, cartridges, more);
       owned.push(cloud);
@@ -210,6 +224,9 @@ final class Serve {
     }
     if (!nodeIds.isEmpty()) {
       out.println("nodes: " + String.join(", ", nodeIds));
+    }
+    if (roles.nodes() || roles.controller()) {
+      out.println("backend: " + isolation.describe());
     }
     Optional<ApiServer> api = cloud.role(ApiServer.class);
     if (api.isPresent()) {
