@@ -240,8 +240,10 @@ final class GenericAgent {
     containerId = cid;
     stopRequested = false;
     try {
+      // The code is the service's, read-only to its scripts: the host writes agents.json there.
       host.backend().create(new ContainerSpec(cid, workDir, command(script), env(),
-          host.resources(), new Listener(script, cid)));
+          host.resources(), new Listener(script, cid),
+          List.of(new ContainerSpec.Mount(codeDir, false))));
       host.backend().start(cid);
       return Ack.accepted();
     } catch (IOException | RuntimeException e) {

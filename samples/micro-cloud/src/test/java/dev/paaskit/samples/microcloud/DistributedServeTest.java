@@ -65,8 +65,10 @@ class DistributedServeTest {
     nats = NatsServer.start();
     controller = ServeProcess.launch(controllerArgs());
     for (String id : List.of("a", "b")) {
+      // Plain processes: the test follows a killed node's instances as its descendants.
       nodes.put(id, ServeProcess.launch(List.of("--nats", nats.url(), "--roles", "node",
-          "--node-id", id, "--data", tmp.resolve("node-" + id).toString())));
+          "--node-id", id, "--data", tmp.resolve("node-" + id).toString(),
+          "--backend", "process")));
     }
     controller.awaitReady();
     for (ServeProcess node : nodes.values()) {

@@ -192,9 +192,7 @@ class ServeCliEndToEndTest {
     MainRuns.Run push = cli("push", zip.toString(), "--name", "evil");
     assertEquals(1, push.code(), push.all());
     assertTrue(push.err().contains("../../" + marker + ".txt"), push.err());
-    try (Stream<Path> files = Files.walk(tmp)) {
-      assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(marker)), "nothing escaped");
-    }
+    assertFalse(anyNameContains(tmp, marker), "nothing escaped");
     MainRuns.Run apps = cli("apps");
     assertEquals(0, apps.code(), "the server is healthy: " + apps.all());
     assertFalse(apps.out().contains("evil"), apps.out());
@@ -222,5 +220,33 @@ class ServeCliEndToEndTest {
       answer = get("hello.localhost");
     }
     assertTrue(answer.startsWith("200 Hello from hello"), answer);
+  }
+
+  /** Whether a file or folder below {@code root} has {@code text} in its name; tolerates the
+   * instance folders that come and go while the tree is walked. */
+  private static boolean anyNameContains(Path root, String text) throws IOException {
+    boolean[] found = {false};
+    Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+          java.nio.file.attribute.BasicFileAttributes attrs) {
+        found[0] |= dir.getFileName().toString().contains(text);
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path file,
+          java.nio.file.attribute.BasicFileAttributes attrs) {
+        found[0] |= file.getFileName().toString().contains(text);
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+        found[0] |= file.getFileName().toString().contains(text);
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+    });
+    return found[0];
   }
 }
