@@ -213,6 +213,13 @@ final class RuncContainer {
   private void afterExit(int code, CompletableFuture<Void> stdout,
       CompletableFuture<Void> stderr) {
     boolean oom = backend.cgroups().oomKills(cgroup).orElse(0) > 0;
+    // An app that ended on an error writing past its quota (Python ignores SIGXFSZ and gets
+    // EFBIG) ended for its disk too.
+    if (!oom && RuncBackend.measure(spec.workDir()) > spec.limits().diskBytes()) {
+      synchronized (this) {
+        diskKilled = true;
+      }
+    }
     Runc.Result deleted = backend.runc().delete(name);
     if (!deleted.ok()) {
       log.debug("container {}: runc delete: {}", id(), deleted.output().strip());
