@@ -100,6 +100,21 @@ public final class Bench {
         return 2;
       }
     }
+    if (args.length >= 1 && args[0].equals("containers")) {
+      try {
+        Args a = Args.parse(java.util.Arrays.copyOfRange(args, 1, args.length),
+            Map.of("--runs", "", "--density", ""), Set.of(), Set.of(), 0);
+        int runs = a.intOption("--runs", 20);
+        int density = a.intOption("--density", 200);
+        if (runs < 1 || density < 0) {
+          throw new Args.UsageException("--runs must be at least 1 and --density not negative");
+        }
+        return new BenchContainers(out).run(runs, density);
+      } catch (Args.UsageException e) {
+        err.println("paaskit bench containers: " + e.getMessage());
+        return 2;
+      }
+    }
     if (args.length >= 1 && args[0].equals("bus")) {
       return BenchBus.command(Arrays.copyOfRange(args, 1, args.length), out, err);
     }
@@ -112,6 +127,7 @@ public final class Bench {
         + "       | paaskit bench failover [--nodes N] [--instances M] [--kills K] [--heartbeat-ms T]\n"
         + "                              [--missed N] [--sweep-ms T] [--timeout S]\n"
         + "       | paaskit bench failover --procs N [--instances M] [--kills K] [--nats URL]\n"
+        + "       | paaskit bench containers [--runs N] [--density M]\n"
         + "       | " + BenchBus.SYNOPSIS + "\n"
         + "  push:      push-to-first-200 of a small Python app over the REST API, fresh bits and\n"
         + "             unchanged bits, median of N runs (default 5)\n"
@@ -125,6 +141,9 @@ public final class Bench {
         + "             --procs: a controller process and N node processes on NATS (its own\n"
         + "             nats-server unless --nats), kill -9; each moved instance timed to RUNNING\n"
         + "             elsewhere and answering through the router\n"
+        + "  containers: create-to-first-line of a trivial instance on runc and on plain processes,\n"
+        + "             alternating, median of N (default 20); then up to M (default 200) idle 64M\n"
+        + "             runc instances and the host memory each costs (needs root and runc)\n"
         + "  " + BenchBus.HELP);
     return args.length == 1 && args[0].equals("--help") ? 0 : 2;
   }
