@@ -172,24 +172,66 @@ public final class RuncBackend implements ContainerBackend {
   }
 
   /**
-   * Whether this machine can run the backend: Linux, running as root, with {@code runc} on the
-   * path. Where it cannot, a node should fall back to the process backend and say so.
+   * Whether this machine can run the backend: as root, with a {@code runc} on the path that
+   * runs a trivial container here. Where it cannot, a node should fall back to the process
+   * backend and say so; {@link #unavailableBecause()} says why.
    *
-   * @return true when {@code runc --version} runs as root
+   * @return true when a trivial container ran
    */
   public static boolean available() {
+    return unavailableBecause().isEmpty();
+  }
+
+  /**
+   * Why this machine cannot run the backend, found by running a trivial container in a
+   * temporary state folder (some tens of milliseconds).
+   *
+   * @return empty when it can; else the reason, such as {@code not root} or what runc printed
+   */
+  public static Optional<String> unavailableBecause() {
     if (!"root".equals(System.getProperty("user.name"))) {
-      return false;
+      return Optional.of("not root");
     }
+    Path state = null;
     try {
-      Process p = new ProcessBuilder("runc", "--version").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
+      state = Files.createTempDirectory("paaskit-runc-check-");
+      Path work = Files.createDirectories(state.resolve("work"));
+      try (RuncBackend probe = builder().stateDir(state.resolve("state"))
+          .commandTimeout(Duration.ofSeconds(20)).build()) {
+        StringBuilder printed = new StringBuilder();
+        CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+        probe.create(new ContainerSpec("check", work, "echo ok", Map.of("PATH", "/usr/bin:/bin"),
+            new dev.paaskit.api.spi.ResourceLimits(64L << 20, 64L << 20, 1024),
+            new dev.paaskit.api.spi.ContainerListener() {
+              @Override
+              public void onOutput(Stream stream, String line) {
+                if (printed.length() < 2000) {
+                  printed.append(line).append('\n');
+                }
+              }
+
+              @Override
+              public void onExit(ExitStatus status) {
+                exit.complete(status);
+              }
+            }));
+        probe.start("check");
+        ExitStatus status = exit.get(30, TimeUnit.SECONDS);
+        if (status.exitCode() != 0 || !printed.toString().startsWith("ok")) {
+          return Optional.of("runc could not run a container (" + status.describe() + "): "
+              + printed.toString().strip());
+        }
+        return Optional.empty();
+      }
+    } catch (IOException | RuntimeException | ExecutionException | TimeoutException e) {
+      return Optional.of("runc could not run a container: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return Optional.of("interrupted while checking runc");
+    } finally {
+      if (state != null) {
+        Trees.deleteQuietly(state);
+      }
     }
   }
 

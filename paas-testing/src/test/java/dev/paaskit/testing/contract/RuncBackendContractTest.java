@@ -17,12 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RuncBackendContractTest extends ContainerBackendContract {
   private static final int PIDS = 64;
+  private static final java.util.Optional<String> UNAVAILABLE = RuncBackend.unavailableBecause();
 
   @TempDir Path state;
 
   @Override
   protected ContainerBackend newBackend() throws Exception {
-    assumeTrue(RuncBackend.available(), "needs root and runc");
+    assumeTrue(UNAVAILABLE.isEmpty(), () -> "needs root and a working runc: " + UNAVAILABLE);
     return RuncBackend.builder().stateDir(state).pidsLimit(PIDS)
         .diskPollInterval(Duration.ofMillis(200)).build();
   }

@@ -128,15 +128,18 @@ final class Serve {
     String blobBucket = cloudName.map(n -> STATE_BUCKET + "-" + n + "-blobs").orElse(BLOB_BUCKET);
     List<String> nodeIds = roles.nodes() ? nodeIds(args, nodes, nats.isPresent(), data) : List.of();
     String nodeAddress = args.get("--node-address").orElse("127.0.0.1");
+    Optional<String> noRunc = roles.nodes() || roles.controller()
+        ? RuncBackend.unavailableBecause() : Optional.of("no role here runs apps");
     MicroCloud.Isolation isolation;
     try {
       isolation = args.get("--backend").map(MicroCloud.Isolation::parse)
-          .orElseGet(MicroCloud.Isolation::best);
+          .orElse(noRunc.isEmpty() ? MicroCloud.Isolation.RUNC : MicroCloud.Isolation.PROCESS);
     } catch (IllegalArgumentException e) {
       throw new Args.UsageException(e.getMessage());
     }
-    if (isolation == MicroCloud.Isolation.RUNC && !RuncBackend.available()) {
-      throw new Args.UsageException("--backend runc needs root and runc on the path");
+    if (isolation == MicroCloud.Isolation.RUNC && noRunc.isPresent()) {
+      throw new Args.UsageException("--backend runc needs root and a working runc: "
+          + noRunc.get());
     }
     Files.createDirectories(data);
     try {
@@ -226,7 +229,9 @@ final class Serve {
       out.println("nodes: " + String.join(", ", nodeIds));
     }
     if (roles.nodes() || roles.controller()) {
-      out.println("backend: " + isolation.describe());
+      out.println("backend: " + isolation.describe()
+          + (isolation == MicroCloud.Isolation.PROCESS && args.get("--backend").isEmpty()
+              ? " [runc: " + noRunc.orElse("") + "]" : ""));
     }
     Optional<ApiServer> api = cloud.role(ApiServer.class);
     if (api.isPresent()) {

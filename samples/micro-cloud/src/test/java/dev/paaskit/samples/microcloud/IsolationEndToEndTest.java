@@ -56,7 +56,8 @@ class IsolationEndToEndTest {
 
   @BeforeAll
   void startServe() throws Exception {
-    assumeTrue(RuncBackend.available(), "needs root and runc");
+    java.util.Optional<String> unavailable = RuncBackend.unavailableBecause();
+    assumeTrue(unavailable.isEmpty(), () -> "needs root and a working runc: " + unavailable);
     data = tmp.resolve("data");
     serve = ServeProcess.start(data, "--backend", "runc");
   }
