@@ -59,7 +59,29 @@ class IsolationEndToEndTest {
     java.util.Optional<String> unavailable = RuncBackend.unavailableBecause();
     assumeTrue(unavailable.isEmpty(), () -> "needs root and a working runc: " + unavailable);
     data = tmp.resolve("data");
-    serve = ServeProcess.start(data, "--backend", "runc");
+    serve = ServeProcess.start(data, "--backend", "runc", "--buildpacks", buildpacks().toString());
+  }
+
+  /** A buildpack that takes apps with a file named {@code nosy}, and whose compile snoops. */
+  private Path buildpacks() throws IOException {
+    Path bin = Files.createDirectories(tmp.resolve("buildpacks").resolve("nosy").resolve("bin"));
+    Files.writeString(bin.resolve("detect"), "#!/bin/sh\n[ -f \"$1/nosy\" ] && echo nosy\n");
+    Files.writeString(bin.resolve("compile"), String.join("\n", "#!/bin/sh",
+        "data=$(cat \"$1/nosy\")",
+        "if cat \"$data/admin-token\" >/dev/null 2>&1; then echo TOKEN-READ; "
+            + "else echo token-refused; fi",
+        "if ls \"$data/state\" >/dev/null 2>&1; then echo STATE-LISTED; "
+            + "else echo state-refused; fi",
+        "if touch /etc/nosy-" + mark + " 2>/dev/null; then echo ETC-WRITTEN; "
+            + "else echo etc-refused; fi",
+        "echo \"compile ran as uid $(id -u)\"",
+        ""));
+    Files.writeString(bin.resolve("release"),
+        "#!/bin/sh\nprintf -- '---\\ndefault_process_types:\\n  web: sleep 300\\n'\n");
+    for (String script : List.of("detect", "compile", "release")) {
+      bin.resolve(script).toFile().setExecutable(true, false);
+    }
+    return tmp.resolve("buildpacks");
   }
 
   @AfterAll
@@ -148,6 +170,22 @@ class IsolationEndToEndTest {
 
   @Test
   @Order(2)
+  void aBuildpackCompileCannotReadTheTokenNorTheServersState() throws Exception {
+    Path app = Files.createDirectories(tmp.resolve("apps").resolve("nosy"));
+    Files.writeString(app.resolve("nosy"), data.toString());
+    MainRuns.Run push = cli("push", app.toString(), "--name", "nosy", "--memory", "64M",
+        "--no-wait");
+    String out = push.all();
+    assertTrue(out.contains("compile ran as uid"), "the compile ran: " + out);
+    assertTrue(out.contains("token-refused"), out);
+    assertTrue(out.contains("state-refused"), out);
+    assertTrue(out.contains("etc-refused"), out);
+    assertFalse(out.contains("compile ran as uid 0"), "not as root: " + out);
+    cli("delete", "nosy");
+  }
+
+  @Test
+  @Order(3)
   void aMemoryHogIsKilledAndTheKillIsNamed() throws Exception {
     Path hog = app("hog", "hog = bytearray(400 * 1024 * 1024)", "{}");
     MainRuns.Run push = cli("push", hog.toString(), "--name", "hog", "--memory", "64M");
@@ -159,7 +197,7 @@ class IsolationEndToEndTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aDiskFillerIsStoppedAndTheStopIsNamed() throws Exception {
     Path filler = app("filler", "open('big', 'wb').write(b'x' * (200 * 1024 * 1024))", "{}");
     MainRuns.Run push = cli("push", filler.toString(), "--name", "filler", "--memory", "512M",
@@ -170,7 +208,7 @@ class IsolationEndToEndTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aDetachedChildDiesWithItsApp() throws Exception {
     String token = "3011." + mark.substring(1);
     Path detach = app("detach", "subprocess.run(['setsid', '-f', 'sleep', '" + token + "'])",
@@ -188,11 +226,13 @@ class IsolationEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void afterKillNineARestartedServeLeavesNoOrphan() throws Exception {
-    for (String earlier : List.of("victim", "snoop")) {
-      assertEquals(0, cli("delete", earlier).code(), earlier);
+    for (String earlier : List.of("victim", "snoop", "nosy", "hog", "filler", "detach")) {
+      cli("delete", earlier); // Whatever an earlier test, passed or failed, left.
     }
+    until(() -> containersInState().isEmpty(), Duration.ofSeconds(30),
+        () -> "no container left before the test: " + containersInState());
     MainRuns.Run push = cli("push", SampleApps.helloPython(tmp.resolve("survivor")).toString(),
         "--name", "survivor", "--instances", "2", "--memory", "64M", "--env", "MARK=" + mark);
     assertEquals(0, push.code(), push.all());
@@ -202,7 +242,8 @@ class IsolationEndToEndTest {
     serve.kill9();
     assertTrue(before.stream().allMatch(IsolationEndToEndTest::alive),
         "a kill -9 of serve leaves its containers running");
-    serve = ServeProcess.start(data, "--backend", "runc");
+    serve = ServeProcess.start(data, "--backend", "runc", "--buildpacks",
+        tmp.resolve("buildpacks").toString());
 
     until(() -> cli("apps").out().lines().anyMatch(l -> l.startsWith("survivor")
             && l.contains("2/2")), Duration.ofSeconds(60),
