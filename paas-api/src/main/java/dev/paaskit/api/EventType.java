@@ -39,7 +39,8 @@ public enum EventType {
   /**
    * An instance ended without being asked to; attributes {@code index}, {@code node},
    * {@code crashes} (in a row, for its index and generation) and, when its node said why,
-   * {@code exitCode} and {@code memoryLimitExceeded}.
+   * {@code exitCode}, {@code memoryLimitExceeded} and {@code diskLimitExceeded}. The message
+   * holds the crash's reason, such as {@code instance 1 out of memory: limit 128M}.
    */
   INSTANCE_CRASHED,
   /** Not published by PaaSKit's own parts: a stop shows in the instance list only. */

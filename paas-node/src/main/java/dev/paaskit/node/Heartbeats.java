@@ -9,6 +9,7 @@ import dev.paaskit.core.internal.protocol.Json;
 import dev.paaskit.core.internal.protocol.NodeAdvertisement;
 import dev.paaskit.core.internal.protocol.NodeHeartbeat;
 import dev.paaskit.core.internal.protocol.Subjects;
+import dev.paaskit.core.internal.protocol.UsageReport;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * heartbeat every interval. A light heartbeat carries only the node's change seq, which every
  * state change of an instance takes the next value of ({@link #nextSeq()}); a full one lists every
  * instance. A health manager that sees a seq it has no report for asks for a full one at once.
+ * The beats of the timer also carry the samples of the instances' usage ({@link UsageSampler}).
  * Thread-safe.
  */
 final class Heartbeats {
@@ -39,6 +41,7 @@ final class Heartbeats {
   private final long epoch;
   private final Collection<Instance> instances;
   private final BooleanSupplier live;
+  private final UsageSampler usage;
   private final AtomicLong changeSeq = new AtomicLong();
   /** Heartbeats sent by the timer; touched only by the timer's task. */
   private long beats;
@@ -47,15 +50,17 @@ final class Heartbeats {
   /**
    * @param instances a live view of the node's instances
    * @param live whether the node still runs; the timer stops once it does not
+   * @param usage samples the instances' usage on the timer's beats
    */
   Heartbeats(NodeOptions options, MessageBus bus, Clock clock, long epoch,
-      Collection<Instance> instances, BooleanSupplier live) {
+      Collection<Instance> instances, BooleanSupplier live, UsageSampler usage) {
     this.options = options;
     this.bus = bus;
     this.clock = clock;
     this.epoch = epoch;
     this.instances = instances;
     this.live = live;
+    this.usage = usage;
   }
 
   /** The seq of a state change made now: higher than that of every change before it. */
@@ -81,7 +86,7 @@ final class Heartbeats {
       return;
     }
     try {
-      publish(beats++ % FULL_HEARTBEAT_EVERY == 0);
+      publish(beats++ % FULL_HEARTBEAT_EVERY == 0, usage.onBeat());
     } catch (RuntimeException e) {
       log.warn("node {}: heartbeat not sent: {}", options.id, e.toString());
     } finally {
@@ -91,11 +96,17 @@ final class Heartbeats {
     }
   }
 
+  /** Publishes a heartbeat that carries no sample; see {@link #publish(boolean, List)}. */
+  void publish(boolean full) {
+    publish(full, List.of());
+  }
+
   /**
    * Publishes a heartbeat: a full one lists every instance, a light one only the change seq, and
-   * costs the same whatever the node runs.
+   * costs the same whatever the node runs, but for the samples of usage it carries every few
+   * seconds.
    */
-  void publish(boolean full) {
+  private void publish(boolean full, List<UsageReport> samples) {
     // The seq is read before the snapshot: an instance the snapshot misses was added after it,
     // and so takes a higher seq (see NodeAgent's admission).
     long seq = changeSeq.get();
@@ -107,7 +118,7 @@ final class Heartbeats {
       }
     }
     Json.publish(bus, Subjects.NODE_HEARTBEAT, new NodeHeartbeat(options.id, epoch, seq, full,
-        reports, clock.now().toEpochMilli()));
+        reports, clock.now().toEpochMilli(), samples));
   }
 
   /** Advertises the node, running instances on a backend of this name. */

@@ -34,6 +34,8 @@ final class Instance {
   volatile Gear gear;
   /** Set once its port, reservation, container and folder are being released. */
   final AtomicBoolean cleanedUp = new AtomicBoolean();
+  /** Started with its container; turns its CPU time readings into percentages. */
+  final CpuMeter cpu = new CpuMeter();
 
   Instance(StartInstance command, Path dir, InstanceReport report, InstanceLog output) {
     this.command = command;

@@ -1,5 +1,6 @@
 package dev.paaskit.node;
 
+import dev.paaskit.api.ByteSize;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.Cancellable;
@@ -155,6 +156,7 @@ final class InstanceRunner implements Probes.Outcomes {
             new Listener(inst)));
         inst.containerCreated = true;
         backend.start(inst.id());
+        inst.cpu.start(clock.nanoTime());
       }
       probes.awaitHealthy(inst);
     } catch (Exception e) {
@@ -290,10 +292,30 @@ final class InstanceRunner implements Probes.Outcomes {
           }
         } else if (state.isActive()) {
           setState(inst, InstanceState.CRASHED, new CrashReport(exit.exitCode(), exit.signal(),
-              exit.memoryLimitExceeded(), exit.describe(), logs.lastLines(inst)));
+              exit.memoryLimitExceeded(), crashReason(exit, inst.command), logs.lastLines(inst),
+              exit.diskLimitExceeded()));
         }
       }
     }
+  }
+
+  /**
+   * Why a container that ended on its own crashed, in a user's words: a kill for a limit names
+   * the limit as a manifest writes it ({@code out of memory: limit 128M},
+   * {@code disk quota exceeded: limit 1G}); any other end is described by its exit.
+   */
+  static String crashReason(ExitStatus exit, StartInstance command) {
+    if (exit.diskLimitExceeded()) {
+      return "disk quota exceeded: limit " + size(command.diskBytes());
+    }
+    if (exit.memoryLimitExceeded()) {
+      return "out of memory: limit " + size(command.memoryBytes());
+    }
+    return exit.describe();
+  }
+
+  private static String size(long bytes) {
+    return bytes > 0 ? ByteSize.ofBytes(bytes).toString() : bytes + "B";
   }
 
   /**

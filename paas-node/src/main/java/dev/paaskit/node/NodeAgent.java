@@ -84,7 +84,10 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
     this.bus = context.bus();
     Clock clock = context.clock();
     long epoch = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    this.heartbeats = new Heartbeats(options, bus, clock, epoch, instances.values(), this::live);
+    UsageSampler usage = new UsageSampler(options.id, clock, context.executor(),
+        instances.values(), () -> backend);
+    this.heartbeats = new Heartbeats(options, bus, clock, epoch, instances.values(), this::live,
+        usage);
     this.routes = new RouteAnnouncer(bus, options.address);
     this.logs = new InstanceLogs(bus, clock, options.logLines, options.logBytes);
     try {

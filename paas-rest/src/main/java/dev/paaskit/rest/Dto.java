@@ -16,6 +16,7 @@ import dev.paaskit.api.HealthCheck;
 import dev.paaskit.api.Hooks;
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.api.InstanceUsage;
 import dev.paaskit.api.InvalidSpecException;
 import dev.paaskit.api.LogEntry;
 import dev.paaskit.api.NodeCapacity;
@@ -113,13 +114,21 @@ final class Dto {
   /** What {@code GET /v1/apps/{name}/droplet} knows of the droplet an app runs. */
   record CurrentDropletJson(String sha256, String packageSha256, String packageState) {}
 
+  /** A crash; {@code diskLimitExceeded} is absent (false) from servers older than it. */
   record CrashJson(int exitCode, int signal, boolean memoryLimitExceeded, String reason,
-      List<String> lastOutput) {}
+      List<String> lastOutput, boolean diskLimitExceeded) {}
 
-  /** An instance; {@code generation} is absent from servers older than it. */
+  /** What a running instance used when its node last sampled it ({@link InstanceUsage}). */
+  record UsageJson(double cpuPercent, long memoryBytes, long memoryLimitBytes, long diskBytes,
+      long diskQuotaBytes, String sampledAt) {}
+
+  /**
+   * An instance; {@code generation} is absent from servers older than it, {@code usage} from
+   * those and whenever the instance has none.
+   */
   record InstanceJson(String instanceId, String app, int index, String node,
       String dropletSha256, String state, String host, int port, String since, CrashJson crash,
-      Long generation) {}
+      Long generation, UsageJson usage) {}
 
   /**
    * Where a generation of an app stands ({@link DeploymentStatus}); {@code running},
@@ -357,17 +366,25 @@ final class Dto {
   static InstanceJson instance(InstanceStatus s, Redactor redactor) {
     CrashJson crash = s.crash().map(c -> new CrashJson(c.exitCode(), c.signal(),
         c.memoryLimitExceeded(), redactor.redact(c.reason()),
-        c.lastOutput().stream().map(redactor::redact).toList())).orElse(null);
+        c.lastOutput().stream().map(redactor::redact).toList(), c.diskLimitExceeded()))
+        .orElse(null);
+    UsageJson usage = s.usage().map(u -> new UsageJson(u.cpuPercent(), u.memoryBytes(),
+        u.memoryLimitBytes(), u.diskBytes(), u.diskQuotaBytes(), text(u.sampledAt())))
+        .orElse(null);
     return new InstanceJson(s.instanceId(), s.appName(), s.index(), s.nodeId(), s.dropletSha256(),
-        s.state().name(), s.host(), s.port(), text(s.since()), crash, s.generation());
+        s.state().name(), s.host(), s.port(), text(s.since()), crash, s.generation(), usage);
   }
 
   static InstanceStatus instance(InstanceJson j) {
     Optional<CrashInfo> crash = Optional.ofNullable(j.crash()).map(c -> new CrashInfo(
-        c.exitCode(), c.signal(), c.memoryLimitExceeded(), c.reason(), c.lastOutput()));
+        c.exitCode(), c.signal(), c.memoryLimitExceeded(), c.reason(), c.lastOutput(),
+        c.diskLimitExceeded()));
+    Optional<InstanceUsage> usage = Optional.ofNullable(j.usage()).map(u -> new InstanceUsage(
+        u.cpuPercent(), u.memoryBytes(), u.memoryLimitBytes(), u.diskBytes(), u.diskQuotaBytes(),
+        instant(u.sampledAt())));
     return new InstanceStatus(j.instanceId(), j.app(), j.index(), j.node(), j.dropletSha256(),
         InstanceState.valueOf(j.state()), j.host(), j.port(), instant(j.since()), crash,
-        j.generation() == null ? 0 : j.generation());
+        j.generation() == null ? 0 : j.generation(), usage);
   }
 
   // ---- rollouts and their failures

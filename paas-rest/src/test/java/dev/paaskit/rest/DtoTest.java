@@ -10,7 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.AppSpec;
 import dev.paaskit.api.ConflictException;
+import dev.paaskit.api.CrashInfo;
 import dev.paaskit.api.HealthCheck;
+import dev.paaskit.api.InstanceState;
+import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.api.InstanceUsage;
 import dev.paaskit.api.InvalidArchiveException;
 import dev.paaskit.api.InvalidSpecException;
 import dev.paaskit.api.NotFoundException;
@@ -20,8 +24,10 @@ import dev.paaskit.api.StagingException;
 import dev.paaskit.rest.Dto.SpecJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -174,5 +180,48 @@ class DtoTest {
     ApiException client = (ApiException) Errors.exception(500, answer.error());
     assertEquals(500, client.status());
     assertEquals("internal_error", client.code());
+  }
+
+  private static final InstanceStatus RUNNING = new InstanceStatus("i-1", "web", 0, "n1",
+      "d".repeat(64), InstanceState.RUNNING, "10.0.0.5", 61001,
+      Instant.parse("2026-12-07T10:00:00Z"), Optional.empty(), 3,
+      Optional.of(new InstanceUsage(0.4, 29L << 20, 128L << 20, 12L << 20, 64L << 20,
+          Instant.parse("2026-12-07T10:00:05Z"))));
+  private static final InstanceStatus KILLED = new InstanceStatus("i-2", "web", 1, "n1",
+      "d".repeat(64), InstanceState.CRASHED, "10.0.0.5", 61002,
+      Instant.parse("2026-12-07T10:00:00Z"), Optional.of(new CrashInfo(137, 9, false,
+          "disk quota exceeded: limit 64M", List.of("writing"), true)), 3);
+
+  private static InstanceStatus viaAnswer(InstanceStatus s) throws Exception {
+    byte[] answer = RestJson.write(Dto.instance(s, Redactor.NONE));
+    return Dto.instance(RestJson.convert(RestJson.readAnswer(answer), Dto.InstanceJson.class));
+  }
+
+  @Test
+  void anInstancesUsageAndDiskKillReachTheClientWhole() throws Exception {
+    assertEquals(RUNNING, viaAnswer(RUNNING));
+    assertEquals(KILLED, viaAnswer(KILLED));
+    String answer = new String(RestJson.write(Dto.instance(RUNNING, Redactor.NONE)),
+        StandardCharsets.UTF_8);
+    assertTrue(answer.contains("\"usage\":{\"cpu_percent\":0.4,\"memory_bytes\":30408704,"
+        + "\"memory_limit_bytes\":134217728,\"disk_bytes\":12582912,"
+        + "\"disk_quota_bytes\":67108864,\"sampled_at\":\"2026-12-07T10:00:05Z\"}"), answer);
+    String crashed = new String(RestJson.write(Dto.instance(KILLED, Redactor.NONE)),
+        StandardCharsets.UTF_8);
+    assertTrue(crashed.contains("\"disk_limit_exceeded\":true"), crashed);
+    assertFalse(crashed.contains("usage"), crashed);
+  }
+
+  @Test
+  void anInstanceFromAServerOlderThanUsageReadsWithNone() throws Exception {
+    String old = "{\"instance_id\":\"i-2\",\"app\":\"web\",\"index\":1,\"node\":\"n1\","
+        + "\"state\":\"CRASHED\",\"host\":\"h\",\"port\":1,"
+        + "\"since\":\"2026-12-07T10:00:00Z\",\"crash\":{\"exit_code\":137,\"signal\":9,"
+        + "\"memory_limit_exceeded\":true,\"reason\":\"killed\",\"last_output\":[]}}";
+    InstanceStatus read = Dto.instance(RestJson.convert(
+        RestJson.readAnswer(old.getBytes(StandardCharsets.UTF_8)), Dto.InstanceJson.class));
+    assertEquals(Optional.empty(), read.usage());
+    assertFalse(read.crash().orElseThrow().diskLimitExceeded());
+    assertTrue(read.crash().orElseThrow().memoryLimitExceeded());
   }
 }

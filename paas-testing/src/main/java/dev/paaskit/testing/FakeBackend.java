@@ -6,6 +6,7 @@ import dev.paaskit.api.spi.ContainerInfo;
 import dev.paaskit.api.spi.ContainerListener;
 import dev.paaskit.api.spi.ContainerSpec;
 import dev.paaskit.api.spi.ContainerState;
+import dev.paaskit.api.spi.ContainerStats;
 import dev.paaskit.api.spi.ExitStatus;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,11 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A container's listener hears a line when it starts (and another, on STDERR, for
  * {@code crash N}), and its exit on the thread that ended it: the one calling {@link #start},
- * {@link #stop}, {@link #crash}, {@link #killForMemory} or {@link #close}. A stop ends a
- * container at once, whatever the grace, as SIGTERM would (exit 143, requested); {@code close}
- * ends every container as SIGKILL would (exit 137, requested) and forgets them all. An unknown id
- * is refused with an {@link IllegalStateException} naming it ({@code stop} returns a future
- * failed with one; {@code inspect} is empty). Thread-safe.
+ * {@link #stop}, {@link #crash}, {@link #killForMemory}, {@link #killForDisk} or {@link #close}.
+ * A stop ends a container at once, whatever the grace, as SIGTERM would (exit 143, requested);
+ * {@code close} ends every container as SIGKILL would (exit 137, requested) and forgets them
+ * all. An unknown id is refused with an {@link IllegalStateException} naming it ({@code stop}
+ * returns a future failed with one; {@code inspect} and {@code stats} are empty). A running
+ * container reports the stats a test gave it with {@link #reportStats}, and none until then.
+ * Thread-safe.
  *
  * <pre>{@code
  * FakeBackend backend = FakeBackend.create();
@@ -49,6 +52,7 @@ public final class FakeBackend implements ContainerBackend {
     final ContainerSpec spec;
     volatile ContainerState state = ContainerState.CREATED;
     volatile ExitStatus exit;
+    volatile ContainerStats stats;
     final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
     HttpServer server;
 
@@ -159,6 +163,46 @@ public final class FakeBackend implements ContainerBackend {
    */
   public void killForMemory(String id) {
     end(get(id), new ExitStatus(137, 9, true, false));
+  }
+
+  /**
+   * Ends a container as if the disk quota killed it: exit code 137, signal 9, disk limit
+   * exceeded, not requested. Does nothing to a container that has ended.
+   *
+   * @param id the container's id
+   * @throws IllegalStateException naming {@code id} when there is no such container
+   */
+  public void killForDisk(String id) {
+    end(get(id), new ExitStatus(137, 9, false, false, true));
+  }
+
+  /**
+   * Sets what {@link #stats} reports for a container while it runs, from now on; by default it
+   * reports nothing, as a backend that counts nothing.
+   *
+   * <pre>{@code
+   * backend.reportStats(id, new ContainerStats(2_000_000_000L, 29L << 20, 12L << 20));
+   * }</pre>
+   *
+   * @param id the container's id, created and not removed
+   * @param stats the readings to report, CPU time since the container started included
+   * @throws IllegalStateException naming {@code id} when there is no such container
+   */
+  public void reportStats(String id, ContainerStats stats) {
+    get(id).stats = java.util.Objects.requireNonNull(stats, "stats");
+  }
+
+  /**
+   * What {@link #reportStats} set for the container.
+   *
+   * @return empty for an unknown or removed container, one that is not running, and one given
+   *     no stats
+   */
+  @Override
+  public Optional<ContainerStats> stats(String id) {
+    Container c = containers.get(id);
+    return c == null || c.state != ContainerState.RUNNING ? Optional.empty()
+        : Optional.ofNullable(c.stats);
   }
 
   private void end(Container c, ExitStatus status) {

@@ -478,6 +478,9 @@ public final class TestCloud implements AutoCloseable {
             if (c.memoryLimitExceeded()) {
               b.append(", memory limit");
             }
+            if (c.diskLimitExceeded()) {
+              b.append(", disk quota");
+            }
           }
           b.append(") on node ").append(i.nodeId());
         }
@@ -526,6 +529,20 @@ public final class TestCloud implements AutoCloseable {
   public void killForMemory(String app, int index) {
     InstanceStatus i = running(app, index);
     backend(i.nodeId()).killForMemory(i.instanceId());
+  }
+
+  /**
+   * Ends instance {@code index} of {@code app} as if it wrote more than its disk quota: exit
+   * code 137, signal 9.
+   *
+   * @param app the app's name
+   * @param index the index of a RUNNING instance
+   * @throws IllegalStateException if no instance of that index is RUNNING, or its node does not
+   *     run the fake backend
+   */
+  public void killForDisk(String app, int index) {
+    InstanceStatus i = running(app, index);
+    backend(i.nodeId()).killForDisk(i.instanceId());
   }
 
   /**

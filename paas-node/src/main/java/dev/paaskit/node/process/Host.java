@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
  * @param drainTimeout how long, once the main process ended and the rest of its tree was
  *     killed, to wait for its output pipes to close before reporting the exit anyway (a process
  *     that left the session may still hold them)
+ * @param diskRefresh how long, on the clock, a container's folder size is reused before its
+ *     folder is walked again
  */
 record Host(Executor executor, Clock clock, ProcessTree tree, Duration drainTimeout,
-    int maxLineBytes) {
+    int maxLineBytes, Duration diskRefresh) {
   private static final Logger log = LoggerFactory.getLogger(Host.class);
 
   /**

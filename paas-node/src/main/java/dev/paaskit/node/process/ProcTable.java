@@ -23,8 +23,20 @@ import java.util.Set;
  * through {@link ProcessHandle}, which refuses a pid that was reused since.
  */
 final class ProcTable {
-  /** One line of {@code /proc/<pid>/stat}, the fields this backend needs. */
-  record Entry(long pid, char state, long ppid, long pgrp, long session) {
+  /**
+   * The kernel counts CPU time in {@code /proc} in ticks of {@code USER_HZ}, which is 100 on
+   * every architecture Linux runs on today (the JDK's own {@code ProcessHandle.Info} assumes the
+   * same where it cannot ask).
+   */
+  static final long NANOS_PER_TICK = 10_000_000L;
+
+  /**
+   * One line of {@code /proc/<pid>/stat}, the fields this backend needs.
+   *
+   * @param cpuTicks CPU time of the process and of the children it has reaped (utime, stime,
+   *     cutime and cstime), in ticks of {@link #NANOS_PER_TICK}; 0 when the line is too short
+   */
+  record Entry(long pid, char state, long ppid, long pgrp, long session, long cpuTicks) {
     /** A zombie has ended and waits for its parent; it holds no memory and takes no signal. */
     boolean live() {
       return state != 'Z' && state != 'X';
@@ -73,8 +85,8 @@ final class ProcTable {
   }
 
   /**
-   * Parses {@code pid (comm) state ppid pgrp session ...}. The command name may hold spaces and
-   * parentheses, so the fields are counted from the last ')'.
+   * Parses {@code pid (comm) state ppid pgrp session ... utime stime cutime cstime ...}. The
+   * command name may hold spaces and parentheses, so the fields are counted from the last ')'.
    */
   static Entry parse(String stat) {
     int close = stat.lastIndexOf(')');
@@ -82,12 +94,20 @@ final class ProcTable {
     if (close < 0 || open < 0 || close + 2 > stat.length()) {
       throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + stat);
     }
-    String[] fields = stat.substring(close + 2).split(" ", 5);
+    String[] fields = stat.substring(close + 2).trim().split(" ", 17);
     if (fields.length < 4 || fields[0].length() != 1) {
       throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + stat);
     }
+    long cpuTicks = 0;
+    if (fields.length >= 15) {
+      // Fields 14 to 17 of the line: utime, stime, cutime, cstime.
+      for (int i = 11; i <= 14; i++) {
+        cpuTicks += Math.max(0, Long.parseLong(fields[i]));
+      }
+    }
     return new Entry(Long.parseLong(stat.substring(0, open)), fields[0].charAt(0),
-        Long.parseLong(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]));
+        Long.parseLong(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]),
+        cpuTicks);
   }
 
   Optional<Entry> get(long pid) {

@@ -8,9 +8,11 @@ import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.ContainerBackend;
 import dev.paaskit.api.spi.ContainerInfo;
 import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ContainerStats;
 import dev.paaskit.api.spi.ExitStatus;
 import dev.paaskit.core.time.SystemClock;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +77,12 @@ import org.slf4j.LoggerFactory;
  * killed with SIGKILL. This watches rather than enforces: a tree may exceed its limit between two
  * polls, and shared pages count once per process. Disk and CPU limits are not enforced.
  *
+ * <p><b>Stats.</b> {@link #stats} sums the same resident memory, and the CPU time (user and
+ * system, with that of children the tree reaped) of the live processes of the tree; the CPU time
+ * it reports never goes down, though a process that left the tree takes its time with it. The
+ * disk figure is the size of the container's {@code workDir}, walked again only once the last
+ * walk is a few seconds old on the clock.
+ *
  * <p><b>Threads.</b> Each running container uses three threads of the executor (two readers and
  * one waiter, all blocking) plus short tasks for signals and memory polls, so an executor given to
  * the builder, or a cloud's executor, must not cap its threads below that; a cached pool fits, and
@@ -103,6 +111,8 @@ public final class ProcessBackend implements ContainerBackend {
   /** The grace {@link #close()} gives each container unless the builder says otherwise. */
   public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(2);
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+  /** A container's folder is walked again by {@link #stats} once its last walk is this old. */
+  static final Duration DISK_REFRESH = Duration.ofSeconds(5);
   private static final Duration CLOSE_MARGIN = Duration.ofSeconds(2);
 
   private static final Logger log = LoggerFactory.getLogger(ProcessBackend.class);
@@ -132,7 +142,7 @@ public final class ProcessBackend implements ContainerBackend {
     Clock given = context != null ? context.clock() : b.clock;
     this.ownedClock = given == null ? SystemClock.create("process-backend") : null;
     Clock clock = given != null ? given : ownedClock;
-    this.host = new Host(executor, clock, tree, DRAIN_TIMEOUT, MAX_LINE_BYTES);
+    this.host = new Host(executor, clock, tree, DRAIN_TIMEOUT, MAX_LINE_BYTES, DISK_REFRESH);
     this.memoryPollInterval =
         b.memoryPollInterval != null ? b.memoryPollInterval : DEFAULT_MEMORY_POLL_INTERVAL;
     this.closeGrace = b.closeGrace != null ? b.closeGrace : DEFAULT_CLOSE_GRACE;
@@ -219,6 +229,29 @@ public final class ProcessBackend implements ContainerBackend {
       throw new IllegalArgumentException("grace must not be negative: " + grace);
     }
     return get(id).stop(grace);
+  }
+
+  /**
+   * Reads what a running (or stopping) container uses: the CPU time and resident memory of its
+   * whole tree from {@code /proc}, and the size of its {@code workDir}, walked at most once
+   * every few seconds on the clock (the size is reused until then). Each call scans
+   * {@code /proc} once; call it from a thread that may block.
+   *
+   * @return empty for an unknown, created, ended or removed container
+   * @throws java.io.UncheckedIOException naming the container when {@code /proc} or its folder
+   *     cannot be read
+   */
+  @Override
+  public Optional<ContainerStats> stats(String id) {
+    ProcessContainer container = containers.get(Objects.requireNonNull(id, "id"));
+    if (container == null) {
+      return Optional.empty();
+    }
+    try {
+      return container.stats();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the stats of container " + id, e);
+    }
   }
 
   @Override

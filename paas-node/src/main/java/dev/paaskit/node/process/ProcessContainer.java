@@ -5,8 +5,10 @@ import dev.paaskit.api.spi.Cancellable;
 import dev.paaskit.api.spi.ContainerInfo;
 import dev.paaskit.api.spi.ContainerListener.Stream;
 import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ContainerStats;
 import dev.paaskit.api.spi.ContainerState;
 import dev.paaskit.api.spi.ExitStatus;
+import dev.paaskit.node.internal.FolderSize;
 import dev.paaskit.node.internal.LineReader;
 import dev.paaskit.node.process.ProcessTree.Signal;
 import java.io.File;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * threads that read its output and the one that waits for its end.
  *
  * <p>Locks: {@code this} guards the state; {@code listenerLock} serialises calls to the listener
- * and is never taken while holding {@code this}, nor the other way round.
+ * and is never taken while holding {@code this}, nor the other way round; {@code diskLock}
+ * serialises walks of the work folder and is never held while taking another.
  */
 final class ProcessContainer {
   private static final Logger log = LoggerFactory.getLogger(ProcessContainer.class);
@@ -56,8 +59,16 @@ final class ProcessContainer {
   /** Every process seen in the tree, so that one orphaned since is still found. */
   private final Map<Long, ProcessHandle> seen = new HashMap<>();
 
+  /** The highest CPU time reported, so that a process leaving the tree never lowers it. */
+  private long cpuNanos;
+
   // Guarded by listenerLock.
   private boolean outputClosed;
+
+  private final Object diskLock = new Object();
+  // Guarded by diskLock.
+  private long diskBytes;
+  private long diskWalkedNanos = Long.MIN_VALUE;
 
   ProcessContainer(ContainerSpec spec, Host host) {
     this.spec = spec;
@@ -313,21 +324,66 @@ final class ProcessContainer {
     }
   }
 
-  /** Kills the tree when its resident memory is above the limit. */
-  void checkMemory(ProcTable table) throws IOException {
+  /** The live processes of the tree in one table, and what they use. */
+  private record Reading(Set<Long> members, long rssBytes, long cpuTicks) {}
+
+  /** Reads the tree in {@code table}; empty unless the container runs or stops. */
+  private Optional<Reading> read(ProcTable table) throws IOException {
     long pid;
     synchronized (this) {
       if (state != ContainerState.RUNNING && state != ContainerState.STOPPING) {
-        return;
+        return Optional.empty();
       }
       pid = process.pid();
     }
     Set<Long> members = table.members(pid, host.tree().session(pid));
     long rss = 0;
+    long ticks = 0;
     for (long member : members) {
       rss += table.rssBytes(member);
+      ticks += table.get(member).map(ProcTable.Entry::cpuTicks).orElse(0L);
     }
     remember(members);
+    return Optional.of(new Reading(members, rss, ticks));
+  }
+
+  /** What the tree uses now; empty unless the container runs or stops. */
+  Optional<ContainerStats> stats() throws IOException {
+    Optional<Reading> reading = read(host.tree().scan());
+    if (reading.isEmpty()) {
+      return Optional.empty();
+    }
+    long disk = diskBytes();
+    synchronized (this) {
+      if (state == ContainerState.EXITED) {
+        return Optional.empty();
+      }
+      cpuNanos = Math.max(cpuNanos, reading.get().cpuTicks() * ProcTable.NANOS_PER_TICK);
+      return Optional.of(new ContainerStats(cpuNanos, reading.get().rssBytes(), disk));
+    }
+  }
+
+  /** The size of the work folder, walked again once the last walk is {@code diskRefresh} old. */
+  private long diskBytes() throws IOException {
+    synchronized (diskLock) {
+      long now = host.clock().nanoTime();
+      if (diskWalkedNanos == Long.MIN_VALUE
+          || now - diskWalkedNanos >= host.diskRefresh().toNanos()) {
+        diskBytes = FolderSize.of(spec.workDir());
+        diskWalkedNanos = now;
+      }
+      return diskBytes;
+    }
+  }
+
+  /** Kills the tree when its resident memory is above the limit. */
+  void checkMemory(ProcTable table) throws IOException {
+    Optional<Reading> reading = read(table);
+    if (reading.isEmpty()) {
+      return;
+    }
+    long rss = reading.get().rssBytes();
+    Set<Long> members = reading.get().members();
     long limit = spec.limits().memoryBytes();
     if (rss <= limit) {
       return;

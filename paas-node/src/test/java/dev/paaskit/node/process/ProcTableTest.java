@@ -31,8 +31,17 @@ class ProcTableTest {
   @Test
   void parsesCommandNamesWithSpacesAndParentheses() {
     ProcTable.Entry e = ProcTable.parse("4242 (my (odd) name) S 1 4240 4239 0 -1 4194560");
-    assertEquals(new ProcTable.Entry(4242, 'S', 1, 4240, 4239), e);
+    assertEquals(new ProcTable.Entry(4242, 'S', 1, 4240, 4239, 0), e);
     assertThrows(IllegalArgumentException.class, () -> ProcTable.parse("garbage"));
+  }
+
+  @Test
+  void cpuTicksAreUserSystemAndReapedChildrensTime() {
+    // Fields 14 to 17: utime 250, stime 40, cutime 7, cstime 3; then priority, nice...
+    ProcTable.Entry e = ProcTable.parse("77 (py) R 1 77 77 0 -1 4194304 900 0 0 0 250 40 7 3 "
+        + "20 0 1 0 123 456 789\n");
+    assertEquals(250 + 40 + 7 + 3, e.cpuTicks());
+    assertEquals(3_000_000_000L, e.cpuTicks() * ProcTable.NANOS_PER_TICK);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.ContainerInfo;
 import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ContainerStats;
 import dev.paaskit.api.spi.ContainerState;
 import dev.paaskit.api.spi.ExitStatus;
 import dev.paaskit.api.spi.MessageBus;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -231,6 +233,61 @@ class ProcessBackendTest {
 
     assertEquals(new ExitStatus(128 + 9, 9, true, false), exit);
     assertTrue(listener.stdout().contains("allocating"), listener.stdout().toString());
+  }
+
+  @Test
+  void statsCountTheTreesMemoryAndCpuAndItsFolderOnTheClock() throws Exception {
+    ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+    ProcessBackend backend = backend(ProcessBackend.builder().clock(clock)
+        .memoryPollInterval(Duration.ofHours(1)));
+    RecordingListener listener = new RecordingListener();
+    // Each step waits for the test to create a file of that name in its folder.
+    String python = String.join("\n",
+        "import os, time",
+        "def wait(name):",
+        "    while not os.path.exists(name): time.sleep(0.01)",
+        "print('ready', flush=True)",
+        "wait('allocate')",
+        "chunks = [b'x' * (1 << 20) for i in range(64)]",
+        "print('allocated', flush=True)",
+        "wait('write')",
+        "with open('data.bin', 'wb') as f: f.write(b'y' * (8 << 20))",
+        "print('written', flush=True)",
+        "wait('spin')",
+        "start = time.process_time()",
+        "while time.process_time() - start < 0.5: pass",
+        "print('spun', flush=True)",
+        "time.sleep(600)");
+    assertEquals(Optional.empty(), backend.stats("counted"), "unknown");
+    backend.create(spec("counted", "python3 -c \"" + python + "\"", listener));
+    assertEquals(Optional.empty(), backend.stats("counted"), "created, not started");
+    backend.start("counted");
+    pidOf(backend, "counted");
+    listener.awaitLine("ready"::equals, WAIT);
+    ContainerStats first = backend.stats("counted").orElseThrow();
+    assertEquals(0, first.diskBytes(), "an empty folder");
+
+    Files.createFile(dir.resolve("allocate"));
+    listener.awaitLine("allocated"::equals, WAIT);
+    ContainerStats allocated = backend.stats("counted").orElseThrow();
+    assertTrue(allocated.memoryBytes() >= first.memoryBytes() + (60L << 20),
+        first + " then " + allocated);
+
+    Files.createFile(dir.resolve("write"));
+    listener.awaitLine("written"::equals, WAIT);
+    assertEquals(0, backend.stats("counted").orElseThrow().diskBytes(),
+        "the folder is walked again only once the clock says so");
+    clock.advance(ProcessBackend.DISK_REFRESH);
+    assertEquals(8L << 20, backend.stats("counted").orElseThrow().diskBytes());
+
+    long before = backend.stats("counted").orElseThrow().cpuNanos();
+    Files.createFile(dir.resolve("spin"));
+    listener.awaitLine("spun"::equals, WAIT);
+    long after = backend.stats("counted").orElseThrow().cpuNanos();
+    assertTrue(after - before >= 400_000_000L, "half a second of CPU: " + before + " -> " + after);
+
+    backend.stop("counted", Duration.ZERO).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(Optional.empty(), backend.stats("counted"), "ended");
   }
 
   @Test

@@ -15,13 +15,16 @@ import dev.paaskit.api.AppState;
 import dev.paaskit.api.Droplet;
 import dev.paaskit.api.EventType;
 import dev.paaskit.api.InstanceStatus;
+import dev.paaskit.api.InstanceUsage;
 import dev.paaskit.api.LogEntry;
 import dev.paaskit.api.NodeState;
 import dev.paaskit.api.NodeStatus;
 import dev.paaskit.api.NotFoundException;
 import dev.paaskit.api.PackageState;
 import dev.paaskit.api.Secret;
+import dev.paaskit.api.spi.ContainerStats;
 import dev.paaskit.rest.RemoteController;
+import dev.paaskit.testing.FakeBackend;
 import dev.paaskit.testing.StubCartridge;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -119,6 +123,35 @@ class RemoteControllerTest {
     assertEquals(tgz.sha256(), droplet.packageSha256());
     assertEquals("serve zipped", droplet.command());
     assertTrue(lines.stream().anyMatch(l -> l.contains("reusing droplet")), lines.toString());
+  }
+
+  @Test
+  void anInstancesUsageAndAMemoryKillReachTheClient() throws Exception {
+    remote.push(spec("measured", 1).build(), StubCartridge.appFolder(tmp, "measured"), l -> { })
+        .staged().get(10, TimeUnit.SECONDS);
+    rc.awaitRunning("measured", 1);
+    InstanceStatus i = remote.instances("measured").get(0);
+    FakeBackend backend = i.nodeId().equals("n1") ? rc.n1 : rc.n2;
+    backend.reportStats(i.instanceId(), new ContainerStats(1_000_000L, 29L << 20, 12L << 20));
+
+    RestCloud.eventually(() -> remote.instances("measured").get(0).usage().isPresent(),
+        () -> "a sample of measured, have " + remote.instances("measured"));
+    InstanceUsage usage = remote.instances("measured").get(0).usage().orElseThrow();
+    assertEquals(29L << 20, usage.memoryBytes());
+    assertEquals(64L << 20, usage.memoryLimitBytes());
+    assertEquals(12L << 20, usage.diskBytes());
+    assertEquals(128L << 20, usage.diskQuotaBytes());
+    RestCloud.Answer raw = rc.get("/v1/apps/measured/instances");
+    assertTrue(raw.body().contains("\"memory_limit_bytes\":67108864"), raw.body());
+
+    backend.killForMemory(i.instanceId());
+    RestCloud.eventually(() -> remote.instances("measured").stream()
+        .anyMatch(s -> s.instanceId().equals(i.instanceId()) && s.crash().isPresent()),
+        () -> "the crash of measured, have " + remote.instances("measured"));
+    InstanceStatus killed = remote.instances("measured").stream()
+        .filter(s -> s.instanceId().equals(i.instanceId())).findFirst().orElseThrow();
+    assertEquals("out of memory: limit 64M", killed.crash().orElseThrow().reason());
+    assertEquals(Optional.empty(), killed.usage());
   }
 
   @Test

@@ -187,9 +187,11 @@ final class Rollouts {
     }
     CrashInfo c = instance.crash().get();
     CrashInfo masked = new CrashInfo(c.exitCode(), c.signal(), c.memoryLimitExceeded(),
-        secrets.redact(c.reason()), c.lastOutput().stream().map(secrets::redact).toList());
+        secrets.redact(c.reason()), c.lastOutput().stream().map(secrets::redact).toList(),
+        c.diskLimitExceeded());
     return new InstanceStatus(instance.instanceId(), instance.appName(), instance.index(),
         instance.nodeId(), instance.dropletSha256(), instance.state(), instance.host(),
-        instance.port(), instance.since(), Optional.of(masked), instance.generation());
+        instance.port(), instance.since(), Optional.of(masked), instance.generation(),
+        instance.usage());
   }
 }

@@ -15,6 +15,7 @@ import dev.paaskit.core.internal.protocol.Json;
 import dev.paaskit.core.internal.protocol.NodeAdvertisement;
 import dev.paaskit.core.internal.protocol.NodeHeartbeat;
 import dev.paaskit.core.internal.protocol.Subjects;
+import dev.paaskit.core.internal.protocol.UsageReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -156,6 +157,7 @@ public final class ClusterState implements AutoCloseable {
       windowLagNanos = Math.max(windowLagNanos, lagNanos);
     }
     view.seq = Math.max(view.seq, hb.seq());
+    hb.usage().forEach(u -> applyUsage(hb.nodeId(), u));
     if (!hb.full()) {
       if (!view.synced || missedReports(view, hb.seq())) {
         askForFullHeartbeat(view);
@@ -237,6 +239,20 @@ public final class ClusterState implements AutoCloseable {
     if (known == null || known.state() != r.state()) {
       listener.instanceChanged(known, r);
     }
+  }
+
+  /**
+   * Records a sample of an instance this side knows on that node and that still runs: no state
+   * changes, so nobody hears of it, and the report keeps its seq.
+   */
+  private void applyUsage(String nodeId, UsageReport u) {
+    InstanceReport known = instances.get(u.instanceId());
+    if (known == null || !known.nodeId().equals(nodeId) || !known.state().isActive()) {
+      return;
+    }
+    InstanceReport sampled = known.withUsage(u);
+    instances.put(u.instanceId(), sampled);
+    byApp.computeIfAbsent(known.appId(), a -> new HashMap<>()).put(u.instanceId(), sampled);
   }
 
   private void remove(String instanceId) {

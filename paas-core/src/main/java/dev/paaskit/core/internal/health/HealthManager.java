@@ -626,6 +626,7 @@ public final class HealthManager extends AbstractRole implements ActualState, Re
       if (crash != null) {
         attrs.put("exitCode", String.valueOf(crash.exitCode()));
         attrs.put("memoryLimitExceeded", String.valueOf(crash.memoryLimitExceeded()));
+        attrs.put("diskLimitExceeded", String.valueOf(crash.diskLimitExceeded()));
         reason = crash.reason();
       }
       events.publish(EventType.INSTANCE_CRASHED, r.appName(),

@@ -231,11 +231,8 @@ final class Cli {
     a.spec().command().ifPresent(cmd -> out.println("command:    " + cmd));
     List<InstanceStatus> instances = c.instances(name);
     if (!instances.isEmpty()) {
-      out.printf("%n%-6s %-9s %-6s %-6s %-25s %s%n", "index", "state", "node", "port", "since", "details");
-      for (InstanceStatus i : instances) {
-        out.printf("%-6d %-9s %-6s %-6d %-25s %s%n", i.index(), i.state(), i.nodeId(), i.port(),
-            i.since(), i.crash().map(cr -> cr.reason()).orElse(""));
-      }
+      out.println();
+      InstanceTable.lines(instances, a.spec().memory(), a.spec().disk()).forEach(out::println);
     }
     return 0;
   }

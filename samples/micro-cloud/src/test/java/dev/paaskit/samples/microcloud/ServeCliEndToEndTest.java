@@ -107,6 +107,16 @@ class ServeCliEndToEndTest {
     assertEquals(0, scale.code(), scale.all());
     MainRuns.Run apps = cli("apps");
     assertTrue(apps.out().lines().anyMatch(l -> l.startsWith("hello") && l.contains("3/3")), apps.out());
+    // Nodes sample every 5 s: each instance shows what its python process uses, as cf app does.
+    java.util.regex.Pattern sampled = java.util.regex.Pattern.compile(
+        "#[0-2] +running +\\S+ +\\d+\\.\\d% +[1-9][0-9.]*[KM] of 128M +[0-9.]+[BKMG]? of 1G +n\\d.*");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    MainRuns.Run app = cli("app", "hello");
+    while (app.out().lines().filter(l -> sampled.matcher(l).matches()).count() < 3) {
+      assertTrue(System.nanoTime() - deadline < 0, "every instance sampled within 30 s: " + app.out());
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+      app = cli("app", "hello");
+    }
 
     MainRuns.Run logs = cli("logs", "hello", "--recent");
     assertEquals(0, logs.code(), logs.all());
