@@ -114,8 +114,8 @@ final class InstanceWait implements AutoCloseable {
     } else {
       b.append(crash.reason());
     }
-    if (crash.memoryLimitExceeded()) {
-      b.append(" (killed for exceeding its memory limit)");
+    if (crash.exitCode() >= 0 && (crash.memoryLimitExceeded() || crash.diskLimitExceeded())) {
+      b.append(" (").append(crash.reason()).append(")");
     }
     if (!crash.lastOutput().isEmpty()) {
       b.append("\nlast output of instance ").append(i.index()).append(":");

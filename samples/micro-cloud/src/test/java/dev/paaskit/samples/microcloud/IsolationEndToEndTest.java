@@ -190,9 +190,10 @@ class IsolationEndToEndTest {
     Path hog = app("hog", "hog = bytearray(400 * 1024 * 1024)", "{}");
     MainRuns.Run push = cli("push", hog.toString(), "--name", "hog", "--memory", "64M");
     assertEquals(1, push.code(), push.all());
-    assertTrue(push.err().contains("memory"), "the crash names memory: " + push.all());
-    assertTrue(cli("events", "hog").out().contains("memoryLimitExceeded")
-        || cli("events", "hog").out().contains("memory"), cli("events", "hog").out());
+    assertTrue(push.err().contains("out of memory: limit 64M"), "the crash names memory: "
+        + push.all());
+    String app = cli("app", "hog").out();
+    assertTrue(app.contains("out of memory: limit 64M"), app);
     cli("delete", "hog");
   }
 
@@ -203,7 +204,8 @@ class IsolationEndToEndTest {
     MainRuns.Run push = cli("push", filler.toString(), "--name", "filler", "--memory", "512M",
         "--disk", "64M");
     assertEquals(1, push.code(), push.all());
-    assertTrue(push.err().contains("disk"), "the crash names the disk quota: " + push.all());
+    assertTrue(push.err().contains("disk quota exceeded: limit 64M"),
+        "the crash names the disk quota: " + push.all());
     cli("delete", "filler");
   }
 
