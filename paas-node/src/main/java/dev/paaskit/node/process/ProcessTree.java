@@ -101,12 +101,28 @@ final class ProcessTree {
       signalGroup(group.getAsLong(), signal);
     }
     for (ProcessHandle member : members) {
+      if (group.isPresent() && groupOf(member.pid()) == group.getAsLong()) {
+        // The group's signal reached it: a second one would run a trap twice.
+        continue;
+      }
       // destroy() is SIGTERM and destroyForcibly() is SIGKILL on Linux; both check the start
       // time, so a pid reused by an unrelated process is left alone.
       boolean sent = signal == Signal.KILL ? member.destroyForcibly() : member.destroy();
       if (!sent && member.isAlive()) {
         log.debug("could not send SIG{} to pid {}", signal, member.pid());
       }
+    }
+  }
+
+  /** The process group of {@code pid}, or -1 when it is gone or unreadable. */
+  private static long groupOf(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc",
+          Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[2]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 
