@@ -2,38 +2,47 @@ package dev.paaskit.cartridges;
 
 import com.google.common.io.MoreFiles;
 import dev.paaskit.api.StagingException;
+import dev.paaskit.api.spi.ContainerBackend;
+import dev.paaskit.api.spi.ContainerListener;
+import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ContainerSpec.Mount;
+import dev.paaskit.api.spi.ExitStatus;
+import dev.paaskit.api.spi.ResourceLimits;
 import dev.paaskit.api.spi.StagingContext;
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
+import dev.paaskit.core.internal.container.ContainerCommand;
+import dev.paaskit.core.internal.container.ContainerCommand.ExitWait;
+import dev.paaskit.core.internal.container.HostProcessBackend;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * Runs one build command of a staging (pip, npm) in the build folder: output streamed line by
- * line to the staging log, bounded by the staging's deadline, and a failure reported as a
+ * Runs one command of a staging (pip, npm, a buildpack's scripts) as a short-lived container on
+ * the staging's backend ({@link ContainerCommand}): in the build folder, output streamed line by
+ * line to the staging log (standard error sent to standard output, so that lines keep the order
+ * they were written in), bounded by the staging's deadline, and a failure reported as a
  * {@link StagingException} that carries the last lines of output.
  *
- * <p>Caches and temporary files go under the staging's cache folder, so the command writes
- * nothing outside the build and cache folders that it does not clean up.
+ * <p>The container's work folder is the build folder; the cache folder is its one writable
+ * mount, and the folders a cartridge names (its own files) are read-only mounts. Its environment
+ * is {@link #baseEnvironment()}, the app's and the command's variables: nothing else of the
+ * server's. Caches and temporary files go under the cache folder, so the command writes nothing
+ * outside the build and cache folders that it does not clean up. A staging context without a
+ * backend runs the command as a process of the server.
  */
 final class BuildProcess {
   static final int LAST_LINES = 50;
-
-  private static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
 
   private BuildProcess() {
   }
@@ -49,6 +58,11 @@ final class BuildProcess {
     return System.nanoTime() + Math.min(Math.max(0, timeout), Long.MAX_VALUE / 2);
   }
 
+  /** A wait for a command's end until {@code deadline}, a {@link System#nanoTime()}. */
+  static ExitWait until(long deadline) {
+    return exit -> ExitWait.within(Duration.ofNanos(deadline - System.nanoTime())).exited(exit);
+  }
+
   /**
    * Runs {@code command} in {@code context.buildDir()} with the app's environment plus
    * {@code env}, and returns once it exits with status 0.
@@ -58,73 +72,54 @@ final class BuildProcess {
    */
   static void run(StagingContext context, long deadline, List<String> command,
       Map<String, String> env) throws IOException {
-    run(context, deadline, command, env, String.join(" ", command));
+    run(context, until(deadline), command, env, String.join(" ", command), List.of());
   }
 
   /**
    * As {@link #run(StagingContext, long, List, Map)}, naming the command {@code description} in
-   * the log and in errors, such as {@code bin/compile of buildpack ruby} for a long command line.
+   * the log and in errors, such as {@code bin/compile of buildpack ruby} for a long command line,
+   * with {@code readOnly} folders (the cartridge's own files) mounted for it.
    */
   static void run(StagingContext context, long deadline, List<String> command,
-      Map<String, String> env, String description) throws IOException {
-    run(context, ExitWait.until(deadline), command, env, description);
+      Map<String, String> env, String description, List<Path> readOnly) throws IOException {
+    run(context, until(deadline), command, env, description, readOnly);
   }
 
   /**
-   * How {@link #run(StagingContext, ExitWait, List, Map, String)} waits for a command to end.
-   * Tests pass their own to end the wait when they choose rather than when a clock says.
-   */
-  @FunctionalInterface
-  interface ExitWait {
-    /** Returns true once {@code process} exited, false when it is to be killed as too slow. */
-    boolean exited(Process process) throws InterruptedException;
-
-    /** Waits until {@code deadline}, a {@link System#nanoTime()}. */
-    static ExitWait until(long deadline) {
-      return process -> process.waitFor(Math.max(0, deadline - System.nanoTime()),
-          TimeUnit.NANOSECONDS);
-    }
-  }
-
-  /**
-   * As {@link #run(StagingContext, long, List, Map, String)}, with the wait for the command's
-   * end given; when it returns false the command's tree is killed and the staging fails as
-   * having outlived its timeout.
+   * As {@link #run(StagingContext, long, List, Map, String, List)}, with the wait for the
+   * command's end given; when it returns false the container is stopped and the staging fails
+   * as having outlived its timeout.
    */
   static void run(StagingContext context, ExitWait wait, List<String> command,
-      Map<String, String> env, String description) throws IOException {
+      Map<String, String> env, String description, List<Path> readOnly) throws IOException {
     Path tmp = Files.createDirectories(context.cacheDir().resolve("tmp"));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(context.buildDir().toFile())
-        .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    baseEnvironment(builder);
-    builder.environment().putAll(context.env());
-    builder.environment().putAll(env);
-    builder.environment().put("TMPDIR", tmp.toString());
-    builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+    Map<String, String> all = new HashMap<>(baseEnvironment());
+    all.putAll(context.env());
+    all.putAll(env);
+    all.put("TMPDIR", tmp.toAbsolutePath().toString());
+    all.put("PYTHONDONTWRITEBYTECODE", "1");
+    List<Mount> mounts = new ArrayList<>();
+    mounts.add(new Mount(context.cacheDir().toAbsolutePath(), true));
+    readOnly.forEach(dir -> mounts.add(new Mount(dir.toAbsolutePath(), false)));
     context.log().accept("-----> " + description);
-    Process process = start(builder, description);
-    OutputPump pump = new OutputPump(process, context);
-    Thread reader = daemon(pump, "paaskit-staging-" + command.get(0));
+    OutputPump pump = new OutputPump(context.log());
+    ContainerSpec spec = new ContainerSpec(ContainerCommand.id("stage", context.appName(),
+        Path.of(command.get(0)).getFileName().toString()), context.buildDir().toAbsolutePath(),
+        ContainerCommand.mergingStderr(ContainerCommand.commandLine(command)), all,
+        context.limits(), pump, mounts);
+    ExitStatus exit;
     try {
-      if (!wait.exited(process)) {
-        kill(process);
-        reader.join(DRAIN_WAIT.toMillis());
-        throw new StagingException("'" + description + "' did not finish within the staging "
-            + "timeout of " + context.timeout(), pump.lastLines());
-      }
-      reader.join(DRAIN_WAIT.toMillis());
-    } catch (InterruptedException e) {
-      throw interrupted(process, description, e);
+      exit = run(context.backend(), spec, wait, description);
+    } catch (TimeoutException e) {
+      throw new StagingException("'" + description + "' did not finish within the staging "
+          + "timeout of " + context.timeout(), pump.lastLines());
     } finally {
       clean(context, tmp);
     }
-    if (process.exitValue() != 0) {
-      throw new StagingException("'" + description + "' failed with exit status "
-          + process.exitValue(), pump.lastLines());
-    }
     pump.rethrowLogFailure();
+    if (exit.exitCode() != 0) {
+      throw new StagingException(failed(description, exit), pump.lastLines());
+    }
   }
 
   /** What a command printed to its standard output, and how it exited. */
@@ -132,40 +127,52 @@ final class BuildProcess {
   }
 
   /**
-   * Runs {@code command} in {@code dir} with the app's environment, keeping what it prints to
-   * standard output (at most {@code maxBytes}; more is read and dropped) and sending each line
-   * of its standard error to {@code stderr}. Unlike {@link #run}, a non-zero exit status is
-   * returned, not thrown.
+   * Where a command that is captured runs: a staging's backend (or, empty, the server's host),
+   * its work folder, the read-only folders it needs besides, and its limits.
+   */
+  record Sandbox(Optional<ContainerBackend> backend, String appName, Path workDir,
+      List<Path> readOnly, ResourceLimits limits) {
+    /** In {@code context}'s build folder, on its backend, with {@code readOnly} mounted. */
+    static Sandbox of(StagingContext context, List<Path> readOnly) {
+      return new Sandbox(context.backend(), context.appName(), context.buildDir(), readOnly,
+          context.limits());
+    }
+
+    /** A trusted tool (git) run in {@code dir} as a process of the server. */
+    static Sandbox host(Path dir) {
+      return new Sandbox(Optional.empty(), "server", dir, List.of(),
+          StagingContext.DEFAULT_LIMITS);
+    }
+  }
+
+  /**
+   * Runs {@code command} in {@code sandbox}, keeping what it prints to standard output (at most
+   * {@code maxBytes} characters; more is read and dropped) and sending each line of its standard
+   * error to {@code stderr}. Unlike {@link #run}, a non-zero exit status is returned, not thrown.
    *
+   * @param env the command's variables, added to {@link #baseEnvironment()}
    * @param deadline the {@link System#nanoTime()} by which the command must end
    * @throws StagingException when the command cannot start, prints more than {@code maxBytes}
-   *     or outlives the deadline; its process tree is then killed
+   *     or outlives the deadline; its container is then stopped
    */
-  static Captured capture(Path dir, List<String> command, Map<String, String> env,
+  static Captured capture(Sandbox sandbox, List<String> command, Map<String, String> env,
       long deadline, int maxBytes, Consumer<String> stderr) throws IOException {
     String description = String.join(" ", command);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    baseEnvironment(builder);
-    builder.environment().putAll(env);
-    Process process = start(builder, description);
-    BoundedOutput stdout = new BoundedOutput(process.getInputStream(), maxBytes);
-    Thread out = daemon(stdout, "paaskit-capture-" + command.get(0));
-    Thread err = daemon(() -> lines(process.getErrorStream(), stderr),
-        "paaskit-capture-err-" + command.get(0));
+    Map<String, String> all = new HashMap<>(baseEnvironment());
+    all.putAll(env);
+    BoundedOutput output = new BoundedOutput(maxBytes, stderr);
+    ContainerSpec spec = new ContainerSpec(ContainerCommand.id("stage", sandbox.appName(),
+        Path.of(command.get(0)).getFileName().toString()), sandbox.workDir().toAbsolutePath(),
+        ContainerCommand.commandLine(command), all, sandbox.limits(), output,
+        sandbox.readOnly().stream().map(dir -> new Mount(dir.toAbsolutePath(), false)).toList());
+    ExitStatus exit;
     try {
-      if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        kill(process);
-        throw new StagingException("'" + description + "' did not finish in time and was killed",
-            List.of());
-      }
-      out.join(DRAIN_WAIT.toMillis());
-      err.join(DRAIN_WAIT.toMillis());
-    } catch (InterruptedException e) {
-      throw interrupted(process, description, e);
+      exit = run(sandbox.backend(), spec, until(deadline), description);
+    } catch (TimeoutException e) {
+      throw new StagingException("'" + description + "' did not finish in time and was killed",
+          List.of());
     }
-    return new Captured(process.exitValue(), stdout.text(description));
+    return new Captured(exit.exitCode(), output.text(description));
   }
 
   /** What a build keeps of the server's own environment: where tools are, none of its secrets. */
@@ -173,112 +180,62 @@ final class BuildProcess {
       List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "SHELL", "JAVA_HOME");
 
   /**
-   * Empties the builder's environment but for {@link #KEPT_VARIABLES}: build scripts come from
+   * The server's variables a build sees, {@link #KEPT_VARIABLES} only: build scripts come from
    * whoever pushes (a buildpack's git URL, hooks), and must not read the server's credentials.
    */
-  static void baseEnvironment(ProcessBuilder builder) {
-    Map<String, String> env = builder.environment();
-    Map<String, String> server = new java.util.HashMap<>(env);
-    env.clear();
+  static Map<String, String> baseEnvironment() {
+    return baseEnvironment(System.getenv());
+  }
+
+  /** The {@link #KEPT_VARIABLES} of {@code server}. */
+  static Map<String, String> baseEnvironment(Map<String, String> server) {
+    Map<String, String> env = new HashMap<>();
     for (String name : KEPT_VARIABLES) {
       String value = server.get(name);
       if (value != null) {
         env.put(name, value);
       }
     }
+    return env;
   }
 
-  private static Process start(ProcessBuilder builder, String description) {
+  /**
+   * Runs {@code spec} on {@code backend}, or on a backend of host processes made for it when
+   * there is none.
+   */
+  private static ExitStatus run(Optional<ContainerBackend> backend, ContainerSpec spec,
+      ExitWait wait, String description) throws IOException, TimeoutException {
     try {
-      return builder.start();
+      if (backend.isPresent()) {
+        return ContainerCommand.run(backend.get(), spec, wait);
+      }
+      try (HostProcessBackend host = HostProcessBackend.create()) {
+        return ContainerCommand.run(host, spec, wait);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException interrupted = new InterruptedIOException(
+          "interrupted while running '" + description + "'");
+      interrupted.initCause(e);
+      throw interrupted;
     } catch (IOException e) {
       throw new StagingException("'" + description + "' could not start: " + e.getMessage(),
           List.of(), e);
     }
   }
 
-  private static Thread daemon(Runnable task, String name) {
-    Thread thread = new Thread(task, name);
-    thread.setDaemon(true);
-    thread.start();
-    return thread;
-  }
-
-  /** Kills the process tree at once and keeps the interrupt for the caller's caller. */
-  private static InterruptedIOException interrupted(Process process, String description,
-      InterruptedException e) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-    Thread.currentThread().interrupt();
-    InterruptedIOException interrupted = new InterruptedIOException(
-        "interrupted while running '" + description + "'");
-    interrupted.initCause(e);
-    return interrupted;
-  }
-
-  private static void lines(InputStream in, Consumer<String> sink) {
-    try (BufferedReader reader = new BufferedReader(
-        new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        sink.accept(line);
-      }
-    } catch (IOException e) {
-      sink.accept("[output unreadable: " + e.getMessage() + "]");
+  /** Why a command that exited with a non-zero status failed, in words. */
+  private static String failed(String description, ExitStatus exit) {
+    if (exit.signal() != 0 || exit.memoryLimitExceeded() || exit.diskLimitExceeded()) {
+      return "'" + description + "' failed: " + exit.describe();
     }
-  }
-
-  /** Reads a stream to its end, keeping its first bytes and noting whether there were more. */
-  private static final class BoundedOutput implements Runnable {
-    private final InputStream in;
-    private final int maxBytes;
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private boolean overflow;
-    private IOException failure;
-
-    BoundedOutput(InputStream in, int maxBytes) {
-      this.in = in;
-      this.maxBytes = maxBytes;
-    }
-
-    @Override
-    public void run() {
-      byte[] buffer = new byte[8192];
-      try (in) {
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-          keep(buffer, n);
-        }
-      } catch (IOException e) {
-        synchronized (this) {
-          failure = e;
-        }
-      }
-    }
-
-    private synchronized void keep(byte[] buffer, int n) {
-      int room = Math.max(0, maxBytes - kept.size());
-      kept.write(buffer, 0, Math.min(room, n));
-      overflow |= n > room;
-    }
-
-    /** @throws StagingException when the output was longer than the limit or unreadable */
-    synchronized String text(String description) {
-      if (overflow) {
-        throw new StagingException("'" + description + "' printed more than " + maxBytes
-            + " bytes", List.of());
-      }
-      if (failure != null) {
-        throw new StagingException("the output of '" + description + "' was unreadable: "
-            + failure.getMessage(), List.of(), failure);
-      }
-      return kept.toString(StandardCharsets.UTF_8);
-    }
-  }
-
-  /** Kills the process and its children and waits a little for them to be gone. */
-  private static void kill(Process process) throws InterruptedException {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-    process.waitFor(DRAIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    return switch (exit.exitCode()) {
+      case 126 -> "'" + description + "' could not start or ran a command that was not "
+          + "executable (exit status 126)";
+      case 127 -> "'" + description + "' could not start or ran a command that was not found "
+          + "(exit status 127)";
+      default -> "'" + description + "' failed with exit status " + exit.exitCode();
+    };
   }
 
   private static void clean(StagingContext context, Path tmp) {
@@ -306,28 +263,25 @@ final class BuildProcess {
     }
   }
 
-  /** Copies the process's output to the staging log, keeping the last lines for errors. */
-  private static final class OutputPump implements Runnable {
-    private final Process process;
-    private final StagingContext context;
+  /**
+   * Copies both output streams to the staging log, keeping the last lines for errors. A log
+   * consumer that threw stops receiving lines; its exception fails the staging.
+   */
+  private static final class OutputPump implements ContainerListener {
+    private final Consumer<String> log;
     private final LastLines last = new LastLines();
     private RuntimeException logFailure;
 
-    OutputPump(Process process, StagingContext context) {
-      this.process = process;
-      this.context = context;
+    OutputPump(Consumer<String> log) {
+      this.log = log;
     }
 
     @Override
-    public void run() {
-      lines(process.getInputStream(), this::keep);
-    }
-
-    private synchronized void keep(String line) {
+    public synchronized void onOutput(Stream stream, String line) {
       last.accept(line);
       if (logFailure == null) {
         try {
-          context.log().accept(line);
+          log.accept(line);
         } catch (RuntimeException e) {
           logFailure = e;
         }
@@ -338,11 +292,48 @@ final class BuildProcess {
       return last.lines();
     }
 
-    /** A log consumer that threw stops receiving lines; its exception fails the staging. */
     synchronized void rethrowLogFailure() {
       if (logFailure != null) {
         throw logFailure;
       }
+    }
+  }
+
+  /**
+   * Keeps the first characters of standard output, each line ended by a newline, and notes
+   * whether there were more; passes each line of standard error on. A line the backend cut
+   * counts as long as it came.
+   */
+  private static final class BoundedOutput implements ContainerListener {
+    private final int maxBytes;
+    private final Consumer<String> stderr;
+    private final StringBuilder kept = new StringBuilder();
+    private boolean overflow;
+
+    BoundedOutput(int maxBytes, Consumer<String> stderr) {
+      this.maxBytes = maxBytes;
+      this.stderr = stderr;
+    }
+
+    @Override
+    public synchronized void onOutput(Stream stream, String line) {
+      if (stream == Stream.STDERR) {
+        stderr.accept(line);
+        return;
+      }
+      int room = Math.max(0, maxBytes - kept.length());
+      String text = line + "\n";
+      kept.append(text, 0, Math.min(room, text.length()));
+      overflow |= text.length() > room;
+    }
+
+    /** @throws StagingException when the output was longer than the limit */
+    synchronized String text(String description) {
+      if (overflow) {
+        throw new StagingException("'" + description + "' printed more than " + maxBytes
+            + " bytes", List.of());
+      }
+      return kept.toString();
     }
   }
 }

@@ -37,6 +37,11 @@ import java.util.stream.Stream;
  * command that fails saying none was given (as Cloud Foundry's binary buildpack does).
  * {@code .profile.d/*.sh} files the build leaves are sourced before the command. The release's
  * {@code config_vars} become the droplet's environment, which the app's own variables override.
+ *
+ * <p>Each script runs as a short-lived container on the staging's backend (see
+ * {@link BuildProcess}), the buildpack's folder mounted read-only; {@code bin/compile} also sees
+ * the cache folder, writable. {@link #detect(Path)}, which has no staging, runs
+ * {@code bin/detect} as a process of the server; a stager calls {@link #detect(StagingContext)}.
  */
 final class Buildpack implements Cartridge {
   /** How long {@code bin/detect} may take. */
@@ -115,10 +120,23 @@ final class Buildpack implements Cartridge {
 
   @Override
   public Detection detect(Path appDir) throws IOException {
+    return detect(new BuildProcess.Sandbox(Optional.empty(), "detect", appDir, List.of(root),
+        StagingContext.DEFAULT_LIMITS), DETECT_TIMEOUT);
+  }
+
+  @Override
+  public Detection detect(StagingContext context) throws IOException {
+    Duration timeout = context.timeout().compareTo(DETECT_TIMEOUT) < 0 ? context.timeout()
+        : DETECT_TIMEOUT;
+    return detect(BuildProcess.Sandbox.of(context, List.of(root)), timeout);
+  }
+
+  private Detection detect(BuildProcess.Sandbox sandbox, Duration timeout) throws IOException {
+    Path appDir = sandbox.workDir().toAbsolutePath();
     BuildProcess.Captured result;
     try {
-      result = BuildProcess.capture(appDir, List.of(script("bin/detect"), appDir.toString()),
-          Map.of(), System.nanoTime() + DETECT_TIMEOUT.toNanos(), MAX_DETECT_BYTES, line -> { });
+      result = BuildProcess.capture(sandbox, List.of(script("bin/detect"), appDir.toString()),
+          Map.of(), System.nanoTime() + timeout.toNanos(), MAX_DETECT_BYTES, line -> { });
     } catch (StagingException e) {
       return Detection.no(name + ": bin/detect failed (" + e.getMessage() + ")");
     }
@@ -142,8 +160,10 @@ final class Buildpack implements Cartridge {
         Files.writeString(envDir.resolve(variable.getKey()), variable.getValue(),
             StandardCharsets.UTF_8);
       }
-      BuildProcess.run(context, deadline, List.of(script("bin/compile"), buildDir.toString(),
-          cache.toString(), envDir.toString()), Map.of(), "bin/compile of buildpack " + name);
+      BuildProcess.run(context, deadline, List.of(script("bin/compile"),
+          buildDir.toAbsolutePath().toString(), cache.toAbsolutePath().toString(),
+          envDir.toAbsolutePath().toString()), Map.of(), "bin/compile of buildpack " + name,
+          List.of(root));
     } finally {
       Trees.deleteQuietly(envDir);
     }
@@ -168,8 +188,9 @@ final class Buildpack implements Cartridge {
       return BuildpackRelease.empty();
     }
     BuildProcess.LastLines errors = new BuildProcess.LastLines();
-    BuildProcess.Captured result = BuildProcess.capture(context.buildDir(),
-        List.of(script("bin/release"), context.buildDir().toString()), context.env(), deadline,
+    BuildProcess.Captured result = BuildProcess.capture(BuildProcess.Sandbox.of(context,
+        List.of(root)), List.of(script("bin/release"),
+        context.buildDir().toAbsolutePath().toString()), context.env(), deadline,
         BuildpackRelease.MAX_CHARS, errors.andThen(context.log()));
     if (result.exitStatus() != 0) {
       throw new StagingException("bin/release of buildpack " + name + " failed with exit status "

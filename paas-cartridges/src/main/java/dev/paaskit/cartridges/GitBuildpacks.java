@@ -36,6 +36,10 @@ import java.util.regex.Pattern;
  * never takes part in detection: a git buildpack is used only when an app names it.
  * Thread-safe; clones of one URL run one at a time.
  *
+ * <p>{@code git} runs as a process of the server, with none of its variables but where tools
+ * are: it fetches files and runs none of the repository's code. The buildpack's scripts run as
+ * every buildpack's do, on the staging's container backend.
+ *
  * <pre>{@code
  * CartridgeSource git = GitBuildpacks.builder().cacheDir(work.resolve("buildpacks-git")).build();
  * git.find("https://github.com/heroku/heroku-buildpack-ruby#v250");
@@ -151,7 +155,7 @@ public final class GitBuildpacks implements CartridgeSource {
     BuildProcess.LastLines errors = new BuildProcess.LastLines();
     BuildProcess.Captured result;
     try {
-      result = BuildProcess.capture(dir, command, Map.of(
+      result = BuildProcess.capture(BuildProcess.Sandbox.host(dir), command, Map.of(
               "GIT_TERMINAL_PROMPT", "0",
               "GIT_SSH_COMMAND", "ssh -o BatchMode=yes",
               "GIT_ALLOW_PROTOCOL", allowFileUrls ? "https:http:ssh:git:file" : "https:http:ssh:git"),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.StagingException;
 import dev.paaskit.api.spi.StagingContext;
+import dev.paaskit.core.internal.container.ContainerCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ class BuildProcessTest {
       throws IOException {
     StagingContext context = context(Duration.ofMillis(500));
     // Killed only once it said it started, whatever the machine's speed.
-    BuildProcess.ExitWait timesOutOnceStarted = process -> {
+    ContainerCommand.ExitWait timesOutOnceStarted = exit -> {
       TestSupport.awaitTrue(() -> log.contains("started"), WAIT, () -> "no 'started' in " + log);
       return false;
     };
@@ -89,7 +90,7 @@ class BuildProcessTest {
         "sleep 600 & echo $! > child; echo $$ > main; echo started; wait");
 
     StagingException e = assertThrows(StagingException.class, () -> BuildProcess.run(context,
-        timesOutOnceStarted, command, Map.of(), "the command"));
+        timesOutOnceStarted, command, Map.of(), "the command", List.of()));
 
     assertEquals("'the command' did not finish within the staging timeout of PT0.5S",
         e.getMessage());

@@ -6,6 +6,7 @@ import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.CartridgeSource;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.CloudContext;
+import dev.paaskit.api.spi.ContainerBackend;
 import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.PlacementStrategy;
 import dev.paaskit.api.spi.Role;
@@ -16,6 +17,7 @@ import dev.paaskit.core.blob.InMemoryBlobStore;
 import dev.paaskit.core.bus.InProcessBus;
 import dev.paaskit.core.health.HealthOptions;
 import dev.paaskit.core.internal.controller.DefaultController;
+import dev.paaskit.core.internal.container.HostProcessBackend;
 import dev.paaskit.core.internal.controller.DefaultPackageMaker;
 import dev.paaskit.core.internal.events.EventLog;
 import dev.paaskit.core.internal.events.Events;
@@ -38,6 +40,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * Builds a cloud: its control plane (a controller, a stager and a health manager) plus the roles
@@ -97,6 +100,7 @@ public final class PaasKit {
     private Path workDir;
     private Duration stagingTimeout = Duration.ofMinutes(15);
     private ArchiveLimits uploadLimits = ArchiveLimits.defaults();
+    private Function<? super CloudContext, ? extends ContainerBackend> stagingBackend;
     private final List<RoleFactory> roles = new ArrayList<>();
 
     private Builder() {}
@@ -264,8 +268,8 @@ public final class PaasKit {
      * then throws.
      *
      * @param controlPlane false for a cloud of nodes, routers and other roles only; the
-     *     cartridges, placement, health options, staging timeout and upload limits are then
-     *     unused
+     *     cartridges, placement, health options, staging timeout and backend, and upload limits
+     *     are then unused
      * @return this builder
      * @throws IllegalStateException if it was set before
      */
@@ -331,6 +335,32 @@ public final class PaasKit {
     public Builder stagingTimeout(Duration timeout) {
       once("stagingTimeout");
       this.stagingTimeout = positive(timeout, "stagingTimeout");
+      return this;
+    }
+
+    /**
+     * Sets what runs the code of stagings: cartridges' builds, buildpacks' {@code bin/detect},
+     * {@code bin/compile} and {@code bin/release}, pre- and post-staging hooks. Each command runs
+     * as a short-lived container with the app's memory and disk limits, the build folder as its
+     * work folder, the app's cache folder as a writable mount and the cartridge's own folder as a
+     * read-only one, and a complete environment; nothing of the stager's other state. The backend
+     * must make the work folder and writable mounts writable by the user it runs containers as
+     * (see {@link dev.paaskit.api.spi.StagingContext}). Default: processes of this JVM's host,
+     * beside it and as its user, which isolates nothing.
+     *
+     * <pre>{@code
+     * PaasKit.builder().stagingBackend(context -> myIsolatingBackend(context.executor()))
+     * }</pre>
+     *
+     * @param factory called once with the cloud's context when the stager starts; the stager
+     *     closes the backend it returned when it stops. Unused without the control plane
+     * @return this builder
+     * @throws IllegalStateException if it was set before
+     */
+    public Builder stagingBackend(
+        Function<? super CloudContext, ? extends ContainerBackend> factory) {
+      once("stagingBackend");
+      this.stagingBackend = Objects.requireNonNull(factory, "factory");
       return this;
     }
 
@@ -444,8 +474,12 @@ public final class PaasKit {
         HealthManager health = new HealthManager(context,
             placement == null ? DefaultPlacementStrategy.create() : placement, healthOptions);
         all.add(health);
+        Function<? super CloudContext, ? extends ContainerBackend> backends =
+            stagingBackend != null ? stagingBackend
+                : c -> HostProcessBackend.create(c.executor());
         Stager stager = new Stager(cartridges == null ? List::of : cartridges, blobs, store, clock,
-            executor, work.resolve("stager"), stagingTimeout, uploadLimits);
+            executor, work.resolve("stager"), stagingTimeout, uploadLimits,
+            () -> backends.apply(context));
         all.add(stager);
         controller = new DefaultController(store, blobs, clock, executor, domain,
             stager, health, eventLog, new Events(bus, clock),

@@ -2,10 +2,12 @@ package dev.paaskit.node;
 
 import dev.paaskit.api.InstanceState;
 import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.ContainerBackend;
 import dev.paaskit.api.spi.ContainerListener;
 import dev.paaskit.api.spi.Gear;
 import dev.paaskit.api.spi.GearRequest;
 import dev.paaskit.api.spi.GearSetup;
+import dev.paaskit.api.spi.ResourceLimits;
 import dev.paaskit.core.internal.protocol.StartInstance;
 import java.io.IOException;
 import java.util.Map;
@@ -50,15 +52,18 @@ final class Gears {
    *
    * @param command the command the node would run
    * @param env the environment the node would give it
+   * @param backend the node's backend, which the gear's scripts run on as the instance does
+   * @param limits the instance's limits, which its scripts get too
    * @return the gear, whose command and environment replace those given; empty to run as staged
    * @throws IOException when the cartridge cannot be fetched or set up
    */
-  Optional<Gear> prepare(Instance inst, String command, Map<String, String> env)
-      throws IOException {
+  Optional<Gear> prepare(Instance inst, String command, Map<String, String> env,
+      ContainerBackend backend, ResourceLimits limits) throws IOException {
     StartInstance cmd = inst.command;
     Optional<Gear> gear = setup.prepare(new GearRequest(inst.dir, cmd.appName(), cmd.appId(),
         cmd.instanceId(), cmd.index(), address, inst.report.port(), command, env, blobs,
-        portSource, line -> logs.append(inst, ContainerListener.Stream.STDOUT, line)));
+        portSource, line -> logs.append(inst, ContainerListener.Stream.STDOUT, line),
+        Optional.of(backend), limits));
     gear.ifPresent(g -> inst.gear = g);
     return gear;
   }

@@ -25,7 +25,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -59,6 +61,8 @@ final class InstanceRunner implements Probes.Outcomes {
   private final Probes probes;
   private final BooleanSupplier live;
   private volatile ContainerBackend backend;
+  /** Clean-ups under way: a gear's teardown among them runs on the backend. */
+  private final Set<CompletableFuture<Void>> cleaningUp = ConcurrentHashMap.newKeySet();
 
   /**
    * @param instances the node's instances, which this runner adds to and forgets from
@@ -93,6 +97,16 @@ final class InstanceRunner implements Probes.Outcomes {
 
   Gears gears() {
     return gears;
+  }
+
+  /**
+   * The clean-ups of ended instances under way now, gear teardowns among them, which need the
+   * backend open.
+   *
+   * @return completes once every one of them has ended; never fails
+   */
+  CompletableFuture<Void> cleanedUp() {
+    return CompletableFuture.allOf(cleaningUp.toArray(CompletableFuture[]::new));
   }
 
   /** Checks room for {@code cmd} and records it STARTING; its launch goes on on the executor. */
@@ -143,16 +157,17 @@ final class InstanceRunner implements Probes.Outcomes {
         }
         String command = inst.command.command();
         Map<String, String> env = environment.of(inst.command, inst.dir, inst.report.port());
+        ResourceLimits limits =
+            new ResourceLimits(inst.command.memoryBytes(), inst.command.diskBytes(), 1024);
         if (droplet != null) {
           options.unpacker.unpack(droplet, inst.dir);
-          Optional<Gear> gear = gears.prepare(inst, command, env);
+          Optional<Gear> gear = gears.prepare(inst, command, env, backend, limits);
           if (gear.isPresent()) {
             command = gear.get().command();
             env = gear.get().env();
           }
         }
-        backend.create(new ContainerSpec(inst.id(), inst.dir, command, env,
-            new ResourceLimits(inst.command.memoryBytes(), inst.command.diskBytes(), 1024),
+        backend.create(new ContainerSpec(inst.id(), inst.dir, command, env, limits,
             new Listener(inst)));
         inst.containerCreated = true;
         backend.start(inst.id());
@@ -327,7 +342,7 @@ final class InstanceRunner implements Probes.Outcomes {
       return;
     }
     admission.release(inst.command, inst.report.port());
-    executor.execute(() -> {
+    CompletableFuture<Void> cleaning = CompletableFuture.runAsync(() -> {
       try {
         if (inst.containerCreated && live.getAsBoolean()) {
           // A stopping node closes its backend, which forgets every container itself.
@@ -340,7 +355,9 @@ final class InstanceRunner implements Probes.Outcomes {
       } catch (IOException | RuntimeException e) {
         log.warn("node {}: cleaning up {} failed: {}", options.id, inst.id(), e.toString());
       }
-    });
+    }, executor);
+    cleaningUp.add(cleaning);
+    cleaning.whenComplete((done, error) -> cleaningUp.remove(cleaning));
     clock.schedule(options.terminalRetention, () -> instances.remove(inst.id(), inst));
   }
 

@@ -203,8 +203,8 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
   }
 
   /**
-   * Stops the heartbeat and the subscriptions, stops every instance (waiting a bounded time for
-   * them) and closes the backend.
+   * Stops the heartbeat and the subscriptions, stops every instance and cleans it up, gear
+   * teardowns included (waiting a bounded time for them), and closes the backend.
    */
   @Override
   protected void shutDown() {
@@ -221,6 +221,13 @@ public final class NodeAgent extends AbstractRole implements ReconnectAware {
               TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("node {}: not every instance stopped in time: {}", options.id, e.toString());
+    }
+    try {
+      // Gear teardowns run on the backend: it closes after them.
+      runner.cleanedUp().get(options.stopGrace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("node {}: not every instance was cleaned up in time: {}", options.id,
+          e.toString());
     }
     instances.clear();
     ContainerBackend made = backend;

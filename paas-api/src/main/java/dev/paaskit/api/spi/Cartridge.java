@@ -37,6 +37,20 @@ public interface Cartridge {
   Detection detect(Path appDir) throws IOException;
 
   /**
+   * Looks at the files of a staging's build folder, as {@link #detect(Path)} does; a stager
+   * calls this one. A cartridge that runs code of its own to decide, as a buildpack's
+   * {@code bin/detect}, runs it through the context's {@link StagingContext#backend() backend},
+   * within the context's timeout.
+   *
+   * @param context the staging: its build folder holds the app's files, as uploaded
+   * @return as {@link #detect(Path)}; by default {@code detect(context.buildDir())}
+   * @throws IOException when the files cannot be read
+   */
+  default Detection detect(StagingContext context) throws IOException {
+    return detect(context.buildDir());
+  }
+
+  /**
    * Prepares {@code context.buildDir()} to run and says how to start it. Writes only inside the
    * build and cache folders, sends each line of its output to the context's log as it is
    * written, and ends within the context's timeout, stopping what it started.

@@ -3,16 +3,22 @@ package dev.paaskit.cartridges.openshift;
 import com.google.common.hash.Hashing;
 import com.google.common.hash.HashingInputStream;
 import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.ContainerListener;
+import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ExitStatus;
 import dev.paaskit.api.spi.Gear;
 import dev.paaskit.api.spi.GearRequest;
 import dev.paaskit.api.spi.GearSetup;
 import dev.paaskit.cartridges.openshift.CartridgeManifest.Endpoint;
 import dev.paaskit.cartridges.openshift.CartridgeRepository.Installed;
 import dev.paaskit.core.archive.ArchiveLimits;
+import dev.paaskit.core.internal.container.ContainerCommand;
+import dev.paaskit.core.internal.container.HostProcessBackend;
 import dev.paaskit.core.internal.archive.ArchiveExtractor;
 import dev.paaskit.core.internal.util.Trees;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +54,9 @@ import org.slf4j.LoggerFactory;
  *       from the node for each other one, released when the instance ends.
  *   <li>{@code bin/setup --version V}, {@code bin/install --version V} (each when present), then
  *       {@code bin/control build} and {@code bin/control deploy} run in the gear's home, each
- *       bounded by the step timeout; a failure fails the instance's start with its output.
+ *       bounded by the step timeout and each as a short-lived container on the node's backend
+ *       ({@link GearRequest#backend()}) with the instance's limits, as the instance runs; a
+ *       failure fails the instance's start with its output.
  *       Output lines go to the instance's log; {@code ENV_VAR_ADD: NAME=value} adds to the
  *       environment of every later step and of the instance (and to {@code .env/NAME});
  *       {@code CART_DATA: KEY=value ...} is recorded in {@code app-root/runtime/cart-data} and
@@ -57,8 +66,8 @@ import org.slf4j.LoggerFactory;
  *       when status fails the supervisor runs {@code control stop} and exits 1, so the instance
  *       crashes and is replaced. On SIGTERM it runs {@code bin/control stop} and exits 0; the
  *       node's backend ends whatever the process group still holds.
- *   <li>When the instance has ended, {@code bin/teardown} runs (when present) and the extra ports
- *       are released.
+ *   <li>When the instance has ended, {@code bin/teardown} runs (when present), as the other
+ *       scripts do, and the extra ports are released.
  * </ol>
  *
  * <p>Cartridges written for OpenShift that source its cartridge SDK
@@ -321,7 +330,12 @@ public final class OpenShiftGears implements GearSetup {
     }
   }
 
-  /** Runs lifecycle scripts one after another, honouring their protocol lines. */
+  /**
+   * Runs lifecycle scripts one after another, honouring their protocol lines: each a short-lived
+   * container on the node's backend ({@link ContainerCommand}), the gear's home its work folder
+   * (the cartridge's copy is inside it), with the instance's limits and exactly the gear's
+   * environment.
+   */
   private static final class Steps {
     private static final String ENV_VAR_ADD = "ENV_VAR_ADD:";
     private static final String CART_DATA_LINE = "CART_DATA:";
@@ -340,42 +354,10 @@ public final class OpenShiftGears implements GearSetup {
     }
 
     void run(List<String> command, String what) throws IOException {
-      ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
-          .redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      builder.environment().clear();
-      builder.environment().putAll(env);
-      Process process = builder.start();
       List<String> last = new ArrayList<>();
-      Thread reader = new Thread(() -> read(process, last), "gear-" + what);
-      reader.setDaemon(true);
-      reader.start();
-      try {
-        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-          process.descendants().forEach(ProcessHandle::destroyForcibly);
-          process.destroyForcibly();
-          throw new IOException(what + " did not finish within " + timeout.toSeconds() + " s");
-        }
-        reader.join(5_000);
-      } catch (InterruptedException e) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while running " + what);
-      }
-      if (process.exitValue() != 0) {
-        synchronized (last) {
-          throw new IOException(what + " failed with exit status " + process.exitValue()
-              + (last.isEmpty() ? "" : ": " + String.join(" | ", last)));
-        }
-      }
-    }
-
-    private void read(Process process, List<String> last) {
-      try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-          process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
+      ContainerListener listener = new ContainerListener() {
+        @Override
+        public void onOutput(Stream stream, String line) {
           // ENV_VAR_ADD carries values such as database passwords: the log shows the name only.
           String shown = masked(line);
           request.output().accept(shown);
@@ -385,10 +367,51 @@ public final class OpenShiftGears implements GearSetup {
               last.remove(0);
             }
           }
-          protocol(line);
+          try {
+            protocol(line);
+          } catch (IOException e) {
+            request.output().accept("[could not record '" + shown + "': " + e.getMessage() + "]");
+          }
         }
-      } catch (IOException e) {
-        request.output().accept("[output unreadable: " + e.getMessage() + "]");
+      };
+      Map<String, String> stepEnv;
+      synchronized (env) {
+        stepEnv = Map.copyOf(env);
+      }
+      ContainerSpec spec = new ContainerSpec(ContainerCommand.id("gear", request.instanceId(),
+          what), home.toAbsolutePath(),
+          ContainerCommand.mergingStderr(ContainerCommand.commandLine(command)), stepEnv,
+          request.limits(), listener, List.of());
+      ExitStatus exit;
+      try {
+        exit = run(spec);
+      } catch (TimeoutException e) {
+        throw new IOException(what + " did not finish within " + timeout.toSeconds() + " s", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException interrupted =
+            new InterruptedIOException("interrupted while running " + what);
+        interrupted.initCause(e);
+        throw interrupted;
+      }
+      if (exit.exitCode() != 0) {
+        synchronized (last) {
+          throw new IOException(what + " failed with " + (exit.signal() == 0
+              ? "exit status " + exit.exitCode() : exit.describe())
+              + (last.isEmpty() ? "" : ": " + String.join(" | ", last)));
+        }
+      }
+    }
+
+    /** Runs on the node's backend, or on host processes when the request has none. */
+    private ExitStatus run(ContainerSpec spec)
+        throws IOException, InterruptedException, TimeoutException {
+      ContainerCommand.ExitWait wait = ContainerCommand.ExitWait.within(timeout);
+      if (request.backend().isPresent()) {
+        return ContainerCommand.run(request.backend().get(), spec, wait);
+      }
+      try (HostProcessBackend host = HostProcessBackend.create()) {
+        return ContainerCommand.run(host, spec, wait);
       }
     }
 

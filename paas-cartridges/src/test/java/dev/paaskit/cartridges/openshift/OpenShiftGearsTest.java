@@ -7,8 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paaskit.api.spi.BlobInfo;
 import dev.paaskit.api.spi.BlobStore;
+import dev.paaskit.api.spi.ContainerBackend;
+import dev.paaskit.api.spi.ContainerSpec;
 import dev.paaskit.api.spi.Gear;
 import dev.paaskit.api.spi.GearRequest;
+import dev.paaskit.api.spi.ResourceLimits;
+import dev.paaskit.cartridges.RecordingBackend;
+import dev.paaskit.cartridges.RecordingBackend.Run;
 import dev.paaskit.core.blob.InMemoryBlobStore;
 import dev.paaskit.core.internal.archive.TarGzWriter;
 import java.io.ByteArrayInputStream;
@@ -19,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +40,8 @@ class OpenShiftGearsTest {
       + "Endpoints:\n- Private-IP-Name: IP\n  Private-Port-Name: ADMIN_PORT\n  Private-Port: 9000\n"
       + "- Private-IP-Name: IP\n  Private-Port-Name: PORT\n  Private-Port: 8080\n"
       + "  Public-Port-Name: PROXY_PORT\n  Mappings:\n  - Frontend: ''\n    Backend: ''\n";
+
+  private static final ResourceLimits LIMITS = new ResourceLimits(128L << 20, 1L << 30, 1024);
 
   @TempDir Path tmp;
   private final InMemoryBlobStore blobs = new InMemoryBlobStore();
@@ -64,6 +72,13 @@ class OpenShiftGearsTest {
   }
 
   private GearRequest request(Path home, BlobStore from) {
+    GearRequest r = onBackend(home, from, null);
+    return new GearRequest(r.dir(), r.appName(), r.appId(), r.instanceId(), r.index(),
+        r.address(), r.port(), r.command(), r.env(), r.blobs(), r.ports(), r.output());
+  }
+
+  /** A request whose scripts run on {@code backend}, or as host processes when it is null. */
+  private GearRequest onBackend(Path home, BlobStore from, ContainerBackend backend) {
     return new GearRequest(home, "shop", "app-1234", "inst-5678", 0, "127.0.0.1", 61000,
         GearPlan.COMMAND, Map.of("PATH", System.getenv("PATH"), "SECRET", "s"), from,
         new GearRequest.PortSource() {
@@ -79,7 +94,7 @@ class OpenShiftGearsTest {
           public void release(int port) {
             released.add(port);
           }
-        }, output::add);
+        }, output::add, Optional.ofNullable(backend), LIMITS);
   }
 
   @Test
@@ -217,5 +232,62 @@ class OpenShiftGearsTest {
         Files.readString(tmp.resolve("repo/acme/demo/0.0.3/bin/control")));
     assertEquals(1, gears.repository().list().size());
     assertTrue(new ArrayList<>(output).contains("two"), output.toString());
+  }
+
+  @Test
+  void theCartridgesScriptsRunAsContainersOfTheNodesBackend() throws IOException {
+    String sha = storeCartridge(Map.of("bin/control", "#!/bin/sh\n", "bin/setup", "#!/bin/sh\n",
+        "bin/install", "#!/bin/sh\n", "bin/teardown", "#!/bin/sh\n"));
+    RecordingBackend backend = new RecordingBackend(spec -> spec.command().contains("bin/setup")
+        ? Run.exits(0, "ENV_VAR_ADD: DEMO_FLAVOUR=mint") : Run.exits(0, "done"));
+    OpenShiftGears gears = OpenShiftGears.create(tmp.resolve("repo"));
+    Path home = droplet("f", sha);
+
+    Gear gear = gears.prepare(onBackend(home, blobs, backend)).orElseThrow();
+    gear.teardown().run();
+
+    List<ContainerSpec> specs = backend.specs();
+    Path cart = home.resolve("demo/bin");
+    assertEquals(List.of("exec 2>&1\nexec '" + cart + "/setup' '--version' '2.0'",
+        "exec 2>&1\nexec '" + cart + "/install' '--version' '2.0'",
+        "exec 2>&1\nexec '" + cart + "/control' 'build'",
+        "exec 2>&1\nexec '" + cart + "/control' 'deploy'",
+        "exec 2>&1\nexec '" + cart + "/teardown'"),
+        specs.stream().map(ContainerSpec::command).toList());
+    Map<String, String> before = new LinkedHashMap<>(gear.env());
+    before.remove("DEMO_FLAVOUR");
+    assertEquals(before, specs.get(0).env(), "setup gets exactly the gear's environment");
+    for (ContainerSpec spec : specs.subList(1, specs.size())) {
+      assertEquals(gear.env(), spec.env(), "what setup added reaches the later steps");
+    }
+    for (ContainerSpec spec : specs) {
+      assertEquals(home, spec.workDir());
+      assertEquals(LIMITS, spec.limits());
+      assertEquals(List.of(), spec.mounts(), "the cartridge's copy is in the gear's home");
+    }
+    List<String> calls = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      calls.addAll(List.of("create #" + i, "start #" + i, "remove #" + i));
+    }
+    assertEquals(calls, backend.callsByIndex());
+    assertEquals("mint", gear.env().get("DEMO_FLAVOUR"));
+    assertTrue(output.contains("ENV_VAR_ADD: DEMO_FLAVOUR=******"), output.toString());
+  }
+
+  @Test
+  void aScriptOutlivingTheStepTimeoutIsStoppedAndRemovedAndGivesItsPortsBack()
+      throws IOException {
+    String sha = storeCartridge(Map.of("bin/control", "#!/bin/sh\n", "bin/setup", "#!/bin/sh\n"));
+    RecordingBackend backend = new RecordingBackend(spec -> Run.hangs("compiling"));
+    OpenShiftGears gears = OpenShiftGears.create(tmp.resolve("repo"), Duration.ofNanos(1),
+        Duration.ofSeconds(1));
+
+    IOException e = assertThrows(IOException.class,
+        () -> gears.prepare(onBackend(droplet("g", sha), blobs, backend)));
+
+    assertEquals("bin/setup did not finish within 0 s", e.getMessage());
+    assertEquals(List.of("create #0", "start #0", "stop #0 PT0S", "remove #0"),
+        backend.callsByIndex());
+    assertEquals(allocated, released);
   }
 }

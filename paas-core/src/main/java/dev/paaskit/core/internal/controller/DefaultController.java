@@ -23,6 +23,7 @@ import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.Message;
 import dev.paaskit.api.spi.MessageBus;
+import dev.paaskit.api.spi.ResourceLimits;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.api.spi.StoreEntry;
 import dev.paaskit.api.spi.Subscription;
@@ -275,7 +276,8 @@ public final class DefaultController implements Controller, AutoCloseable {
     String packageSha = app.packageSha256();
     events.publish(EventType.STAGING_STARTED, name, "staging package " + packageSha.substring(0, 12));
     return stager.stage(name, packageSha, Optional.ofNullable(app.spec().cartridge()),
-            app.spec().env(), app.spec().hooks(), log)
+            app.spec().env(), app.spec().hooks(),
+            stagingLimits(app.spec().memoryBytes(), app.spec().diskBytes()), log)
         .handle((droplet, error) -> {
           Throwable cause = error instanceof CompletionException && error.getCause() != null
               ? error.getCause() : error;
@@ -304,6 +306,11 @@ public final class DefaultController implements Controller, AutoCloseable {
         });
   }
 
+  /** A staging gets the memory and disk of one of the app's instances. */
+  private static ResourceLimits stagingLimits(long memoryBytes, long diskBytes) {
+    return new ResourceLimits(memoryBytes, diskBytes, 1024);
+  }
+
   /**
    * Stores the bits, stages them, and only then creates or updates the app, started, in one
    * write: a push that fails (bad archive, no cartridge, failed build) leaves the store as it
@@ -330,7 +337,8 @@ public final class DefaultController implements Controller, AutoCloseable {
       }
       events.publish(EventType.STAGING_STARTED, spec.name(),
           "staging package " + pkg.sha256().substring(0, 12));
-      return stager.stage(spec.name(), pkg.sha256(), spec.cartridge(), spec.env(), spec.hooks(), log)
+      return stager.stage(spec.name(), pkg.sha256(), spec.cartridge(), spec.env(), spec.hooks(),
+              stagingLimits(spec.memory().bytes(), spec.disk().bytes()), log)
           .handle((droplet, error) -> {
             Throwable failure = error;
             if (failure == null) {

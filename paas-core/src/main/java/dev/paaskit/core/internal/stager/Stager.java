@@ -9,7 +9,9 @@ import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.Cartridge;
 import dev.paaskit.api.spi.CartridgeSource;
 import dev.paaskit.api.spi.Clock;
+import dev.paaskit.api.spi.ContainerBackend;
 import dev.paaskit.api.spi.Detection;
+import dev.paaskit.api.spi.ResourceLimits;
 import dev.paaskit.api.spi.StagingContext;
 import dev.paaskit.api.spi.StagingResult;
 import dev.paaskit.api.spi.StateStore;
@@ -42,6 +44,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -51,6 +54,10 @@ import java.util.stream.Stream;
  * reproducible droplet. A droplet is cached under the sha256 of (package, cartridge, cartridge
  * version, the environment the build sees), so restaging unchanged bits is a cache hit. Stagings of one app run one at a time,
  * since they share the app's cache folder.
+ *
+ * <p>The code of a staging (detection scripts, builds, hooks) runs on the container backend the
+ * stager makes when it starts and closes when it stops, each command a short-lived container
+ * with the app's limits: see {@link StagingContext}.
  */
 public final class Stager extends AbstractRole implements StagingService {
   private static final int KEPT_OUTPUT_LINES = 40;
@@ -64,6 +71,8 @@ public final class Stager extends AbstractRole implements StagingService {
   private final Duration timeout;
   private final ArchiveExtractor extractor;
   private final HookRunner hookRunner;
+  private final Supplier<? extends ContainerBackend> backends;
+  private volatile ContainerBackend backend;
   private final Map<String, Object> appLocks = new ConcurrentHashMap<>();
   private final java.util.Set<Thread> staging = ConcurrentHashMap.newKeySet();
   /**
@@ -79,8 +88,15 @@ public final class Stager extends AbstractRole implements StagingService {
         }
       });
 
+  /**
+   * A stager; nothing happens until it starts.
+   *
+   * @param backends makes the backend stagings run their code on, when the stager starts; the
+   *     stager closes it when it stops
+   */
   public Stager(CartridgeSource cartridges, BlobStore blobs, StateStore store, Clock clock,
-      Executor executor, Path workDir, Duration timeout, ArchiveLimits limits) {
+      Executor executor, Path workDir, Duration timeout, ArchiveLimits limits,
+      Supplier<? extends ContainerBackend> backends) {
     this.cartridges = cartridges;
     this.blobs = blobs;
     this.store = store;
@@ -90,6 +106,7 @@ public final class Stager extends AbstractRole implements StagingService {
     this.timeout = timeout;
     this.extractor = ArchiveExtractor.create(limits);
     this.hookRunner = new HookRunner(clock);
+    this.backends = backends;
   }
 
   @Override
@@ -101,25 +118,42 @@ public final class Stager extends AbstractRole implements StagingService {
   protected void startUp() throws IOException {
     Files.createDirectories(workDir.resolve("staging"));
     Files.createDirectories(workDir.resolve("cache"));
+    ContainerBackend made = backends.get();
+    if (made == null) {
+      throw new IllegalStateException("the staging backend factory returned null");
+    }
+    backend = made;
   }
 
-  /** Refuses new stagings and interrupts the ones running, which end their build processes. */
+  /**
+   * Refuses new stagings, interrupts the ones running, which stop their containers, and closes
+   * the backend.
+   */
   @Override
   protected void shutDown() {
     staging.forEach(Thread::interrupt);
+    ContainerBackend made = backend;
+    if (made != null) {
+      made.close();
+    }
   }
 
   @Override
   public CompletableFuture<Droplet> stage(String appName, String packageSha256,
-      Optional<String> cartridge, Map<String, String> env, Hooks hooks, Consumer<String> log) {
+      Optional<String> cartridge, Map<String, String> env, Hooks hooks, ResourceLimits limits,
+      Consumer<String> log) {
     return CompletableFuture.supplyAsync(() -> {
       synchronized (appLocks.computeIfAbsent(appName, a -> new Object())) {
         if (stopRequested()) {
           throw new IllegalStateException("the stager is stopped");
         }
+        ContainerBackend running = backend;
+        if (running == null) {
+          throw new IllegalStateException("the stager has not started");
+        }
         staging.add(Thread.currentThread());
         try {
-          return stageNow(appName, packageSha256, cartridge, env, hooks, log);
+          return stageNow(appName, packageSha256, cartridge, env, hooks, running, limits, log);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         } finally {
@@ -140,7 +174,8 @@ public final class Stager extends AbstractRole implements StagingService {
   }
 
   private Droplet stageNow(String appName, String packageSha, Optional<String> wanted,
-      Map<String, String> env, Hooks hooks, Consumer<String> log) throws IOException {
+      Map<String, String> env, Hooks hooks, ContainerBackend backend, ResourceLimits limits,
+      Consumer<String> log) throws IOException {
     long deadline = clock.nanoTime() + timeout.toNanos();
     Path work = Files.createTempDirectory(workDir.resolve("staging"), appName + "-");
     Deque<String> output = new ArrayDeque<>();
@@ -182,7 +217,10 @@ public final class Stager extends AbstractRole implements StagingService {
           () -> new NoSuchFileException("package " + packageSha + " is not in the blob store"))) {
         appDir = extractor.extractTarGz(in, work);
       }
-      Cartridge cartridge = choose(appDir, named, installed, sink);
+      Path cacheDir = Files.createDirectories(workDir.resolve("cache").resolve(appName));
+      StagingContext context = new StagingContext(appName, appDir, cacheDir, env, sink,
+          left(deadline), Optional.of(backend), limits);
+      Cartridge cartridge = choose(context, deadline, named, installed, sink);
       if (named.isEmpty()) {
         detected.put(detectionKey, identity(cartridge));
       }
@@ -192,19 +230,17 @@ public final class Stager extends AbstractRole implements StagingService {
         sink.accept("-----> Unchanged bits: reusing droplet " + cached.get().sha256().substring(0, 12));
         return cached.get();
       }
-      Path cacheDir = Files.createDirectories(workDir.resolve("cache").resolve(appName));
-      hookRunner.run("pre-staging", hooks.preStaging(), appDir, env, sink, deadline);
+      hookRunner.run("pre-staging", hooks.preStaging(), context, deadline);
       StagingResult result;
       try {
-        result = cartridge.stage(new StagingContext(appName, appDir, cacheDir, env, sink,
-            Duration.ofNanos(Math.max(deadline - clock.nanoTime(), 1))));
+        result = cartridge.stage(context.withTimeout(left(deadline)));
       } catch (StagingException e) {
         throw e;
       } catch (IOException | RuntimeException e) {
         throw new StagingException(cartridge.name() + " failed: " + e.getMessage(),
             snapshot(output), e);
       }
-      hookRunner.run("post-staging", hooks.postStaging(), appDir, env, sink, deadline);
+      hookRunner.run("post-staging", hooks.postStaging(), context, deadline);
       Path tarball = work.resolve("droplet.tgz");
       WrittenArchive written;
       try (OutputStream out = Files.newOutputStream(tarball)) {
@@ -220,6 +256,11 @@ public final class Stager extends AbstractRole implements StagingService {
     } finally {
       Trees.deleteQuietly(work);
     }
+  }
+
+  /** What is left until {@code deadline} on the stager's clock; at least a nanosecond. */
+  private Duration left(long deadline) {
+    return Duration.ofNanos(Math.max(deadline - clock.nanoTime(), 1));
   }
 
   /** A cartridge's name and version, which detection and builds depend on. */
@@ -250,8 +291,9 @@ public final class Stager extends AbstractRole implements StagingService {
   }
 
   /** The named cartridge, or the first of {@code all} that detects the app. */
-  private Cartridge choose(Path appDir, Optional<Cartridge> named, List<Cartridge> all,
-      Consumer<String> log) throws IOException {
+  private Cartridge choose(StagingContext context, long deadline, Optional<Cartridge> named,
+      List<Cartridge> all, Consumer<String> log) throws IOException {
+    Path appDir = context.buildDir();
     if (named.isPresent()) {
       Cartridge c = named.get();
       log.accept("-----> Using cartridge " + c.name() + " " + c.version());
@@ -259,7 +301,7 @@ public final class Stager extends AbstractRole implements StagingService {
     }
     List<String> looksFor = new ArrayList<>();
     for (Cartridge c : all) {
-      Detection d = c.detect(appDir);
+      Detection d = c.detect(context.withTimeout(left(deadline)));
       if (d.detected()) {
         log.accept("-----> Detected " + c.name() + " " + c.version() + " (" + d.explanation() + ")");
         return c;
