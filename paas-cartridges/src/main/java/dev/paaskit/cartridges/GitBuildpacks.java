@@ -135,6 +135,9 @@ public final class GitBuildpacks implements CartridgeSource {
       command.addAll(List.of("--", url, partial.toString()));
       run(name, cacheDir, command);
       buildpack(name, partial, "");
+      // A temporary folder is its owner's alone; stagings run the buildpack as other users.
+      Files.setPosixFilePermissions(partial,
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Trees.deleteQuietly(partial);

@@ -43,6 +43,8 @@ public final class MicroCloud {
   /** How long a stopping instance keeps serving requests already routed to it. */
   static final Duration DRAIN = Duration.ofMillis(500);
 
+  /** The first uid of staging containers. */
+  private static final int STAGING_FIRST_UID = 180_000;
   /** The first uid of the containers of the generic services' agent host. */
   private static final int AGENT_FIRST_UID = 190_000;
   /** The first uid of node n1's containers; each further node has the next range. */
@@ -210,6 +212,9 @@ public final class MicroCloud {
     }
     if (roles.controller()) {
       builder.cartridges(cartridges).addRole(cartridges.role());
+      // Buildpacks, hooks and cartridge builds are the apps' code too.
+      builder.stagingBackend(backend(plan.isolation(), plan.workDir().resolve("staging-runc"),
+          STAGING_FIRST_UID));
     }
     if (roles.nodes()) {
       PortAllocator ports = PortAllocator.create();
