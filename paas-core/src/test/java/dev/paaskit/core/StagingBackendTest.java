@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(30)
 class StagingBackendTest {
-  private static final long MEMORY = 300L << 20;
-  private static final long DISK = 2L << 30;
+  private static final long MEMORY = 1536L << 20;
+  private static final long DISK = 6L << 30;
 
   @TempDir Path tmp;
   private final List<String> log = new CopyOnWriteArrayList<>();
@@ -87,8 +87,20 @@ class StagingBackendTest {
   }
 
   private static AppSpec spec(Hooks hooks) {
-    return AppSpec.builder("shop").memory(MEMORY / (1 << 20) + "M").disk("2G").env("COLOUR", "red")
+    return AppSpec.builder("shop").memory(MEMORY / (1 << 20) + "M").disk("6G").env("COLOUR", "red")
         .hooks(hooks).build();
+  }
+
+  @Test
+  void aSmallAppStagesWithTheMinimumStagingLimits() throws Exception {
+    RecordingBackend backend = new RecordingBackend(s -> Run.exits(0, "hook says hi"));
+    try (PaasCloud cloud = cloud(backend, Duration.ofMinutes(5))) {
+      cloud.controller().push(AppSpec.builder("tiny").memory("64M").disk("128M")
+          .hooks(new Hooks(List.of("echo pre"), List.of(), List.of())).build(), app(), log::add)
+          .staged().get(20, TimeUnit.SECONDS);
+    }
+    assertEquals(new ResourceLimits(1L << 30, 4L << 30, 1024), backend.specs().get(0).limits(),
+        "pip and npm get room that a 64M app would not give them");
   }
 
   @Test

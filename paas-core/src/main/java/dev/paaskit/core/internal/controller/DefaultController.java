@@ -306,9 +306,18 @@ public final class DefaultController implements Controller, AutoCloseable {
         });
   }
 
-  /** A staging gets the memory and disk of one of the app's instances. */
+  /** Memory a staging gets at least, as Cloud Foundry's minimum staging memory: pip and npm. */
+  static final long MIN_STAGING_MEMORY = 1L << 30;
+  /** Disk a staging gets at least, as Cloud Foundry's minimum staging disk. */
+  static final long MIN_STAGING_DISK = 4L << 30;
+
+  /**
+   * A staging gets the memory and disk of one of the app's instances, but no less than the
+   * minimums: a small app's build tools need more than the app.
+   */
   private static ResourceLimits stagingLimits(long memoryBytes, long diskBytes) {
-    return new ResourceLimits(memoryBytes, diskBytes, 1024);
+    return new ResourceLimits(Math.max(memoryBytes, MIN_STAGING_MEMORY),
+        Math.max(diskBytes, MIN_STAGING_DISK), 1024);
   }
 
   /**
