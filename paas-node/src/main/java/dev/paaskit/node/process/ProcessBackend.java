@@ -11,6 +11,7 @@ import dev.paaskit.api.spi.ContainerSpec;
 import dev.paaskit.api.spi.ContainerStats;
 import dev.paaskit.api.spi.ExitStatus;
 import dev.paaskit.core.time.SystemClock;
+import dev.paaskit.node.internal.Exits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -21,13 +22,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -303,11 +301,11 @@ public final class ProcessBackend implements ContainerBackend {
     for (ProcessContainer c : all) {
       exits.add(c.stop(closeGrace));
     }
-    boolean interrupted = !await(exits, closeGrace.plus(CLOSE_MARGIN));
+    boolean interrupted = !Exits.awaitAll(exits, closeGrace.plus(CLOSE_MARGIN));
     // Not left to the clock's timers: an injected virtual clock may never fire them.
     all.stream().filter(c -> !c.ended()).forEach(ProcessContainer::kill);
     if (!interrupted) {
-      interrupted = !await(exits, DRAIN_TIMEOUT.plus(CLOSE_MARGIN));
+      interrupted = !Exits.awaitAll(exits, DRAIN_TIMEOUT.plus(CLOSE_MARGIN));
     }
     all.forEach(ProcessContainer::finishIfEnded);
     all.stream().filter(c -> !c.ended()).forEach(c ->
@@ -320,22 +318,6 @@ public final class ProcessBackend implements ContainerBackend {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Waits for all of {@code exits}; returns false only when interrupted. */
-  private static boolean await(List<CompletableFuture<ExitStatus>> exits, Duration timeout) {
-    try {
-      CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new))
-          .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      log.debug("not every container ended within {}", timeout);
-      return true;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a container's exit failed; exits never fail", e);
-    } catch (InterruptedException e) {
-      return false;
     }
   }
 

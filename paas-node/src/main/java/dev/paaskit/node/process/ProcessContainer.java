@@ -9,11 +9,10 @@ import dev.paaskit.api.spi.ContainerStats;
 import dev.paaskit.api.spi.ContainerState;
 import dev.paaskit.api.spi.ExitStatus;
 import dev.paaskit.node.internal.FolderSize;
-import dev.paaskit.node.internal.LineReader;
+import dev.paaskit.node.internal.ListenerGate;
 import dev.paaskit.node.process.ProcessTree.Signal;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
@@ -34,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * One container of a {@link ProcessBackend}: a shell command, its tree of processes, the two
  * threads that read its output and the one that waits for its end.
  *
- * <p>Locks: {@code this} guards the state; {@code listenerLock} serialises calls to the listener
- * and is never taken while holding {@code this}, nor the other way round; {@code diskLock}
+ * <p>Locks: {@code this} guards the state; the {@link ListenerGate} serialises calls to the
+ * listener and is never entered while holding {@code this}, nor the other way round; {@code diskLock}
  * serialises walks of the work folder and is never held while taking another.
  */
 final class ProcessContainer {
@@ -45,7 +44,7 @@ final class ProcessContainer {
 
   private final ContainerSpec spec;
   private final Host host;
-  private final Object listenerLock = new Object();
+  private final ListenerGate gate;
   private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
   // Guarded by this.
@@ -62,9 +61,6 @@ final class ProcessContainer {
   /** The highest CPU time reported, so that a process leaving the tree never lowers it. */
   private long cpuNanos;
 
-  // Guarded by listenerLock.
-  private boolean outputClosed;
-
   private final Object diskLock = new Object();
   // Guarded by diskLock.
   private long diskBytes;
@@ -73,6 +69,7 @@ final class ProcessContainer {
   ProcessContainer(ContainerSpec spec, Host host) {
     this.spec = spec;
     this.host = host;
+    this.gate = new ListenerGate(spec.id(), spec.listener(), host.maxLineBytes());
   }
 
   String id() {
@@ -104,8 +101,10 @@ final class ProcessContainer {
     }
     log.debug("container {} started as pid {}", id(), p.pid());
     try {
-      CompletableFuture<Void> stdout = pump(p.getInputStream(), Stream.STDOUT);
-      CompletableFuture<Void> stderr = pump(p.getErrorStream(), Stream.STDERR);
+      CompletableFuture<Void> stdout = gate.pump(p.getInputStream(), Stream.STDOUT,
+          host.executor());
+      CompletableFuture<Void> stderr = gate.pump(p.getErrorStream(), Stream.STDERR,
+          host.executor());
       host.executor().execute(() -> awaitExit(p, stdout, stderr));
     } catch (RejectedExecutionException e) {
       signalTree(Signal.KILL);
@@ -113,35 +112,6 @@ final class ProcessContainer {
       finish(128 + Signal.KILL.number);
       throw new IllegalStateException(
           "the executor refused the threads of container " + id() + "; it was killed", e);
-    }
-  }
-
-  private CompletableFuture<Void> pump(InputStream in, Stream stream) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    host.executor().execute(() -> {
-      try (LineReader reader = new LineReader(in, host.maxLineBytes())) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          deliver(stream, line);
-        }
-      } catch (IOException e) {
-        log.debug("container {}: reading {} ended with {}", id(), stream, e.toString());
-      } finally {
-        done.complete(null);
-      }
-    });
-    return done;
-  }
-
-  private void deliver(Stream stream, String line) {
-    synchronized (listenerLock) {
-      if (outputClosed) {
-        return;
-      }
-      try {
-        spec.listener().onOutput(stream, line);
-      } catch (RuntimeException e) {
-        log.warn("the listener of container {} failed on a line of {}", id(), stream, e);
-      }
     }
   }
 
@@ -209,14 +179,7 @@ final class ProcessContainer {
   }
 
   private void notifyExit(ExitStatus ended) {
-    synchronized (listenerLock) {
-      outputClosed = true;
-      try {
-        spec.listener().onExit(ended);
-      } catch (RuntimeException e) {
-        log.warn("the listener of container {} failed on its exit", id(), e);
-      }
-    }
+    gate.exit(ended);
     exit.complete(ended);
   }
 

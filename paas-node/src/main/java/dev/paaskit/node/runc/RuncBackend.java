@@ -12,6 +12,8 @@ import dev.paaskit.api.spi.ContainerStats;
 import dev.paaskit.api.spi.ExitStatus;
 import dev.paaskit.core.internal.util.Trees;
 import dev.paaskit.core.time.SystemClock;
+import dev.paaskit.node.internal.Exits;
+import dev.paaskit.node.internal.FolderSize;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -398,10 +400,10 @@ public final class RuncBackend implements ContainerBackend {
     for (RuncContainer c : all) {
       exits.add(c.stop(CLOSE_GRACE));
     }
-    boolean interrupted = !await(exits, CLOSE_GRACE.plus(CLOSE_MARGIN));
+    boolean interrupted = !Exits.awaitAll(exits, CLOSE_GRACE.plus(CLOSE_MARGIN));
     all.stream().filter(c -> !c.ended()).forEach(RuncContainer::kill);
     if (!interrupted) {
-      interrupted = !await(exits, DRAIN_TIMEOUT.plus(CLOSE_MARGIN));
+      interrupted = !Exits.awaitAll(exits, DRAIN_TIMEOUT.plus(CLOSE_MARGIN));
     }
     all.stream().filter(c -> !c.ended()).forEach(c ->
         log.warn("container {} was still running when the backend closed", c.id()));
@@ -482,20 +484,6 @@ public final class RuncBackend implements ContainerBackend {
     Trees.deleteQuietly(c.bundle());
   }
 
-  private static boolean await(List<CompletableFuture<ExitStatus>> exits, Duration timeout) {
-    try {
-      CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new))
-          .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return true;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a container's exit failed; exits never fail", e);
-    } catch (InterruptedException e) {
-      return false;
-    }
-  }
-
   private RuncContainer get(String id) {
     Objects.requireNonNull(id, "id");
     RuncContainer container = containers.get(id);
@@ -539,26 +527,14 @@ public final class RuncBackend implements ContainerBackend {
     schedulePoll();
   }
 
-  /** Bytes the files below {@code dir} take, each rounded up to whole 4 KiB blocks. */
+  /** Bytes the files below {@code dir} take; 0 when it cannot be read. */
   static long measure(Path dir) {
-    long[] total = {0};
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-          total[0] += (attrs.size() + 4095) / 4096 * 4096;
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException e) {
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      return FolderSize.of(dir);
     } catch (IOException e) {
       log.debug("could not measure {}", dir, e);
+      return 0;
     }
-    return total[0];
   }
 
   /** Gives a folder and everything below it, links not followed, to the container's user. */

@@ -7,9 +7,8 @@ import dev.paaskit.api.spi.ContainerListener.Stream;
 import dev.paaskit.api.spi.ContainerSpec;
 import dev.paaskit.api.spi.ContainerState;
 import dev.paaskit.api.spi.ExitStatus;
-import dev.paaskit.node.internal.LineReader;
+import dev.paaskit.node.internal.ListenerGate;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * One container of a {@link RuncBackend}: its bundle, the {@code runc run} that is its parent,
  * the two threads reading its output and the one waiting for its end.
  *
- * <p>Locks: {@code this} guards the state; {@code listenerLock} serialises calls to the listener
- * and is never taken while holding {@code this}, nor the other way round.
+ * <p>Locks: {@code this} guards the state; the {@link ListenerGate} serialises calls to the
+ * listener and is never entered while holding {@code this}, nor the other way round.
  */
 final class RuncContainer {
   private static final Logger log = LoggerFactory.getLogger(RuncContainer.class);
@@ -41,7 +40,7 @@ final class RuncContainer {
   private final Path bundle;
   private final String cgroup;
   private final RuncBackend backend;
-  private final Object listenerLock = new Object();
+  private final ListenerGate gate;
   private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
   // Guarded by this.
@@ -55,9 +54,6 @@ final class RuncContainer {
   private ExitStatus status;
   private final List<Cancellable> timers = new ArrayList<>();
 
-  // Guarded by listenerLock.
-  private boolean outputClosed;
-
   RuncContainer(ContainerSpec spec, String name, int uid, Path bundle, String cgroup,
       RuncBackend backend) {
     this.spec = spec;
@@ -66,6 +62,7 @@ final class RuncContainer {
     this.bundle = bundle;
     this.cgroup = cgroup;
     this.backend = backend;
+    this.gate = new ListenerGate(spec.id(), spec.listener(), RuncBackend.MAX_LINE_BYTES);
   }
 
   String id() {
@@ -111,8 +108,10 @@ final class RuncContainer {
       state = ContainerState.RUNNING;
     }
     try {
-      CompletableFuture<Void> stdout = pump(p.getInputStream(), Stream.STDOUT);
-      CompletableFuture<Void> stderr = pump(p.getErrorStream(), Stream.STDERR);
+      CompletableFuture<Void> stdout = gate.pump(p.getInputStream(), Stream.STDOUT,
+          backend.executor());
+      CompletableFuture<Void> stderr = gate.pump(p.getErrorStream(), Stream.STDERR,
+          backend.executor());
       backend.executor().execute(() -> awaitExit(p, stdout, stderr));
     } catch (RejectedExecutionException e) {
       p.destroyForcibly();
@@ -161,35 +160,6 @@ final class RuncContainer {
       return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
     } catch (IOException | NumberFormatException e) {
       return OptionalLong.empty();
-    }
-  }
-
-  private CompletableFuture<Void> pump(InputStream in, Stream stream) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    backend.executor().execute(() -> {
-      try (LineReader reader = new LineReader(in, RuncBackend.MAX_LINE_BYTES)) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          deliver(stream, line);
-        }
-      } catch (IOException e) {
-        log.debug("container {}: reading {} ended with {}", id(), stream, e.toString());
-      } finally {
-        done.complete(null);
-      }
-    });
-    return done;
-  }
-
-  private void deliver(Stream stream, String line) {
-    synchronized (listenerLock) {
-      if (outputClosed) {
-        return;
-      }
-      try {
-        spec.listener().onOutput(stream, line);
-      } catch (RuntimeException e) {
-        log.warn("the listener of container {} failed on a line of {}", id(), stream, e);
-      }
     }
   }
 
@@ -250,14 +220,7 @@ final class RuncContainer {
       timers.forEach(Cancellable::cancel);
       timers.clear();
     }
-    synchronized (listenerLock) {
-      outputClosed = true;
-      try {
-        spec.listener().onExit(ended);
-      } catch (RuntimeException e) {
-        log.warn("the listener of container {} failed on its exit", id(), e);
-      }
-    }
+    gate.exit(ended);
     exit.complete(ended);
     return true;
   }

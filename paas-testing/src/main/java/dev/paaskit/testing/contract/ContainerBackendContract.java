@@ -583,12 +583,24 @@ public abstract class ContainerBackendContract {
     return OptionalInt.empty();
   }
 
+  /**
+   * Whether the backend under test kills a container above its memory limit.
+   *
+   * @return by default whether it {@linkplain ContainerBackend#isolates() isolates}; a backend
+   *     that watches memory without isolating, such as the process backend, says true
+   */
+  protected boolean enforcesMemory() {
+    return backend.isolates();
+  }
+
   @Test
   void aContainerAboveItsMemoryLimitIsKilledAndTheExitSaysSo() throws Exception {
     assumeCommands();
+    assumeTrue(enforcesMemory(), "the backend does not enforce memory limits");
     Recorder listener = new Recorder("hog");
-    // tail keeps a line without end in memory until it is killed.
-    backend.create(new ContainerSpec("hog", workDir, "tail /dev/zero", baseEnv(),
+    // tail keeps its one endless line in memory: 1 GiB, unless it is killed first.
+    backend.create(new ContainerSpec("hog", workDir, "head -c 1073741824 /dev/zero | tail",
+        baseEnv(),
         new ResourceLimits(64L * 1024 * 1024, LIMITS.diskBytes(), 1024), listener));
     listeners.put("hog", listener);
     allListeners.add(listener);

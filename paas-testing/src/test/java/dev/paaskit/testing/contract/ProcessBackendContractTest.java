@@ -9,4 +9,10 @@ class ProcessBackendContractTest extends ContainerBackendContract {
   protected ContainerBackend newBackend() {
     return ProcessBackend.builder().build();
   }
+
+  /** It watches the resident memory of every tree. */
+  @Override
+  protected boolean enforcesMemory() {
+    return true;
+  }
 }

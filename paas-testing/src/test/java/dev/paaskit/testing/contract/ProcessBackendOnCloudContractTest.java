@@ -62,4 +62,10 @@ class ProcessBackendOnCloudContractTest extends ContainerBackendContract {
   protected ContainerBackend newBackend() {
     return ProcessBackend.factory().apply(new Context(CLOCK, EXECUTOR));
   }
+
+  /** It watches the resident memory of every tree. */
+  @Override
+  protected boolean enforcesMemory() {
+    return true;
+  }
 }
