@@ -4,6 +4,8 @@ import dev.paaskit.api.spi.Cancellable;
 import dev.paaskit.api.spi.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -28,7 +30,12 @@ public final class VirtualClock implements Clock {
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   private long nanos;
   private long sequence;
-  private int blocked;
+  /**
+   * The virtual deadlines of the threads in {@link #blockUntil}, one entry each. A thread whose
+   * deadline has passed no longer counts as blocked, though it may not have woken yet: it is
+   * about to work, and a harness waiting for quiet must wait for it.
+   */
+  private final List<Long> blockedDeadlines = new ArrayList<>();
 
   private static final class Timer implements Comparable<Timer>, Cancellable {
     final long deadline;
@@ -196,7 +203,8 @@ public final class VirtualClock implements Clock {
   public boolean blockUntil(long deadlineNanos, Duration realTimeout) throws InterruptedException {
     long realDeadline = System.nanoTime() + realTimeout.toNanos();
     synchronized (this) {
-      blocked++;
+      Long entry = deadlineNanos;
+      blockedDeadlines.add(entry);
       try {
         while (nanos < deadlineNanos) {
           long left = realDeadline - System.nanoTime();
@@ -207,18 +215,25 @@ public final class VirtualClock implements Clock {
         }
         return true;
       } finally {
-        blocked--;
+        blockedDeadlines.remove(entry);
       }
     }
   }
 
   /**
-   * Threads now inside {@link #blockUntil}.
+   * Threads now inside {@link #blockUntil} whose deadlines virtual time has not reached: a thread
+   * whose deadline passed counts no more, even before it wakes.
    *
    * @return how many, 0 or more
    */
   public synchronized int blockedThreads() {
-    return blocked;
+    int count = 0;
+    for (long deadline : blockedDeadlines) {
+      if (deadline > nanos) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private void dropCancelled() {
