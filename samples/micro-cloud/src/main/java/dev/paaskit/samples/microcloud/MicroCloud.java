@@ -145,12 +145,18 @@ public final class MicroCloud {
    */
   static PaasCloud build(String name, Path workDir, int nodes, int routerPort,
       StateStore store, BlobStore blobs, OpenShiftCartridges cartridges) {
+    return build(name, workDir, nodes, routerPort, store, blobs, cartridges, Isolation.PROCESS);
+  }
+
+  /** As above, running apps, stagings and gears as {@code isolation} says. */
+  static PaasCloud build(String name, Path workDir, int nodes, int routerPort,
+      StateStore store, BlobStore blobs, OpenShiftCartridges cartridges, Isolation isolation) {
     List<String> ids = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
       ids.add("n" + i);
     }
     return build(new Plan(name, workDir, ServeRoles.ALL, ids, "127.0.0.1", routerPort, null, null,
-        store, blobs, Isolation.PROCESS), cartridges);
+        store, blobs, isolation), cartridges);
   }
 
   /** As {@link #build(String, Path, int, int)}, running apps as {@code isolation} says. */
