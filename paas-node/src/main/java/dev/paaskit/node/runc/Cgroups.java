@@ -75,6 +75,32 @@ final class Cgroups {
     return OptionalLong.of(Math.max(0, used));
   }
 
+  /** Removes {@code cgroup} from every hierarchy where it is empty; what is not, stays. */
+  void removeEmpty(String cgroup) {
+    List<Path> dirs = new java.util.ArrayList<>();
+    if (unified) {
+      dirs.add(dir("", cgroup));
+    } else {
+      try (java.util.stream.Stream<Path> controllers = Files.list(root)) {
+        controllers.forEach(c -> dirs.add(c.resolve(relative(cgroup))));
+      } catch (IOException e) {
+        return;
+      }
+    }
+    for (Path d : dirs) {
+      try {
+        // rmdir, not a recursive delete: a cgroup's files go with its folder.
+        Files.deleteIfExists(d);
+      } catch (IOException e) {
+        // Not empty, or not ours to remove.
+      }
+    }
+  }
+
+  private static String relative(String cgroup) {
+    return cgroup.startsWith("/") ? cgroup.substring(1) : cgroup;
+  }
+
   private Path dir(String controller, String cgroup) {
     Path base = controller.isEmpty() ? root : root.resolve(controller);
     return base.resolve(cgroup.startsWith("/") ? cgroup.substring(1) : cgroup);

@@ -99,7 +99,7 @@ final class OciConfig {
 
     ObjectNode linux = root.putObject("linux");
     ArrayNode namespaces = linux.putArray("namespaces");
-    for (String ns : List.of("pid", "ipc", "uts", "mount")) {
+    for (String ns : List.of("pid", "ipc", "uts", "mount", "cgroup")) {
       namespaces.addObject().put("type", ns);
     }
     linux.put("cgroupsPath", cgroupsPath);
@@ -109,6 +109,9 @@ final class OciConfig {
     memory.put("limit", spec.limits().memoryBytes());
     if (limitSwap) {
       memory.put("swap", spec.limits().memoryBytes());
+    } else {
+      // Where memory+swap cannot be capped, keep the container's pages out of swap.
+      memory.put("swappiness", 0);
     }
     ObjectNode cpu = resources.putObject("cpu");
     cpu.put("shares", spec.limits().cpuShares());
@@ -118,6 +121,7 @@ final class OciConfig {
       cpu.put("quota", Math.max(1000, Math.round(cpuQuota * period)));
     }
     resources.putObject("pids").put("limit", pidsLimit);
+    seccomp(linux.putObject("seccomp"));
     ArrayNode masked = linux.putArray("maskedPaths");
     for (String p : List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
         "/proc/timer_list", "/proc/sched_debug", "/sys/firmware", "/proc/scsi")) {
@@ -133,6 +137,51 @@ final class OciConfig {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot write the OCI configuration", e);
     }
+  }
+
+  /**
+   * System calls a container is refused (EPERM), beyond what its lack of capabilities refuses
+   * already: new user namespaces, from which an unprivileged process gains capabilities over
+   * new mount and network namespaces and reaches much more of the kernel; the kernel keyring,
+   * BPF, perf, userfaultfd and io_uring, common ways into kernel bugs; and calls that change the
+   * machine. clone3 answers ENOSYS, so the C library falls back to clone, whose flags can be
+   * checked.
+   */
+  static final List<String> DENIED_SYSCALLS = List.of("unshare", "setns", "mount", "umount2",
+      "pivot_root", "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick",
+      "mount_setattr", "keyctl", "add_key", "request_key", "bpf", "perf_event_open",
+      "userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register", "kexec_load",
+      "kexec_file_load", "init_module", "finit_module", "delete_module", "open_by_handle_at",
+      "name_to_handle_at", "acct", "swapon", "swapoff", "reboot", "settimeofday",
+      "clock_settime", "clock_adjtime", "adjtimex", "syslog", "quotactl", "lookup_dcookie",
+      "vhangup", "iopl", "ioperm", "fanotify_init", "nfsservctl", "uselib", "ustat", "sysfs",
+      "_sysctl", "create_module", "get_kernel_syms", "query_module");
+  private static final long CLONE_NEWUSER = 0x10000000L;
+  private static final int EPERM = 1;
+  private static final int ENOSYS = 38;
+
+  private static void seccomp(ObjectNode seccomp) {
+    seccomp.put("defaultAction", "SCMP_ACT_ALLOW");
+    ArrayNode arches = seccomp.putArray("architectures");
+    String arch = System.getProperty("os.arch", "");
+    if (arch.equals("aarch64") || arch.equals("arm64")) {
+      arches.add("SCMP_ARCH_AARCH64").add("SCMP_ARCH_ARM");
+    } else {
+      arches.add("SCMP_ARCH_X86_64").add("SCMP_ARCH_X86").add("SCMP_ARCH_X32");
+    }
+    ArrayNode rules = seccomp.putArray("syscalls");
+    ObjectNode denied = rules.addObject();
+    ArrayNode names = denied.putArray("names");
+    DENIED_SYSCALLS.forEach(names::add);
+    denied.put("action", "SCMP_ACT_ERRNO").put("errnoRet", EPERM);
+    ObjectNode userns = rules.addObject();
+    userns.putArray("names").add("clone");
+    userns.put("action", "SCMP_ACT_ERRNO").put("errnoRet", EPERM);
+    userns.putArray("args").addObject().put("index", 0).put("value", CLONE_NEWUSER)
+        .put("valueTwo", CLONE_NEWUSER).put("op", "SCMP_CMP_MASKED_EQ");
+    ObjectNode clone3 = rules.addObject();
+    clone3.putArray("names").add("clone3");
+    clone3.put("action", "SCMP_ACT_ERRNO").put("errnoRet", ENOSYS);
   }
 
   private static void rlimit(ArrayNode rlimits, String type, long value) {

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * their end within a bound, and the long-lived {@code runc run} of a container.
  */
 final class Runc {
-  /** Output of a short command kept for messages; the rest is read and dropped. */
+  /** Output of a short command kept for messages; the rest is dropped. */
   private static final int MAX_OUTPUT = 8 * 1024;
 
   private final String executable;
@@ -77,32 +78,47 @@ final class Runc {
     return names;
   }
 
-  /** Runs a short command to its end; an exit code of -1 when it could not run or timed out. */
+  /**
+   * Runs a short command to its end, within the command timeout; an exit code of -1 when it
+   * could not run or timed out. Its output goes to a file, so a command that hangs with its
+   * output open cannot hold the caller past the timeout.
+   */
   Result exec(String... args) {
-    ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    builder.environment().clear();
-    builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-    Process p;
+    Path out;
     try {
-      p = builder.start();
+      out = Files.createTempFile(stateRoot.getParent(), "runc-", ".out");
     } catch (IOException e) {
       return new Result(-1, "cannot run " + executable + ": " + e.getMessage());
     }
     try {
-      String out = readBounded(p.getInputStream());
-      if (!p.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        return new Result(-1, "runc " + args[0] + " did not end within " + commandTimeout);
+      ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
+          .redirectOutput(out.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      builder.environment().clear();
+      builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+      Process p;
+      try {
+        p = builder.start();
+      } catch (IOException e) {
+        return new Result(-1, "cannot run " + executable + ": " + e.getMessage());
       }
-      return new Result(p.exitValue(), out);
-    } catch (IOException e) {
-      p.destroyForcibly();
-      return new Result(-1, "runc " + args[0] + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      return new Result(-1, "interrupted while runc " + args[0] + " ran");
+      try {
+        if (!p.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          p.destroyForcibly();
+          return new Result(-1, "runc " + args[0] + " did not end within " + commandTimeout);
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+        return new Result(-1, "interrupted while runc " + args[0] + " ran");
+      }
+      return new Result(p.exitValue(), readBounded(out));
+    } finally {
+      try {
+        Files.deleteIfExists(out);
+      } catch (IOException e) {
+        // A temporary file of a few bytes; the state folder is the backend's.
+      }
     }
   }
 
@@ -115,15 +131,11 @@ final class Runc {
     return command;
   }
 
-  private static String readBounded(InputStream in) throws IOException {
-    byte[] kept = new byte[MAX_OUTPUT];
-    byte[] scratch = new byte[4096];
-    int length = 0;
-    for (int n = in.read(scratch); n >= 0; n = in.read(scratch)) {
-      int take = Math.min(n, kept.length - length);
-      System.arraycopy(scratch, 0, kept, length, take);
-      length += take;
+  private static String readBounded(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return new String(in.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(output unreadable: " + e.getMessage() + ")";
     }
-    return new String(kept, 0, length, StandardCharsets.UTF_8);
   }
 }

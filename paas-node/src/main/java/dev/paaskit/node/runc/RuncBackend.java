@@ -465,10 +465,14 @@ public final class RuncBackend implements ContainerBackend {
     } catch (IOException e) {
       log.warn("could not list the containers left in {}", runc.stateRoot(), e);
     }
+    boolean all;
     synchronized (lock) {
-      if (containers.isEmpty()) {
-        Trees.deleteQuietly(bundles);
-      }
+      all = closed || containers.isEmpty();
+    }
+    if (all) {
+      // Bundles hold environments, secrets included: none outlives its backend.
+      Trees.deleteQuietly(bundles);
+      cgroups.removeEmpty(cgroupParent);
     }
   }
 

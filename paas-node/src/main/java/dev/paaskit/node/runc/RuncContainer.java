@@ -120,7 +120,14 @@ final class RuncContainer {
       throw new IllegalStateException(
           "the executor refused the threads of container " + id() + "; it was killed", e);
     }
-    awaitCreated(p);
+    try {
+      awaitCreated(p);
+    } catch (IOException | RuntimeException e) {
+      // Not left half made: runc run ends, and its end is reported as for any container.
+      p.destroyForcibly();
+      backend.runc().delete(name);
+      throw e;
+    }
   }
 
   /**
@@ -182,10 +189,13 @@ final class RuncContainer {
    */
   private void afterExit(int code, CompletableFuture<Void> stdout,
       CompletableFuture<Void> stderr) {
-    boolean oom = backend.cgroups().oomKills(cgroup).orElse(0) > 0;
+    // A limit is the cause only of an end the container did not ask for: exit 0 after a child
+    // was OOM-killed, or a stop of a container whose folder is over its quota, is not.
+    boolean failed = code != 0;
+    boolean oom = failed && backend.cgroups().oomKills(cgroup).orElse(0) > 0;
     // An app that ended on an error writing past its quota (Python ignores SIGXFSZ and gets
     // EFBIG) ended for its disk too.
-    if (!oom && RuncBackend.measure(spec.workDir()) > spec.limits().diskBytes()) {
+    if (failed && !oom && RuncBackend.measure(spec.workDir()) > spec.limits().diskBytes()) {
       synchronized (this) {
         diskKilled = true;
       }
@@ -194,8 +204,15 @@ final class RuncContainer {
     if (!deleted.ok()) {
       log.debug("container {}: runc delete: {}", id(), deleted.output().strip());
     }
-    Cancellable drain = backend.clock().schedule(RuncBackend.DRAIN_TIMEOUT,
-        () -> backend.execute(() -> finish(code, oom)));
+    Cancellable drain;
+    try {
+      drain = backend.clock().schedule(RuncBackend.DRAIN_TIMEOUT,
+          () -> backend.execute(() -> finish(code, oom)));
+    } catch (RejectedExecutionException e) {
+      // The backend's own clock closed with it: report the end now, output or not.
+      finish(code, oom);
+      return;
+    }
     CompletableFuture.allOf(stdout, stderr).whenComplete((ignored, failure) -> {
       drain.cancel();
       finish(code, oom);
@@ -214,7 +231,8 @@ final class RuncContainer {
       }
       int signal = code > 128 && code <= 128 + MAX_SIGNAL ? code - 128 : 0;
       boolean disk = diskKilled || signal == SIGXFSZ;
-      ended = new ExitStatus(code, signal, oom && !requested, requested, disk && !oom);
+      ended = new ExitStatus(code, signal, oom && !requested, requested,
+          disk && !oom && !requested);
       status = ended;
       state = ContainerState.EXITED;
       timers.forEach(Cancellable::cancel);

@@ -673,6 +673,16 @@ public abstract class ContainerBackendContract {
   }
 
   @Test
+  void anIsolatedContainerCannotMakeNamespacesOfItsOwn() throws Exception {
+    assumeIsolation();
+    Recorder listener = startContainer("userns", "for ns in -U -Ur -m -n; do "
+        + "unshare $ns true 2>/dev/null && echo made $ns; done; echo done");
+    assertEquals(ExitStatus.exited(0), listener.awaitExit());
+    assertEquals(List.of("done"), listener.stdout(),
+        "a user namespace would give it capabilities over new mount and network namespaces");
+  }
+
+  @Test
   void aDetachedChildEndsWithItsIsolatedContainer() throws Exception {
     assumeIsolation();
     String token = "301." + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
