@@ -10,7 +10,9 @@ import dev.paaskit.api.spi.StagingContext;
 import dev.paaskit.api.spi.StagingResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -81,12 +83,16 @@ final class NodeCartridge implements Cartridge {
    */
   private static JsonNode packageJson(Path appDir) throws IOException {
     Path file = appDir.resolve("package.json");
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return null;
     }
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
+    // Read as the server, after the app's code ran in its folder: a link is not followed.
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       bytes = in.readNBytes(MAX_PACKAGE_JSON_BYTES + 1);
+    } catch (FileSystemException e) {
+      throw new StagingException("package.json cannot be read as a plain file (a link is not "
+          + "followed): " + e.getReason(), List.of(), e);
     }
     if (bytes.length > MAX_PACKAGE_JSON_BYTES) {
       throw new StagingException("package.json is larger than " + MAX_PACKAGE_JSON_BYTES

@@ -4,7 +4,9 @@ import dev.paaskit.api.InvalidSpecException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
@@ -89,8 +91,12 @@ public final class Procfile {
    */
   public static Map<String, String> read(Path file) throws IOException {
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
+    // Read as the server, after the app's code ran in its folder: a link is not followed.
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       bytes = in.readNBytes(MAX_BYTES + 1);
+    } catch (FileSystemException e) {
+      throw new InvalidSpecException(FILE_NAME, file.toString(),
+          "cannot be read as a plain file (a link is not followed): " + e.getReason());
     }
     if (bytes.length > MAX_BYTES) {
       throw new InvalidSpecException(FILE_NAME, file.toString(),
@@ -102,7 +108,7 @@ public final class Procfile {
   /** The {@code web} command of the Procfile in {@code appDir}; empty when it has none. */
   static Optional<String> webCommand(Path appDir) throws IOException {
     Path file = appDir.resolve(FILE_NAME);
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
     return Optional.ofNullable(read(file).get("web"));

@@ -15,6 +15,7 @@ import dev.paaskit.core.archive.ArchiveLimits;
 import dev.paaskit.core.internal.container.ContainerCommand;
 import dev.paaskit.core.internal.container.HostProcessBackend;
 import dev.paaskit.core.internal.archive.ArchiveExtractor;
+import dev.paaskit.core.internal.util.SafeFiles;
 import dev.paaskit.core.internal.util.Trees;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -269,10 +269,9 @@ public final class OpenShiftGears implements GearSetup {
       return;
     }
     try {
-      Path runtime = Files.createDirectories(home.resolve(CONTROL_REQUEST).getParent());
-      Path aside = Files.writeString(runtime.resolve(".control-request.tmp"), action + "\n");
-      Files.move(aside, home.resolve(CONTROL_REQUEST), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      // The home is the instance's, which may have put links there: nothing is followed.
+      SafeFiles.writeAtomically(home, CONTROL_REQUEST,
+          (action + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (IOException e) {
       request.output().accept("could not ask for control " + action + ": " + e.getMessage());
     }
@@ -309,7 +308,9 @@ public final class OpenShiftGears implements GearSetup {
         + "    exit 1\n"
         + "  fi\n"
         + "done\n";
-    Files.writeString(home.resolve(GearPlan.SUPERVISOR), script);
+    // The steps ran in the home: a link they left there is replaced, not followed.
+    SafeFiles.writeAtomically(home, GearPlan.SUPERVISOR,
+        script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static String quote(String text) {
@@ -433,14 +434,16 @@ public final class OpenShiftGears implements GearSetup {
           synchronized (env) {
             env.put(name, value);
           }
-          Files.writeString(home.resolve(".env").resolve(name), value);
+          // While the step runs in the home, which it may fill with links.
+          SafeFiles.writeAtomically(home, ".env/" + name,
+              value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else {
           request.output().accept("ignored (not NAME=value): " + masked(line));
         }
       } else if (line.startsWith(CART_DATA_LINE)) {
         String data = line.substring(CART_DATA_LINE.length()).strip();
-        Files.writeString(home.resolve(CART_DATA), data + "\n", StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
+        SafeFiles.write(home, CART_DATA,
+            (data + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
         request.output().accept("cartridge data: " + data);
       }
     }

@@ -75,6 +75,8 @@ class IsolationEndToEndTest {
         "if touch /etc/nosy-" + mark + " 2>/dev/null; then echo ETC-WRITTEN; "
             + "else echo etc-refused; fi",
         "echo \"compile ran as uid $(id -u)\"",
+        // A link the server would follow, as root, when it reads the Procfile.
+        "ln -s \"$data/admin-token\" \"$1/Procfile\"",
         ""));
     Files.writeString(bin.resolve("release"),
         "#!/bin/sh\nprintf -- '---\\ndefault_process_types:\\n  web: sleep 300\\n'\n");
@@ -181,6 +183,9 @@ class IsolationEndToEndTest {
     assertTrue(out.contains("state-refused"), out);
     assertTrue(out.contains("etc-refused"), out);
     assertFalse(out.contains("compile ran as uid 0"), "not as root: " + out);
+    String token = Files.readString(data.resolve("admin-token")).strip();
+    assertFalse(out.contains(token), "the token came back through a link: " + out);
+    assertTrue(out.contains("staging failed") && out.contains("link"), "refused: " + out);
     cli("delete", "nosy");
   }
 
