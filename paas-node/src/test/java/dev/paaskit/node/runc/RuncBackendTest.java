@@ -70,7 +70,8 @@ class RuncBackendTest {
     Seen left = run(first, "web-0");
     long pid = first.inspect("web-0").orElseThrow().pid().orElseThrow();
 
-    try (RuncBackend second = RuncBackend.builder().stateDir(state).build()) {
+    try (RuncBackend abandoned = first;
+        RuncBackend second = RuncBackend.builder().stateDir(state).build()) {
       ExitStatus ended = left.exit.get(30, TimeUnit.SECONDS);
       assertEquals(9, ended.signal(), "the leftover was killed: " + ended);
       assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),

@@ -141,6 +141,13 @@ final class Serve {
       throw new Args.UsageException("--backend runc needs root and a working runc: "
           + noRunc.get());
     }
+    if (isolation == MicroCloud.Isolation.PROCESS && args.get("--backend").isEmpty()
+        && "root".equals(System.getProperty("user.name"))) {
+      // Falling back quietly would run every app, buildpack and hook as root on this host.
+      throw new Args.UsageException("as root, apps run in runc containers, but runc cannot run "
+          + "here (" + noRunc.orElse("") + "): install runc, or pass --backend process to run "
+          + "them as root beside the server");
+    }
     Files.createDirectories(data);
     try {
       Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));

@@ -88,10 +88,32 @@ class IsolationEndToEndTest {
 
   @AfterAll
   void stopServe() throws Exception {
-    if (serve != null) {
-      serve.terminate();
+    try {
+      if (serve != null) {
+        serve.terminate();
+      }
+    } finally {
+      http.connectionPool().evictAll();
+      removeContainersLeftInState();
     }
-    http.connectionPool().evictAll();
+  }
+
+  /**
+   * Whatever a failed test left in the nodes' runc state, removed before the temporary folder,
+   * and with it the only record of those containers, goes.
+   */
+  private void removeContainersLeftInState() throws Exception {
+    if (data == null || !Files.isDirectory(data.resolve("nodes"))) {
+      return;
+    }
+    for (String container : containersInState()) {
+      String node = container.substring(0, container.indexOf('/'));
+      String name = container.substring(container.indexOf('/') + 1);
+      Path root = data.resolve("nodes").resolve(node).resolve("runc").resolve("runc");
+      Process p = new ProcessBuilder("runc", "--root", root.toString(), "delete", "--force",
+          name).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   private MainRuns.Run cli(String... args) {
