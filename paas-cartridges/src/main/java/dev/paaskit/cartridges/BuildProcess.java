@@ -98,6 +98,7 @@ final class BuildProcess {
     all.putAll(env);
     all.put("TMPDIR", tmp.toAbsolutePath().toString());
     all.put("PYTHONDONTWRITEBYTECODE", "1");
+    inContainer(all, context.backend(), context.cacheDir());
     List<Mount> mounts = new ArrayList<>();
     mounts.add(new Mount(context.cacheDir().toAbsolutePath(), true));
     readOnly.forEach(dir -> mounts.add(new Mount(dir.toAbsolutePath(), false)));
@@ -160,6 +161,7 @@ final class BuildProcess {
     String description = String.join(" ", command);
     Map<String, String> all = new HashMap<>(baseEnvironment());
     all.putAll(env);
+    inContainer(all, sandbox.backend(), sandbox.workDir());
     BoundedOutput output = new BoundedOutput(maxBytes, stderr);
     ContainerSpec spec = new ContainerSpec(ContainerCommand.id("stage", sandbox.appName(),
         Path.of(command.get(0)).getFileName().toString()), sandbox.workDir().toAbsolutePath(),
@@ -173,6 +175,18 @@ final class BuildProcess {
           List.of());
     }
     return new Captured(exit.exitCode(), output.text(description));
+  }
+
+  /**
+   * In an isolating backend's container the server's home is out of sight and its user is not
+   * the command's: tools that write to {@code ~} get {@code home}, a folder they may write.
+   */
+  private static void inContainer(Map<String, String> env, Optional<ContainerBackend> backend,
+      Path home) {
+    if (backend.isPresent() && backend.get().isolates()) {
+      env.put("HOME", home.toAbsolutePath().toString());
+      env.remove("USER");
+    }
   }
 
   /** What a build keeps of the server's own environment: where tools are, none of its secrets. */

@@ -48,6 +48,7 @@ final class RuncContainer {
   private boolean removed;
   private Process process;
   private long initPid;
+  private boolean termPending;
   private boolean requested;
   private boolean diskKilled;
   private long diskBytes = -1;
@@ -140,8 +141,13 @@ final class RuncContainer {
     while (true) {
       OptionalLong pid = readPid(pidFile);
       if (pid.isPresent()) {
+        boolean term;
         synchronized (this) {
           initPid = pid.getAsLong();
+          term = termPending;
+        }
+        if (term) {
+          signal("TERM"); // A stop came before runc had made the container.
         }
         return;
       }
@@ -274,6 +280,10 @@ final class RuncContainer {
   private void signal(String signal) {
     synchronized (this) {
       if (state == ContainerState.EXITED) {
+        return;
+      }
+      if (initPid == 0 && signal.equals("TERM")) {
+        termPending = true; // Sent once runc has made the container.
         return;
       }
     }

@@ -657,16 +657,22 @@ public abstract class ContainerBackendContract {
   void anIsolatedContainerSeesNeitherTheHostsNorOtherContainersProcesses() throws Exception {
     assumeIsolation();
     String secret = "s3cret-" + ThreadLocalRandom.current().nextInt(1_000_000);
-    Recorder other = startContainer("holder", RUNS_UNTIL_STOPPED, Map.of("DB_PASSWORD", secret));
+    // Command lines are readable by every user: only a pid namespace hides this one.
+    String token = "302." + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
+    Recorder other = startContainer("holder", "echo running; exec sleep " + token,
+        Map.of("DB_PASSWORD", secret));
     other.awaitLines(line -> line.equals("running"), 1);
-    Recorder listener = startContainer("snoop", "cat /proc/*/environ 2>/dev/null | tr '\\0' "
+    Recorder listener = startContainer("snoop", "cat /proc/*/cmdline 2>/dev/null | tr '\\0' "
+        + "' ' | grep -c 'slee[p] " + token + "'; " // Not matching its own command line.
+        + "cat /proc/*/environ 2>/dev/null | tr '\\0' "
         + "'\\n' | grep -c " + secret + "; test -e /proc/" + ProcessHandle.current().pid()
         + "/environ && grep -c " + secret + " /proc/" + ProcessHandle.current().pid()
         + "/environ; n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo $n");
 
     assertEquals(ExitStatus.exited(0), listener.awaitExit(), "stderr " + listener.stderr());
     List<String> out = listener.stdout();
-    assertEquals("0", out.get(0), "another container's environment: " + out);
+    assertEquals("0", out.get(0), "another container's process: " + out);
+    assertEquals("0", out.get(1), "another container's environment: " + out);
     int seen = Integer.parseInt(out.get(out.size() - 1));
     assertTrue(seen < 10, "it sees its own few processes only, not the host's: " + seen);
     await(backend.stop("holder", LONG_GRACE), "the stop of holder");

@@ -128,8 +128,11 @@ final class Serve {
     String blobBucket = cloudName.map(n -> STATE_BUCKET + "-" + n + "-blobs").orElse(BLOB_BUCKET);
     List<String> nodeIds = roles.nodes() ? nodeIds(args, nodes, nats.isPresent(), data) : List.of();
     String nodeAddress = args.get("--node-address").orElse("127.0.0.1");
-    Optional<String> noRunc = roles.nodes() || roles.controller()
-        ? RuncBackend.unavailableBecause() : Optional.of("no role here runs apps");
+    // Checked by running a container: only where this process may run apps on runc.
+    Optional<String> noRunc = args.get("--backend").filter("process"::equals).isPresent()
+        ? Optional.of("--backend process")
+        : roles.nodes() || roles.controller() ? RuncBackend.unavailableBecause()
+            : Optional.of("no role here runs apps");
     MicroCloud.Isolation isolation;
     try {
       isolation = args.get("--backend").map(MicroCloud.Isolation::parse)

@@ -75,6 +75,7 @@ class IsolationEndToEndTest {
         "if touch /etc/nosy-" + mark + " 2>/dev/null; then echo ETC-WRITTEN; "
             + "else echo etc-refused; fi",
         "echo \"compile ran as uid $(id -u)\"",
+        "if touch \"$HOME/.probe\" 2>/dev/null; then echo home-writable; fi",
         // A link the server would follow, as root, when it reads the Procfile.
         "ln -s \"$data/admin-token\" \"$1/Procfile\"",
         ""));
@@ -204,6 +205,7 @@ class IsolationEndToEndTest {
     assertTrue(out.contains("token-refused"), out);
     assertTrue(out.contains("state-refused"), out);
     assertTrue(out.contains("etc-refused"), out);
+    assertTrue(out.contains("home-writable"), "tools that write to ~ can: " + out);
     assertFalse(out.contains("compile ran as uid 0"), "not as root: " + out);
     String token = Files.readString(data.resolve("admin-token")).strip();
     assertFalse(out.contains(token), "the token came back through a link: " + out);
