@@ -553,6 +553,14 @@ public final class RuncBackend implements ContainerBackend {
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        // A second name of someone else's file (a hard link, where the kernel allows linking
+        // what one does not own) keeps its owner: the file is not the container's to take.
+        if (attrs.isRegularFile()
+            && (int) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1
+            && (int) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS) != uid) {
+          log.debug("not giving {} to uid {}: it has other names", file, uid);
+          return FileVisitResult.CONTINUE;
+        }
         chown(file, uid);
         return FileVisitResult.CONTINUE;
       }

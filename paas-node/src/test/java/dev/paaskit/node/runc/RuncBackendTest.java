@@ -99,6 +99,23 @@ class RuncBackendTest {
   }
 
   @Test
+  void aWorkFolderIsGivenToTheContainersUserButNotAnotherNameOfSomeoneElsesFile()
+      throws Exception {
+    Path secret = Files.writeString(tmp.resolve("shadow"), "root:secret");
+    Path dir = Files.createDirectories(tmp.resolve("work").resolve("app"));
+    Files.writeString(dir.resolve("app.py"), "print('hi')");
+    Files.createLink(dir.resolve("shadow"), secret);
+    try (RuncBackend backend = RuncBackend.builder().stateDir(tmp.resolve("state")).build()) {
+      backend.create(new ContainerSpec("web-0", dir, "true", ENV, LIMITS, null));
+      int uid = (int) Files.getAttribute(dir.resolve("app.py"), "unix:uid");
+      assertTrue(uid >= RuncBackend.DEFAULT_FIRST_UID, "the app's files are its own: " + uid);
+      assertEquals(0, (int) Files.getAttribute(secret, "unix:uid"),
+          "a hard link in its folder does not give it the file");
+      backend.remove("web-0");
+    }
+  }
+
+  @Test
   void aContainerNeedsAStateFolderAndRefusesBadOptions() {
     assertThrows(IllegalStateException.class, () -> RuncBackend.builder().build());
     assertThrows(IllegalArgumentException.class, () -> RuncBackend.builder().pidsLimit(2));
