@@ -88,12 +88,23 @@ final class Cgroups {
       }
     }
     for (Path d : dirs) {
-      try {
-        // rmdir, not a recursive delete: a cgroup's files go with its folder.
-        Files.deleteIfExists(d);
+      // Children first: cgroups of containers runc could not delete (killed while it made
+      // them), empty once their processes are gone.
+      try (java.util.stream.Stream<Path> children = Files.list(d)) {
+        children.filter(Files::isDirectory).forEach(Cgroups::rmdir);
       } catch (IOException e) {
-        // Not empty, or not ours to remove.
+        // Gone already.
       }
+      rmdir(d);
+    }
+  }
+
+  /** rmdir, not a recursive delete: a cgroup's files go with its folder; a busy one stays. */
+  private static void rmdir(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // Not empty, or not ours to remove.
     }
   }
 

@@ -210,6 +210,8 @@ final class RuncContainer {
     if (!deleted.ok()) {
       log.debug("container {}: runc delete: {}", id(), deleted.output().strip());
     }
+    // What runc left when it was killed while it made the container.
+    backend.cgroups().removeEmpty(cgroup);
     Cancellable drain;
     try {
       drain = backend.clock().schedule(RuncBackend.DRAIN_TIMEOUT,
