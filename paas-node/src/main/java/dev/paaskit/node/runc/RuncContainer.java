@@ -9,9 +9,13 @@ import dev.paaskit.api.spi.ContainerState;
 import dev.paaskit.api.spi.ExitStatus;
 import dev.paaskit.node.internal.ListenerGate;
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,37 +138,61 @@ final class RuncContainer {
 
   /**
    * Returns once runc has made the container (its init's pid file exists) or {@code runc run}
-   * ended first, failing; bounded by the backend's command timeout.
+   * ended first, failing; bounded by the backend's command timeout. Waits on the bundle folder's
+   * changes, and on runc run's end, which closes the watch.
    */
   private void awaitCreated(Process p) throws IOException {
     Path pidFile = bundle.resolve("init.pid");
     long deadline = System.nanoTime() + backend.commandTimeout().toNanos();
-    while (true) {
+    try (WatchService watch = bundle.getFileSystem().newWatchService()) {
+      bundle.register(watch, StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_MODIFY);
+      p.onExit().thenRun(() -> closeQuietly(watch));
+      // Read after registering, so a pid file written in between is not missed.
       OptionalLong pid = readPid(pidFile);
-      if (pid.isPresent()) {
-        boolean term;
-        synchronized (this) {
-          initPid = pid.getAsLong();
-          term = termPending;
+      while (pid.isEmpty()) {
+        if (!p.isAlive()) {
+          return; // Its end, and what runc printed, reach the listener.
         }
-        if (term) {
-          signal("TERM"); // A stop came before runc had made the container.
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IOException("runc did not create container " + id() + " within "
+              + backend.commandTimeout());
         }
-        return;
+        try {
+          WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+          if (key != null) {
+            key.pollEvents();
+            key.reset();
+          }
+        } catch (ClosedWatchServiceException e) {
+          // runc run ended: the pid file is read once more, then its end is seen.
+        }
+        pid = readPid(pidFile);
       }
-      if (!p.isAlive()) {
-        return; // Its end, and what runc printed, reach the listener.
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IOException("runc did not create container " + id() + " within "
-            + backend.commandTimeout());
-      }
-      try {
-        Thread.sleep(2);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while container " + id() + " was created", e);
-      }
+      created(pid.getAsLong());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while container " + id() + " was created", e);
+    }
+  }
+
+  private void created(long pid) {
+    boolean term;
+    synchronized (this) {
+      initPid = pid;
+      term = termPending;
+    }
+    if (term) {
+      signal("TERM"); // A stop came before runc had made the container.
+    }
+  }
+
+  private static void closeQuietly(WatchService watch) {
+    try {
+      watch.close();
+    } catch (IOException e) {
+      // Closing is all that was asked.
     }
   }
 

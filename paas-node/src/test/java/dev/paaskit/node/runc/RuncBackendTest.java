@@ -116,6 +116,23 @@ class RuncBackendTest {
   }
 
   @Test
+  void aContainerRuncCannotMakeEndsWithWhatRuncSaidInsteadOfWaitingOutTheTimeout()
+      throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("work").resolve("broken"));
+    Seen seen = new Seen();
+    try (RuncBackend backend = RuncBackend.builder().stateDir(tmp.resolve("state"))
+        .commandTimeout(Duration.ofMinutes(10)).build()) {
+      backend.create(new ContainerSpec("broken", dir, "true", ENV, LIMITS, seen,
+          java.util.List.of(new ContainerSpec.Mount(tmp.resolve("no-such-folder"), false))));
+      backend.start("broken"); // Returns once runc run ended, not after ten minutes.
+      ExitStatus exit = seen.exit.get(30, TimeUnit.SECONDS);
+      assertTrue(exit.exitCode() != 0, exit.toString());
+      assertFalse(backend.inspect("broken").orElseThrow().pid().isPresent(), "never made");
+      backend.remove("broken");
+    }
+  }
+
+  @Test
   void aContainerNeedsAStateFolderAndRefusesBadOptions() {
     assertThrows(IllegalStateException.class, () -> RuncBackend.builder().build());
     assertThrows(IllegalArgumentException.class, () -> RuncBackend.builder().pidsLimit(2));
