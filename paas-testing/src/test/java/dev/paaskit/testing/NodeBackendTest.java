@@ -13,15 +13,13 @@ import dev.paaskit.api.spi.BlobStore;
 import dev.paaskit.api.spi.Clock;
 import dev.paaskit.api.spi.CloudContext;
 import dev.paaskit.api.spi.ContainerBackend;
-import dev.paaskit.api.spi.ContainerInfo;
-import dev.paaskit.api.spi.ContainerSpec;
-import dev.paaskit.api.spi.ExitStatus;
 import dev.paaskit.api.spi.MessageBus;
 import dev.paaskit.api.spi.StateStore;
 import dev.paaskit.core.Lifecycle;
 import dev.paaskit.core.blob.InMemoryBlobStore;
 import dev.paaskit.core.bus.InProcessBus;
 import dev.paaskit.core.internal.archive.TarGzWriter;
+import dev.paaskit.core.internal.container.ForwardingBackend;
 import dev.paaskit.core.internal.protocol.Ack;
 import dev.paaskit.core.internal.protocol.InstanceReport;
 import dev.paaskit.core.internal.protocol.Json;
@@ -36,7 +34,6 @@ import dev.paaskit.node.PortAllocator;
 import dev.paaskit.node.process.ProcessBackend;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +44,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -243,53 +239,17 @@ class NodeBackendTest {
   }
 
   /** A backend that counts how often it was closed. */
-  private static final class ClosingBackend implements ContainerBackend {
-    final ContainerBackend delegate;
+  private static final class ClosingBackend extends ForwardingBackend {
     final AtomicInteger closed = new AtomicInteger();
 
     ClosingBackend(ContainerBackend delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public void create(ContainerSpec spec) throws IOException {
-      delegate.create(spec);
-    }
-
-    @Override
-    public void start(String id) throws IOException {
-      delegate.start(id);
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> stop(String id, Duration grace) {
-      return delegate.stop(id, grace);
-    }
-
-    @Override
-    public Optional<ContainerInfo> inspect(String id) {
-      return delegate.inspect(id);
-    }
-
-    @Override
-    public List<String> list() {
-      return delegate.list();
-    }
-
-    @Override
-    public void remove(String id) throws IOException {
-      delegate.remove(id);
+      super(delegate);
     }
 
     @Override
     public void close() {
       closed.incrementAndGet();
-      delegate.close();
+      super.close();
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.paaskit.core.internal.container;
 import dev.paaskit.api.spi.ContainerBackend;
 import dev.paaskit.api.spi.ContainerInfo;
 import dev.paaskit.api.spi.ContainerSpec;
+import dev.paaskit.api.spi.ContainerStats;
 import dev.paaskit.api.spi.ExitStatus;
 import java.io.IOException;
 import java.time.Duration;
@@ -10,11 +11,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** Passes every call to another backend; tests override what they want to change. */
-class ForwardingBackend implements ContainerBackend {
+/**
+ * Passes every call to another backend; tests override what they want to change. Other
+ * modules' tests use it through paas-core's test jar.
+ */
+public class ForwardingBackend implements ContainerBackend {
   private final ContainerBackend delegate;
 
-  ForwardingBackend(ContainerBackend delegate) {
+  public ForwardingBackend(ContainerBackend delegate) {
     this.delegate = delegate;
   }
 
@@ -41,6 +45,16 @@ class ForwardingBackend implements ContainerBackend {
   @Override
   public Optional<ContainerInfo> inspect(String id) {
     return delegate.inspect(id);
+  }
+
+  @Override
+  public Optional<ContainerStats> stats(String id) {
+    return delegate.stats(id);
+  }
+
+  @Override
+  public boolean isolates() {
+    return delegate.isolates();
   }
 
   @Override
