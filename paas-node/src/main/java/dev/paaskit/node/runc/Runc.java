@@ -47,12 +47,8 @@ final class Runc {
    * cgroup can be read after its end.
    */
   Process run(Path bundle, String name) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command("run", "--keep", "--bundle",
-        bundle.toString(), "--pid-file", bundle.resolve("init.pid").toString(), name))
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    builder.environment().clear();
-    builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-    return builder.start();
+    return builder("run", "--keep", "--bundle", bundle.toString(), "--pid-file",
+        bundle.resolve("init.pid").toString(), name).start();
   }
 
   Result kill(String name, String signal, boolean all) {
@@ -91,11 +87,8 @@ final class Runc {
       return new Result(-1, "cannot run " + executable + ": " + e.getMessage());
     }
     try {
-      ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
-          .redirectOutput(out.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      builder.environment().clear();
-      builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+      ProcessBuilder builder = builder(args).redirectErrorStream(true)
+          .redirectOutput(out.toFile());
       Process p;
       try {
         p = builder.start();
@@ -120,6 +113,15 @@ final class Runc {
         // A temporary file of a few bytes; the state folder is the backend's.
       }
     }
+  }
+
+  /** runc with {@code args} on this state folder: no input, none of the server's variables. */
+  private ProcessBuilder builder(String... args) {
+    ProcessBuilder builder = new ProcessBuilder(command(args))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().clear();
+    builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    return builder;
   }
 
   private List<String> command(String... args) {

@@ -162,12 +162,8 @@ public final class MicroCloud {
   /** As {@link #build(String, Path, int, int)}, running apps as {@code isolation} says. */
   static PaasCloud build(String name, Path workDir, int nodes, int routerPort,
       Isolation isolation) {
-    List<String> ids = new ArrayList<>();
-    for (int i = 1; i <= nodes; i++) {
-      ids.add("n" + i);
-    }
-    return build(new Plan(name, workDir, ServeRoles.ALL, ids, "127.0.0.1", routerPort, null, null,
-        null, null, isolation), cartridges(workDir, null, false, false, false));
+    return build(name, workDir, nodes, routerPort, null, null,
+        cartridges(workDir, null, false, false, false), isolation);
   }
 
   /**
